@@ -1,0 +1,145 @@
+"""The ``culture-diagnostics`` command: a thin translator from arguments to library calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .errors import DiagnosticsError, format_problems
+from .loading import load, validate
+from .outputs import atomic_write_json
+from .runner import RunOptions, run_all
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_DATA = 0, 1, 2
+
+
+def _waves(text: str) -> tuple[str, ...]:
+    waves = tuple(w.strip() for w in text.split(",") if w.strip())
+    if not waves:
+        raise argparse.ArgumentTypeError("expected wave names separated by commas, e.g. 2025-H1,2025-H2")
+    return waves
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="culture-diagnostics",
+        description="Culture diagnostic workbook: validate a data folder, run the diagnostics, "
+                    "write the client report, or make a synthetic sample organisation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a data folder (exit 0 when usable, 2 when not)")
+    p.add_argument("data", type=Path, help="the data folder")
+
+    def shared(p: argparse.ArgumentParser) -> None:
+        p.add_argument("data", type=Path, help="the data folder")
+        p.add_argument("--min-group-size", type=_positive, default=None,
+                       help="privacy minimum: no figure about a smaller group (default: "
+                            "workbook.toml, else 5)")
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.add_argument("--waves", type=_waves, default=None,
+                       help="waves to use, in order, e.g. 2025-H1,2025-H2 (default: all)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
+    shared(p)
+    p.add_argument("--json", type=Path, required=True, dest="json_out", help="where to write the results")
+
+    p = sub.add_parser("report", help="write the client report")
+    shared(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--format", default="html,pdf,pptx,xlsx",
+                   help="comma-separated formats: html, pdf, pptx, xlsx (default: all)")
+    p.add_argument("--names", action="store_true",
+                   help="show people's ids instead of pseudonyms (analyst use only)")
+
+    p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
+    p.add_argument("dir", type=Path, help="folder to write")
+    p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    return parser
+
+
+def _progress(quiet: bool, total: int, desc: str) -> tqdm:
+    return tqdm(total=total, desc=desc, unit="step", disable=quiet, file=sys.stderr, leave=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import steps
+
+    workbook = load(args.data, min_group_size=args.min_group_size)
+    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
+                         progress=not args.quiet)
+    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+        def on_step(title: str) -> None:
+            bar.set_postfix_str(title)
+            bar.update(1)
+        results = run_all(workbook, options, on_step=on_step)
+    if args.command == "run":
+        atomic_write_json(args.json_out, results.to_json())
+        ran = len(results.ran())
+        print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
+              f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
+        return EXIT_OK
+    from .report import write_report
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    written = write_report(results, args.out, formats=formats, names=args.names,
+                           progress=not args.quiet)
+    for path in written:
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``culture-diagnostics``; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            report = validate(args.data)
+            errors, warnings = report.errors, report.warnings
+            if errors:
+                print(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
+                print(format_problems(errors))
+            else:
+                wb = report.workbook
+                assert wb is not None
+                print(f"{args.data}: usable. {wb!r}")
+            if warnings:
+                print(f"{len(warnings)} warning(s):")
+                print(format_problems(warnings))
+            return EXIT_DATA if errors else EXIT_OK
+        if args.command == "sample":
+            from .sample import write_sample
+
+            folder = write_sample(args.dir, people=args.people, seed=args.seed)
+            print(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
+            return EXIT_OK
+        return _run(args)
+    except DiagnosticsError as err:
+        print(f"culture-diagnostics: {err}", file=sys.stderr)
+        from .errors import DataError
+
+        return EXIT_DATA if isinstance(err, DataError) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("culture-diagnostics: interrupted; nothing partial was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
