@@ -1,0 +1,9 @@
+"""Interactive ipywidgets panels for the notebooks (the only place that imports ipywidgets).
+
+Each notebook calls one panel per cell; the panels call the library and draw with the same
+figure code as the report.
+"""
+
+from .common import error_box, sample_folder, show_figure, start
+
+__all__ = ["error_box", "sample_folder", "show_figure", "start"]
