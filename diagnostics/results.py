@@ -88,6 +88,8 @@ class DiagnosticResult:
     title: ClassVar[str] = ""
     #: How the figures are computed, for the report's methods appendix.
     method: ClassVar[str] = ""
+    #: The documented columns of :meth:`to_frame` (the contract test checks them).
+    columns: ClassVar[tuple[str, ...]] = ()
 
     suppressed: tuple[SuppressedGroup, ...] = field(default=(), kw_only=True)
     notes: tuple[str, ...] = field(default=(), kw_only=True)

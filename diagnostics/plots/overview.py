@@ -1,0 +1,42 @@
+"""Figures of the first look: participation and item distributions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import plotly.graph_objects as go
+
+from .theme import COLORS, apply_theme
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..overview import ItemDistribution, Participation
+
+__all__ = ["participation_figure", "distribution_figure"]
+
+
+def participation_figure(result: Participation) -> go.Figure:
+    """Respondents per group, one bar colour per wave."""
+    fig = go.Figure()
+    for i, (wave, part) in enumerate(result.counts.groupby("wave", sort=False)):
+        fig.add_bar(x=part[result.by].astype(str), y=part["n"], name=str(wave),
+                    marker_color=COLORS[i % len(COLORS)],
+                    hovertemplate="%{x}: %{y} respondents<extra>" + str(wave) + "</extra>")
+    fig.update_layout(barmode="group", xaxis_title=result.by, yaxis_title="respondents")
+    return apply_theme(fig, title=f"Respondents by {result.by}")
+
+
+def distribution_figure(result: ItemDistribution) -> go.Figure:
+    """Stacked shares of each answer, one bar per group."""
+    fig = go.Figure()
+    answers = sorted(result.counts["answer"].unique())
+    palette = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061"]
+    for j, answer in enumerate(answers):
+        part = result.counts[result.counts["answer"] == answer]
+        color = palette[round(j * (len(palette) - 1) / max(len(answers) - 1, 1))]
+        fig.add_bar(y=part["group"].astype(str), x=part["share"], orientation="h",
+                    name=f"{answer:g}", marker_color=color,
+                    hovertemplate="%{y}: %{x:.0%}<extra>answer " + f"{answer:g}" + "</extra>")
+    fig.update_layout(barmode="stack", xaxis_tickformat=".0%", xaxis_title="share of answers",
+                      legend_title_text="answer")
+    title = result.label if len(result.label) < 80 else result.label[:77] + "..."
+    return apply_theme(fig, title=f"{result.item}: {title}")

@@ -1,0 +1,65 @@
+"""The command line translates arguments to library calls; exit codes and files are checked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diagnostics.cli import main
+from diagnostics.runner import CONTRACT_KEYS
+
+
+def test_validate_sample_exits_0(capsys) -> None:
+    assert main(["validate", "data/sample"]) == 0
+    assert "usable" in capsys.readouterr().out
+
+
+def test_validate_broken_exits_2_with_places(tmp_path: Path, capsys) -> None:
+    shutil.copytree("data/sample", tmp_path / "d")
+    survey = tmp_path / "d" / "survey.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    col = next(i for i, c in enumerate(header) if c.startswith("m"))
+    cells = lines[4].split(",")
+    cells[col] = "lots"
+    lines[4] = ",".join(cells)
+    survey.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = survey.read_bytes()
+    assert main(["validate", str(tmp_path / "d")]) == 2
+    out = capsys.readouterr().out
+    assert f"survey.csv line 5, column `{header[col]}`: value `lots`" in out
+    assert survey.read_bytes() == before
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path / "nope")]) == 2
+    assert "is not a folder" in capsys.readouterr().out
+    assert main(["run", str(tmp_path / "nope"), "--json", str(tmp_path / "o.json"), "--quiet"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_run_writes_contract_json(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    assert main(["run", "data/sample", "--json", str(out), "--quiet", "--seed", "3"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(CONTRACT_KEYS) <= set(data)
+    assert isinstance(data["warnings"], list)
+
+
+def test_bad_option_values_exit_2(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run", "data/sample", "--json", str(tmp_path / "x.json"), "--min-group-size", "0"])
+    assert info.value.code == 2
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("culture-diagnostics")
+    done = subprocess.run([str(exe), "validate", "data/sample"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
