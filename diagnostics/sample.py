@@ -42,6 +42,8 @@ What is planted (keys of ``truth.json``)
     counts, so the observed rates match the planted ones up to rounding.
 ``say_do_gaps``
     The planted gap between importance items and the behaviour they rate.
+``headcount``, ``headcount_by_department``
+    How many people were employed in each wave (respondents and non-respondents).
 ``network_noise``
     Rows planted for the loader to warn about and drop: ties to people who left
     (ids ``X9001``...) and ties from a person to themselves.
@@ -112,7 +114,7 @@ _TENURE: tuple[tuple[str, float], ...] = (
 )
 _NEWCOMER_SHARE = 0.06
 _LEAVER_SHARE = 0.06
-_NONRESPONSE = 0.19  # per wave, before everyone is made to answer at least one wave
+_NONRESPONSE = 0.17  # share of each wave's headcount who do not answer
 
 # --------------------------------------------------------------------------- motivation
 
@@ -178,9 +180,9 @@ _PRACTICE_MEANS = np.array([3.2, 3.0, 3.1, 3.5, 2.9, 3.0])  # b05..b10
 _IMPORTANCE_MEAN = 4.25
 #: Planted weak groups: (item, attribute, group, shift on the latent scale).
 _WEAK_GROUPS: tuple[tuple[str, str, str, float], ...] = (
-    ("b01", "department", "Operations", -0.9),
-    ("b02", "location", "Eindhoven", -0.9),
-    ("b04", "department", "Sales", -0.9),
+    ("b01", "department", "Operations", -0.95),
+    ("b02", "location", "Eindhoven", -0.95),
+    ("b04", "department", "Sales", -0.95),
 )
 #: Planted wave changes: item -> shift of its latent mean from wave 1 to wave 2.
 _WAVE_CHANGES: dict[str, float] = {"b06": -0.5, "b09": 0.45, "e01": 0.5, "o01": 0.45}
@@ -466,6 +468,20 @@ class _Picker:
         return np.where(ok, chosen, -1)
 
 
+def _fix_counts(rng: np.random.Generator, labels: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Move randomly chosen people from over-full labels to under-full ones until the
+    counts per label equal ``target`` (keeps most of any tilt in the first draw)."""
+    labels = labels.copy()
+    have = np.bincount(labels, minlength=len(target))
+    surplus = [rng.choice(np.flatnonzero(labels == k), size=have[k] - target[k], replace=False)
+               for k in range(len(target)) if have[k] > target[k]]
+    if surplus:
+        movers = rng.permutation(np.concatenate(surplus))
+        deficit = np.repeat(np.arange(len(target)), np.maximum(target - have, 0))
+        labels[movers] = deficit
+    return labels
+
+
 def _dates(rng: np.random.Generator, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """ISO dates drawn uniformly between day offsets ``start`` and ``end`` (in 2025)."""
     days = start + np.floor(rng.random(len(start)) * (end - start)).astype(np.int64)
@@ -559,18 +575,22 @@ def _make_people(rng: np.random.Generator, n: int) -> _People:
     others = np.argsort(rng.random((len(brokers), n_tribes - 1)), axis=1)[:, :reach]
     broker_tribes = others + (others >= tribe[brokers][:, None])
 
-    # response: ~17% non-response per wave; everyone answers at least one wave
-    resp = in_w & (rng.random((2, n)) >= _NONRESPONSE)
+    # response: exactly _NONRESPONSE of each wave's headcount does not answer; everyone
+    # answers at least one wave (those employed in one wave only answer it), and the small
+    # department, the hyper-connected and the backstage leaders answer both
+    resp = in_w.copy()
     forced = np.concatenate([small, hubs, brokers])
-    resp[:, forced] = in_w[:, forced]
-    never = np.flatnonzero(~resp.any(axis=0))
-    pick_wave = np.where(in_w[0, never] & in_w[1, never], (rng.random(len(never)) < 0.5).astype(int),
-                         np.where(in_w[0, never], 0, 1))
-    resp[pick_wave, never] = True
+    eligible = np.setdiff1d(stayers, forced)
+    skip1 = rng.choice(eligible, size=round(_NONRESPONSE * in_w[0].sum()), replace=False)
+    rest = np.setdiff1d(eligible, skip1)
+    skip2 = rng.choice(rest, size=round(_NONRESPONSE * in_w[1].sum()), replace=False)
+    resp[0, skip1] = False
+    resp[1, skip2] = False
 
     # motivational segments, slightly tilted by department; movers between waves
-    seg_tilt = rng.normal(0.0, 0.25, size=(len(names), len(_SEGMENTS)))
+    seg_tilt = rng.normal(0.0, 0.15, size=(len(names), len(_SEGMENTS)))
     seg1 = _draw_by_group(rng, department, _SEGMENT_SHARES[None, :] * np.exp(seg_tilt))
+    seg1 = _fix_counts(rng, seg1, _counts(n, _SEGMENT_SHARES))
     segment = np.vstack([seg1, seg1])
     both = np.flatnonzero(resp[0] & resp[1])
     movers = np.sort(rng.choice(both, size=round(_SEGMENT_MOVERS * len(both)), replace=False))
@@ -604,7 +624,7 @@ def _make_survey(rng: np.random.Generator, pp: _People) -> tuple[pd.DataFrame, d
     mot_item = rng.normal(0.0, 0.15, size=15)
     general = rng.normal(0.0, 0.4, size=n)  # how positively someone sees their team
     beh_person = rng.normal(0.0, 0.3, size=(n, 10))
-    dept_practice = rng.normal(0.0, 0.35, size=(n_dep, 6))
+    dept_practice = rng.normal(0.0, 0.4, size=(n_dep, 6))
     loc_practice = rng.normal(0.0, 0.12, size=(n_loc, 6))
     importance_person = rng.normal(0.0, 0.4, size=n)
     outcome_person = rng.normal(0.0, 0.55, size=(n, 2))
@@ -732,7 +752,7 @@ def _influence(rng: np.random.Generator, pp: _People, w: int) -> tuple[np.ndarra
     # the hyper-connected: named by many respondents across all tribes
     namers = sources[rng.random(len(sources)) < _HUB_NAMING]
     parts_s.append(namers)
-    parts_t.append(rng.choice(pp.hubs, size=len(namers)))
+    parts_t.append(pp.hubs[rng.permutation(len(namers)) % len(pp.hubs)])  # evenly
     # formal leaders also name a couple of other leaders
     leaders = sources[pp.leader[sources]]
     lead_pick = _Picker(np.where(present & pp.leader, 0, -1), np.ones(n), 1)
@@ -1054,6 +1074,12 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
         "people": people,
         "seed": seed,
         "waves": list(WAVES),
+        "headcount": {wave: int(pp.in_w[w].sum()) for w, wave in enumerate(WAVES)},
+        "headcount_by_department": {
+            wave: {name: int((pp.in_w[w] & (pp.department == d)).sum())
+                   for d, name in enumerate(pp.departments)}
+            for w, wave in enumerate(WAVES)
+        },
         "segments": by_wave[WAVES[0]],
         "segments_by_wave": by_wave,
         "segment_sizes": sizes,
