@@ -21,8 +21,8 @@ What is planted (keys of ``truth.json``)
     PageRank). They are not formal leaders and also have a high betweenness.
 ``backstage_leaders``
     Non-leaders (level Professional or Associate) with a moderate number of ties spread
-    over four tribes: after the hyper-connected, they have the highest betweenness among
-    non-leaders.
+    over their own tribe and four others: after the hyper-connected, they have the highest
+    betweenness among non-leaders (at 600 people, among everyone but the hyper-connected).
 ``weak_groups`` and ``weak_group_details``
     Three non-negotiable behaviours that are clearly lower (planted shift on the latent
     scale in ``weak_group_details``) in one department or location, in both waves. No
@@ -232,14 +232,15 @@ _INITIATIVE_TOPICS: tuple[str, ...] = (
 # --------------------------------------------------------------------------- stories
 
 _THEMES: tuple[str, ...] = ("customer", "safety", "workload", "strategy", "teamwork", "learning")
-#: Distinctive vocabulary per theme; the first five are the core terms listed in the truth.
+#: Distinctive vocabulary per theme, most frequent first; the first five (none of them an
+#: English stop word) are the core terms listed in the truth.
 _THEME_TERMS: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "delivery", "promise", "parcel", "complaint", "order", "deadline", "client"),
-    "safety": ("safety", "incident", "speak", "forklift", "hazard", "risk", "helmet", "near-miss"),
-    "workload": ("workload", "overtime", "burnout", "shifts", "staffing", "pressure", "exhausted", "weekend"),
-    "strategy": ("strategy", "transformation", "vision", "roadmap", "ambition", "growth", "future", "digital"),
-    "teamwork": ("teamwork", "colleagues", "together", "support", "helped", "covered", "buddy", "pitched"),
-    "learning": ("learning", "training", "mentor", "skills", "course", "coaching", "workshop", "curious"),
+    "safety": ("safety", "incident", "speak", "hazard", "forklift", "risk", "helmet", "near-miss"),
+    "workload": ("overtime", "workload", "burnout", "shifts", "staffing", "pressure", "weekend", "exhausted"),
+    "strategy": ("strategy", "vision", "transformation", "roadmap", "digital", "ambition", "growth", "future"),
+    "teamwork": ("colleagues", "support", "teamwork", "helped", "covered", "together", "buddy", "pitched"),
+    "learning": ("training", "mentor", "skills", "learning", "course", "coaching", "workshop", "curious"),
 }
 _THEME_WEIGHTS: dict[str, dict[str, float]] = {
     "top-down": {"strategy": 0.45, "customer": 0.30, "safety": 0.25},
@@ -252,7 +253,7 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "We promised the customer the parcel would arrive before the deadline, and the delivery was on time.",
         "Every order is a promise to a customer, and this week we kept every delivery promise.",
         "After a complaint about a damaged parcel, {name} visited the customer and fixed the delivery the same day.",
-        "Our biggest client told us that our delivery promise is the reason they stay a customer.",
+        "Our biggest client told us that we handle every complaint fast, and that our delivery promise is why they stay a customer.",
         "{name} rerouted three trucks so the customer order met its delivery deadline.",
         "One customer complaint made us rethink how we confirm each parcel and each delivery promise.",
     ),
@@ -281,7 +282,7 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "The transformation asks every site to contribute to the strategy and the vision for 2030.",
         "Our digital roadmap is the next step in the transformation and in our growth strategy.",
         "We explained the ambition behind the strategy so that everybody understands the vision.",
-        "This roadmap turns our vision into a strategy that every team can act on.",
+        "This digital roadmap turns our vision into a strategy that every team can act on.",
     ),
     "teamwork": (
         "When {name} was ill, colleagues covered the shift together without being asked.",
@@ -289,7 +290,7 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "{name} helped two new colleagues find their way, and that support made a real difference.",
         "Our teamwork is strong because colleagues support each other and pitch in together.",
         "Everyone pitched in together to support the night team; that is real teamwork.",
-        "A buddy system means colleagues always have someone to support them.",
+        "A buddy system means new colleagues are always helped by someone who can support them.",
         "The colleagues from the other shift covered for us, and their support felt like teamwork.",
     ),
     "learning": (

@@ -18,6 +18,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 
 from diagnostics import validate
@@ -407,6 +409,17 @@ def test_stories_carry_the_planted_themes(org) -> None:
         assert hits[theme == name].mean() > 3 * hits[theme != name].mean() + 1, name
     shared = [t for t, d in truth["theme_directions"].items() if len(d) == 2]
     assert sorted(shared) == ["customer", "safety"]
+    assert not {t for terms in truth["themes"] for t in terms} & ENGLISH_STOP_WORDS
+
+
+def test_nmf_recovers_the_story_themes(org) -> None:
+    vectoriser = TfidfVectorizer(stop_words="english", min_df=3)
+    x = vectoriser.fit_transform(org.stories["text"])
+    model = NMF(len(org.truth["themes"]), random_state=0, init="nndsvd").fit(x)
+    vocabulary = np.array(vectoriser.get_feature_names_out())
+    found = [set(vocabulary[np.argsort(-c)[:8]]) for c in model.components_]
+    for terms in org.truth["themes"]:
+        assert max(len(set(terms) & f) for f in found) >= 4, terms
 
 
 # --------------------------------------------------------------------------- sizes
