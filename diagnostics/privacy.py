@@ -68,9 +68,16 @@ class PrivacyGuard:
     ...                       "n": [40, 57, 3], "mean": [3.9, 3.5, 4.8]})
     >>> shown = guard.apply(table, by="department")
     >>> sorted(shown.frame["department"])
-    ['Ops', 'Sales']
+    ['Ops']
     >>> [s.group for s in shown.suppressed]
-    ['Legal']
+    ['Legal', 'Sales']
+
+    Sales is hidden too: with the total of 100 known, showing Sales and Ops would give
+    Legal's 3 by subtraction (secondary suppression). Without a small group, all show:
+
+    >>> table = pd.DataFrame({"department": ["Sales", "Ops", "Legal"], "n": [40, 57, 9]})
+    >>> sorted(guard.apply(table, by="department").frame["department"])
+    ['Legal', 'Ops', 'Sales']
     """
 
     min_group_size: int = 5
