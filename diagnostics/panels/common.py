@@ -15,7 +15,7 @@ from ..errors import DiagnosticsError
 from ..loading import load
 from ..workbook import Workbook
 
-__all__ = ["sample_folder", "start", "error_box", "show_figure", "guarded_callback"]
+__all__ = ["sample_folder", "start", "error_box", "show_figure", "redraw", "guarded_callback"]
 
 
 def sample_folder() -> Path:
@@ -50,6 +50,14 @@ def error_box(err: BaseException) -> widgets.HTML:
 def show_figure(fig: go.Figure) -> go.FigureWidget:
     """A FigureWidget that later redraws in place."""
     return go.FigureWidget(fig)
+
+
+def redraw(target: go.FigureWidget, new: go.Figure) -> None:
+    """Replace the traces and layout of a shown FigureWidget with those of ``new``, in one update."""
+    with target.batch_update():
+        target.data = []
+        target.add_traces(list(new.data))
+        target.layout = new.layout
 
 
 def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from ..loading import validate
 from ..overview import item_distribution, participation
 from ..workbook import Workbook
-from .common import error_box, guarded_callback, sample_folder
+from .common import error_box, guarded_callback, redraw, sample_folder
 
 __all__ = ["validation_panel", "participation_panel", "distribution_panel"]
 
@@ -74,11 +74,7 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
 
     def render() -> None:
         result = participation(workbook, by=by.value)
-        new = result.figure()
-        with fig.batch_update():
-            fig.data = []
-            fig.add_traces(list(new.data))
-            fig.layout = new.layout
+        redraw(fig, result.figure())
         note.value = (f"<i>{len(result.suppressed)} group(s) withheld by the privacy guard "
                       f"(minimum {workbook.config.min_group_size}).</i>" if result.suppressed else "")
         out.clear_output()
@@ -102,11 +98,7 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
 
     def render() -> None:
         result = item_distribution(workbook, item=item.value, by=by.value, wave=wave.value)
-        new = result.figure()
-        with fig.batch_update():
-            fig.data = []
-            fig.add_traces(list(new.data))
-            fig.layout = new.layout
+        redraw(fig, result.figure())
         out.clear_output()
 
     callback = guarded_callback(out, render)
