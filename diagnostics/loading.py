@@ -172,9 +172,10 @@ def _codebook(table: RawTable, out: _Collector) -> pd.DataFrame | None:
     book["non_negotiable"] = _flags(table, "non_negotiable", out,
                                     "1 if the behaviour must hold everywhere") \
         if "non_negotiable" in f else False
-    nn_other = book["non_negotiable"] & (book["kind"] != "behaviour")
-    out.cells(table, nn_other, "non_negotiable", "only behaviour items can be non-negotiable; "
-              "this flag is ignored here.", severity="warning")
+    if "non_negotiable" in f:
+        nn_other = book["non_negotiable"] & (book["kind"] != "behaviour")
+        out.cells(table, nn_other, "non_negotiable", "only behaviour items can be "
+                  "non-negotiable; this flag is ignored here.", severity="warning")
     book["non_negotiable"] &= book["kind"] == "behaviour"
     for extra in f.columns:
         if extra not in book.columns:
