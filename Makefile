@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLE := data/sample
 OUT := out/report
 
-.PHONY: report lab test lint bench system clean
+.PHONY: report report-picture lab test lint bench system clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ system:
 report: $(STAMP) system
 	$(BIN)/culture-diagnostics report $(SAMPLE) --out $(OUT)
 	@echo "Report written to $(OUT)/. Open the notebooks with: make lab"
+
+## The README's picture of the report's first pages (docs/report-pages.png, from the sample's PDF).
+report-picture: report
+	$(BIN)/python -m diagnostics.report.preview $(OUT)/report.pdf docs/report-pages.png
 
 ## JupyterLab on the notebooks.
 lab: $(STAMP)

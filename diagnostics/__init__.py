@@ -16,6 +16,7 @@ from .errors import (
 )
 from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
+from .report import build_report, write_report
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .workbook import Workbook
@@ -41,6 +42,8 @@ __all__ = [
     "load",
     "run_all",
     "validate",
+    "build_report",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

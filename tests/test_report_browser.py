@@ -1,0 +1,73 @@
+"""The HTML report in a real browser (headless chromium): offline, charts drawn, text escaped."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fake_results import fake_results
+from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (the report_build fixture)
+
+from diagnostics.report import write_report
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make system`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, path: Path):
+    """Open ``path`` recording every request and every dialog (an alert would be one)."""
+    page = browser.new_page()
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
+               else route.continue_())
+    page.goto(path.as_uri(), wait_until="load")
+    return page, requests, dialogs
+
+
+def test_report_makes_no_request_and_draws_every_chart(browser, report_build: ReportBuild) -> None:
+    page, requests, dialogs = _open(browser, report_build.path("html"))
+    n = len(report_build.info["figures"])
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {n}",
+                           timeout=30_000)
+    drawn = page.eval_on_selector_all(
+        ".js-plotly-plot", "els => els.map(e => [e.id, e.querySelectorAll('svg.main-svg').length,"
+        " e.querySelectorAll('.trace, .point, path.point, .bars').length])")
+    assert len(drawn) == n
+    assert all(svgs > 0 and marks > 0 for _id, svgs, marks in drawn), drawn
+    assert requests == [report_build.path("html").as_uri()], requests
+    assert not dialogs
+    headings = page.eval_on_selector_all("section h2", "els => els.map(e => e.textContent)")
+    assert headings[0] == "Executive summary" and headings[-1] == "Methods and privacy"
+    page.close()
+
+
+def test_hostile_text_shows_as_text(browser, workbook, tmp_path: Path) -> None:
+    write_report(fake_results(workbook), tmp_path, formats="html")
+    page, requests, dialogs = _open(browser, tmp_path / "report.html")
+    page.wait_for_selector("#sec-fake .js-plotly-plot svg.main-svg")
+    assert not dialogs, dialogs
+    assert requests == [(tmp_path / "report.html").as_uri()]
+    title = page.text_content("#sec-fake .js-plotly-plot .gtitle")
+    assert "<script>alert('x')</script>" in title and title.startswith("Values")
+    ticks = page.eval_on_selector_all("#sec-fake .js-plotly-plot .xtick text", "els => els.map(e => e.textContent)")
+    assert any("<img src=x onerror=alert(2)>" in t for t in ticks), ticks
+    assert page.eval_on_selector_all("img[src='x']", "els => els.length") == 0
+    summary = page.text_content("#summary")
+    assert "Values are high <script>alert('x')</script>" in summary
+    page.close()

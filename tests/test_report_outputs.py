@@ -1,0 +1,213 @@
+"""The full report on the sample, in every format: opened, rendered and searched.
+
+One build is shared by these tests (see ``report_build.py``). The sample has a department
+of 3 people (Legal): no format may hold a figure about it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from PIL import Image
+from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (the report_build fixture)
+
+SMALL_GROUP = "Legal"
+#: Budget for writing all four formats on the sample (issue 7: under 60 s).
+BUDGET_SECONDS = 60
+
+
+def _needs(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.fail(f"{tool} is not installed: run `make system`")
+
+
+def test_all_four_formats_within_budget(report_build: ReportBuild) -> None:
+    for fmt in ("html", "pdf", "pptx", "xlsx"):
+        path = report_build.path(fmt)
+        assert path.is_file() and path.stat().st_size > 1000, fmt
+    seconds = report_build.info["seconds"]
+    assert set(seconds) == {"content", "images", "html", "pdf", "pptx", "xlsx"}
+    assert sum(seconds.values()) < BUDGET_SECONDS, seconds
+    assert not [p for p in report_build.folder.parent.iterdir()
+                if p.name.startswith(".shared-report.")], "a staging folder was left behind"
+
+
+def test_html_is_self_contained(report_build: ReportBuild) -> None:
+    page = report_build.path("html").read_text(encoding="utf-8")
+    head, body = page.split("</head>", 1)
+    assert head.count("plotly.js v") >= 1 and body.count("plotly.js v") == 0
+    assert len(re.findall(r"<script\b[^>]*>", head)) == 1  # plotly.js, inlined once
+    assert not re.search(r"<(script|img|link|iframe)\b[^>]*\b(src|href)=[\"']?(https?:)?//", page)
+    assert "@import" not in page and "@font-face" not in page
+    assert not re.search(r"mathjax[^\"']*\.js", page, re.I)
+    assert not re.search(r"url\(\s*['\"]?https?:", page)
+    figures = report_build.info["figures"]
+    assert body.count("Plotly.newPlot(") == len(figures) > 0
+    for section in report_build.info["sections"]:
+        assert f'id="sec-{section}"' in body
+    assert 'id="summary"' in body and 'id="appendix"' in body and "How each figure is computed" in body
+
+
+def test_pdf_pages_and_charts(report_build: ReportBuild, tmp_path: Path) -> None:
+    _needs("pdftoppm")
+    pdf = report_build.path("pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages == report_build.info["pages"]
+    # cover, contents, summary, a page per section at least, appendix
+    assert pages >= 3 + len(report_build.info["sections"]) + 1
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pages
+    figure_pages = report_build.info["figure_pages"]
+    assert set(figure_pages) == {f["id"] for f in report_build.info["figures"]}
+    for number in sorted(set(figure_pages.values())):
+        pixels = np.asarray(Image.open(images[number - 1]).convert("RGB")).astype(int)
+        colourful = (pixels.max(axis=2) - pixels.min(axis=2)) > 60
+        # bars and lines are coloured; text, rules and the page header are not
+        assert colourful.mean() > 0.01, f"page {number} has no chart drawn"
+    text_pages = [n for n in range(1, pages + 1) if n not in figure_pages.values()]
+    contents = np.asarray(Image.open(images[1]).convert("RGB")).astype(int)
+    assert ((contents.max(axis=2) - contents.min(axis=2)) > 60).mean() < 0.01
+    assert 2 in text_pages
+
+
+def test_pptx_reopens_with_native_charts_and_converts(report_build: ReportBuild,
+                                                      tmp_path: Path) -> None:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation(str(report_build.path("pptx")))
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+    assert len(deck.slides) == report_build.info["slides"]
+    charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == report_build.info["native_charts"] >= 1
+    for chart in charts:
+        plot = chart.chart.plots[0]
+        assert any(v is not None for s in plot.series for v in s.values)
+    summary = report_build.info["summary"]
+    titles = [slide.shapes.title.text for slide in deck.slides if slide.shapes.title is not None]
+    assert "Executive summary" in titles
+    for headline in summary:
+        assert headline in titles
+    notes = [slide.notes_slide.notes_text_frame.text for slide in deck.slides
+             if slide.has_notes_slide]
+    assert sum("How it is computed" in n for n in notes) >= len(report_build.info["figures"])
+    _needs("soffice")
+    done = subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(report_build.path("pptx"))],
+                          capture_output=True, text=True, timeout=240, check=False)
+    converted = tmp_path / "report.pdf"
+    assert done.returncode == 0 and converted.is_file(), done.stderr
+    info = subprocess.run(["pdfinfo", str(converted)], capture_output=True, text=True, check=True)
+    assert int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1)) == len(deck.slides)
+
+
+def test_xlsx_has_a_sheet_per_table(report_build: ReportBuild) -> None:
+    book = openpyxl.load_workbook(report_build.path("xlsx"), read_only=True)
+    sheets = report_build.info["sheets"]
+    assert book.sheetnames == ["Contents", "About", *sheets]
+    assert len({s.lower() for s in book.sheetnames}) == len(book.sheetnames)
+    assert all(len(s) <= 31 for s in book.sheetnames)
+    listed = [row[0] for row in book["Contents"].iter_rows(min_row=5, values_only=True)]
+    assert listed == sheets
+
+
+def _pptx_text(path: Path) -> str:
+    """Every XML part of the deck, including the workbooks embedded behind its charts."""
+    parts: list[str] = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                parts.append(z.read(name).decode("utf-8", "replace"))
+            elif name.endswith(".xlsx"):
+                import io
+
+                with zipfile.ZipFile(io.BytesIO(z.read(name))) as inner:
+                    parts.extend(inner.read(n).decode("utf-8", "replace")
+                                 for n in inner.namelist() if n.endswith(".xml"))
+    return "\n".join(parts)
+
+
+def test_small_department_appears_in_no_format(report_build: ReportBuild) -> None:
+    _needs("pdftotext")
+    html = report_build.path("html").read_text(encoding="utf-8")
+    body = html.split("</head>", 1)[1]
+    assert SMALL_GROUP not in body
+    pdf_text = subprocess.run(["pdftotext", str(report_build.path("pdf")), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    assert SMALL_GROUP not in pdf_text
+    assert SMALL_GROUP not in _pptx_text(report_build.path("pptx"))
+    book = openpyxl.load_workbook(report_build.path("xlsx"), read_only=True)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and SMALL_GROUP in v for v in row), sheet.title
+
+
+def _plot_json(page: str, div_id: str) -> dict:
+    """The data and layout given to Plotly.newPlot for one chart of the page."""
+    match = re.search(r'Plotly\.newPlot\(\s*"' + re.escape(div_id) + r'",\s*', page)
+    assert match is not None, div_id
+    data, _end = json.JSONDecoder().raw_decode(page, match.end())
+    return {"data": data}
+
+
+def _numbers(value) -> list:
+    import base64
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    if value is None:
+        return []
+    return [v.item() if hasattr(v, "item") else v for v in (value.tolist() if hasattr(value, "tolist") else value)]
+
+
+def test_notebook_panel_shows_the_reports_numbers(report_build: ReportBuild) -> None:
+    """One render path: the panel's figure and the HTML's chart hold the same numbers."""
+    from conftest import SAMPLE
+
+    from diagnostics import RunOptions, load, run_all
+    from diagnostics.panels.report import report_panel
+    from diagnostics.report.sanitize import escape_markup
+
+    results = run_all(load(SAMPLE), RunOptions(seed=0))
+    panel = report_panel(results.workbook, results=results)
+    page = report_build.path("html").read_text(encoding="utf-8")
+    shown = {f["id"]: f for f in report_build.info["figures"]}
+    assert [v for _label, v in panel.main_control.options] == list(shown)
+    for label, fig_id in panel.main_control.options:
+        panel.main_control.value = fig_id
+        widget = panel.main_figure
+        in_page = _plot_json(page, f"{fig_id}-plot")["data"]
+        assert len(widget.data) == len(in_page), label
+        for trace, saved in zip(widget.data, in_page, strict=True):
+            for axis in ("x", "y", "z", "values"):
+                if axis in saved:
+                    ours = _numbers(getattr(trace, axis))
+                    theirs = _numbers(saved[axis])
+                    if ours and isinstance(ours[0], str):
+                        ours = [escape_markup(v) for v in ours]
+                    assert ours == theirs, (label, axis)
+
+
+def test_readme_shows_the_reports_first_pages(report_build: ReportBuild, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from diagnostics.report.preview import pages_picture
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/report-pages.png)" in readme
+    with Image.open(ROOT / "docs" / "report-pages.png") as committed:
+        assert committed.format == "PNG" and committed.width > 2 * committed.height
+    picture = pages_picture(report_build.path("pdf"), tmp_path / "pages.png", pages=3, dpi=20)
+    with Image.open(picture) as im:
+        assert 1.9 < im.width / im.height < 2.4  # three A4 pages side by side
