@@ -324,7 +324,7 @@ class StoryThemes(DiagnosticResult):
         low, high = self.overlap_ci
         return [Finding(
             f"Top-down and bottom-up stories {meet}: leaders mostly tell '{td['name']}' "
-            f"({100 * td["share_top_down"]:.0f}% of their stories), the floor mostly "
+            f"({100 * td['share_top_down']:.0f}% of their stories), the floor mostly "
             f"'{bu['name']}' ({100 * bu['share_bottom_up']:.0f}%); "
             f"{100 * self.intersection:.0f}% of the theme mix is shared.",
             f"overlap {self.overlap:.2f}", f"{level} CI {low:.2f}-{high:.2f}", weight=0.6)]

@@ -35,7 +35,8 @@ def theme_mix_figure(result: StoryThemes) -> go.Figure:
                      "array": (part["ci_high"] - part["share"]).fillna(0.0),
                      "arrayminus": (part["share"] - part["ci_low"]).fillna(0.0)},
             hovertemplate="%{y}: %{x:.0%} of the stories<extra>" + _esc(direction) + "</extra>")
-    fig.update_layout(barmode="group", xaxis_tickformat=".0%", xaxis_title="share of the direction's stories (main theme)",
+    fig.update_layout(barmode="group", xaxis_tickformat=".0%",
+                      xaxis_title="share of the direction's stories (main theme)",
                       yaxis={"autorange": "reversed"}, legend_title_text="stories told")
     ov = result.overlap
     title = "Story themes by direction"
