@@ -244,6 +244,10 @@ class StoryThemes(DiagnosticResult):
         Representative stories per theme and direction, only where the theme-direction
         cell has at least the free-text minimum of authors: ``theme``, ``name``,
         ``direction``, ``story_id``, ``weight``, ``text`` (raw text: escape it to show it).
+    assigned
+        Each story's main theme: ``story_id``, ``direction``, ``author_id`` (when known),
+        ``theme`` (0 when the story has no term of the vocabulary), ``weight`` (the main
+        theme's share of the story's theme weight).
     """
 
     key: ClassVar[str] = "stories"
@@ -279,6 +283,7 @@ class StoryThemes(DiagnosticResult):
     chosen_by: str
     resonance: pd.DataFrame
     quotes: pd.DataFrame
+    assigned: pd.DataFrame
     confidence: float = 0.95
 
     def to_frame(self) -> pd.DataFrame:
@@ -300,7 +305,8 @@ class StoryThemes(DiagnosticResult):
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"story_themes": self.to_frame(), "story_terms": self.terms.copy(),
                 "story_mix": self.mix.copy(), "story_resonance": self.resonance.copy(),
-                "story_quotes": self.quotes.copy(), "story_theme_count": self.selection.copy()}
+                "story_quotes": self.quotes.copy(), "story_theme_count": self.selection.copy(),
+                "story_assignments": self.assigned.copy()}
 
     def to_json(self) -> dict[str, Any]:
         top = self.terms.groupby("theme")["term"].apply(list)
@@ -484,6 +490,14 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         "share_top_down": mixes["top-down"], "share_bottom_up": mixes["bottom-up"],
     })
 
+    total = w.sum(axis=1)
+    assigned = pd.DataFrame({
+        "story_id": frame["story_id"].astype(str).to_numpy(), "direction": direction,
+        "author_id": (frame["author_id"].astype("string").to_numpy() if "author_id" in frame
+                      else pd.array([pd.NA] * len(frame), dtype="string")),
+        "theme": np.where(has_weight, main, 0),
+        "weight": np.divide(w.max(axis=1), total, out=np.zeros(len(total)), where=total > 0),
+    })
     guard = workbook.guard
     suppressed: list[SuppressedGroup] = []
     notes = [f"{len(frame)} stories; {k} themes ({chosen_by})."]
@@ -572,6 +586,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
                        overlap_ci=overlap_ci, intersection=intersection,
                        selection=model.selection.assign(chosen=model.selection["k"] == k),
                        n_themes=k, chosen_by=chosen_by, resonance=resonance, quotes=quotes,
+                       assigned=assigned,
                        confidence=confidence, suppressed=tuple(suppressed), notes=tuple(notes),
                        warnings=tuple(warnings))
 

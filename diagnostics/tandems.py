@@ -80,8 +80,8 @@ def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tupl
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
         half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / denom
-        low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+        low = np.where(m > 0, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+        high = np.where(m > 0, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high

@@ -29,12 +29,12 @@ def quotes_html(result: StoryThemes, *, limit: int = 300) -> str:
             items.append(f"<li><span style='color:#666'>[{html.escape(r.direction)}]</span> "
                          f"&ldquo;{html.escape(text)}&rdquo;</li>")
         parts.append(f"<p><b>{int(theme)}. {html.escape(str(name))}</b></p><ul>{''.join(items)}</ul>")
+    if not parts:
+        parts.append("<p><i>No quotes can be shown: no theme has enough authors.</i></p>")
     withheld = [s for s in result.suppressed if s.dimension.startswith("story theme")]
     if withheld:
         parts.append(f"<p><i>Quotes withheld for {len(withheld)} theme and direction "
                      "combination(s) with fewer authors than the free-text minimum.</i></p>")
-    if not parts:
-        return "<i>No quotes can be shown: no theme has enough authors.</i>"
     return "".join(parts)
 
 
