@@ -40,6 +40,7 @@ def fake_report(fake):
     ("%{y}<extra>2025-H1</extra>", "%{y}<extra>2025-H1</extra>"),
     ("<a href='javascript:x'>link</a>", "&lt;a href='javascript:x'&gt;link&lt;/a&gt;"),
     ("<span style=\"color:red\">red</span>", "<span style=\"color:red\">red</span>"),
+    ("<span style='font-size:0.7em'>small</span>", "<span style='font-size:0.7em'>small</span>"),
 ])
 def test_escape_markup(text: str, expected: str) -> None:
     assert escape_markup(text) == expected

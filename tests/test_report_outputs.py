@@ -20,8 +20,10 @@ from PIL import Image
 from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (the report_build fixture)
 
 SMALL_GROUP = "Legal"
-#: Budget for writing all four formats on the sample (issue 7: under 60 s).
-BUDGET_SECONDS = 60
+#: A guard against slow regressions (such as a browser started per figure). Issue 7's figure,
+#: all four formats in under 60 s on the sample, is measured by benchmarks/bench_report.py on
+#: an idle machine; here the build shares two cores with the rest of the suite.
+BUDGET_SECONDS = 180
 
 
 def _needs(tool: str) -> None:

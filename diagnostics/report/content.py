@@ -36,6 +36,15 @@ __all__ = ["Report", "Section", "ReportFigure", "ReportTable", "SkippedSection",
            "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: Titles of the contract's diagnostics, for those this version cannot run yet.
+CONTRACT_TITLES: dict[str, str] = {
+    "segments": "Frame segments", "non_negotiables": "Non-negotiable behaviours",
+    "tribes": "Tribes", "hyper_connected": "Hyper-connected people",
+    "backstage_leaders": "Backstage leaders", "movement_seeds": "Movement seeds",
+    "reach_to_top": "Reach to the top", "activism": "Activism ladder",
+    "tandems": "Grassroots and leadership in tandem", "stories": "Story themes",
+    "waves": "Change between waves", "reliability": "Construct reliability",
+}
 DEFAULT_PRIMARY = "#1F4E79"
 DEFAULT_ACCENT = "#E69F00"
 #: Layout keys that hold no text from the data (left alone when escaping, for speed).
@@ -371,7 +380,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
     >>> report.sections[0].title, len(report.summary) >= 1
     ('Who answered', True)
     """
-    from ..runner import steps
+    from ..runner import CONTRACT_KEYS, steps
 
     workbook = results.workbook
     people = People(workbook.survey["respondent_id"], workbook.guard.pseudonym, names=names)
@@ -399,8 +408,11 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
             bar.update(1)
             if on_progress is not None:
                 on_progress(result.title or key, i, total)
+    titles = {**CONTRACT_TITLES, **titles}
     skipped = tuple(SkippedSection(k, titles.get(k, k.replace("_", " ").capitalize()), v.reason)
                     for k, v in results.results.items() if isinstance(v, Skipped))
+    skipped += tuple(SkippedSection(k, titles[k], "not available in this version of the workbook")
+                     for k in CONTRACT_KEYS if k not in results.results)
     candidates = [(f, s) for s in sections for f in s.findings]
     summary = tuple(select_findings(candidates))
     sizes = workbook.survey.groupby("wave", sort=False).size()

@@ -22,6 +22,8 @@ __all__ = ["render_html", "TableView", "table_view", "INLINE_ROWS"]
 #: Tables up to this many rows are shown in full in the page; longer ones in part.
 INLINE_ROWS = 25
 _SHOWN_OF_LONG = 8
+#: The PDF prints tables up to this many rows; longer ones are named (they are in the Excel).
+PDF_ROWS = 12
 #: plotly.js options for every chart: no link to plotly's cloud, no logo.
 CHART_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
                                 "showSendToCloud": False}
@@ -57,8 +59,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS) -> TableView:
-    """The rows of ``frame`` to show in a page: all when short, the first few when long.
+def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS, partial: bool = True) -> TableView:
+    """The rows of ``frame`` to show in a page: all when short, the first few when long
+    (none when not ``partial``).
 
     Examples
     --------
@@ -68,7 +71,7 @@ def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS) -> TableView:
     [['A', '3.14'], ['B', '']]
     """
     n = len(frame)
-    shown = frame if n <= limit else frame.head(_SHOWN_OF_LONG)
+    shown = frame if n <= limit else frame.head(_SHOWN_OF_LONG if partial else 0)
     rows = [[_cell(v.item() if hasattr(v, "item") else v) for v in row]
             for row in shown.itertuples(index=False, name=None)]
     return TableView([str(c) for c in frame.columns], rows, n, n - len(shown))
@@ -117,7 +120,8 @@ def render_html(report: Report, *, pdf: bool = False,
     charts: dict[str, str] = {}
     if not pdf:
         charts = {f.id: chart_div(f.safe, f"{f.id}-plot") for f in report.figures}
-    tables = {t.sheet: table_view(t.frame) for t in report.tables}
+    tables = {t.sheet: (table_view(t.frame, limit=PDF_ROWS, partial=False) if pdf
+                        else table_view(t.frame)) for t in report.tables}
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, pdf=pdf, charts=charts, images=images or {},
                            tables=tables, plotlyjs="" if pdf else plotly_js(),

@@ -67,7 +67,7 @@ class _Deck:
         para = frame.paragraphs[0]
         para.alignment = 1  # left
         for run in para.runs:
-            run.font.size = Pt(26 if len(title) < 70 else 20)
+            run.font.size = Pt(_title_size(title))
             run.font.bold = True
             run.font.name = _FONT
             run.font.color.rgb = self.rgb(self.report.branding.primary)
@@ -317,13 +317,16 @@ class _Deck:
     def summary_slide(self) -> None:
         report = self.report
         slide = self.slide("Executive summary", notes=report.intro)
-        lines: list[tuple[str, int, bool, str | None]] = []
+        texts: list[str] = []
         for k in report.summary:
             f = k.finding
             text = f"{f.value}  {f.headline}" if f.value else f.headline
             if f.uncertainty:
                 text += f" ({f.uncertainty})"
-            lines.append((text, 17 if len(report.summary) <= 6 else 15, False, "222222"))
+            texts.append(text)
+        chars = sum(len(t) for t in texts)
+        size = 18 if chars < 500 else 15 if chars < 900 else 13 if chars < 1300 else 11
+        lines: list[tuple[str, int, bool, str | None]] = [(t, size, False, "222222") for t in texts]
         if not lines:
             lines.append(("No diagnostic reported a finding.", 18, False, "555555"))
         self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
@@ -380,6 +383,12 @@ class _Deck:
         refs = "\n".join(f"{r.source}. {r.supports}" for r in report.references)
         slide = self.slide("Methods, privacy and the source texts' figures", notes=refs)
         self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
+
+
+def _title_size(title: str) -> int:
+    """Points for a slide title, so that it fits in two or three lines."""
+    n = len(title)
+    return 26 if n <= 60 else 20 if n <= 100 else 16 if n <= 170 else 13
 
 
 def _error_bars(series: Any, plus: list[float], minus: list[float], *, xy: bool) -> None:

@@ -29,7 +29,7 @@ __all__ = ["escape_markup", "plain_text", "formula_like", "People", "map_strings
 
 #: Tags that plotly.js itself understands in text, as the plot code writes them.
 _PLOTLY_TAG = re.compile(
-    r"<(?:br\s*/?|/?(?:b|i|em|sup|sub|s|u|extra)|span(?:\s+style=\"[^\"<>]*\")?|/span)>",
+    r"<(?:br\s*/?|/?(?:b|i|em|sup|sub|s|u|extra)|span(?:\s+style=(?:\"[^\"<>]*\"|'[^'<>]*'))?|/span)>",
     re.IGNORECASE)
 _PSEUDONYM = re.compile(r"\bP-[0-9a-f]{6}\b")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
