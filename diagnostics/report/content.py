@@ -329,11 +329,11 @@ def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int 
     Examples
     --------
     >>> from diagnostics import Finding
-    >>> s = [Section(k, k, "", (), (), (), (), (), ()) for k in "ab"]
-    >>> found = [(Finding(f"a{i}", weight=0.9 - i / 10), s[0]) for i in range(4)]
-    >>> found += [(Finding("b", weight=0.1), s[1])]
+    >>> s = {k: Section(k, k, "", (), (), (), (), (), ()) for k in "abcde"}
+    >>> found = [(Finding(f"a{i}", weight=0.9 - i / 10), s["a"]) for i in range(6)]
+    >>> found += [(Finding(k, weight=0.1), s[k]) for k in "bcde"]
     >>> [k.finding.headline for k in select_findings(found)]
-    ['a0', 'a1', 'b', 'a2', 'a3']
+    ['a0', 'a1', 'b', 'c', 'd', 'e']
     """
     order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0].weight, i))
     chosen: list[int] = []
