@@ -5,6 +5,7 @@ then call diagnostics on its tables; each returns an immutable result with
 ``.to_frame()``, ``.figure()`` and ``.to_json()``.
 """
 
+from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
 from .errors import (
     ConfigError,
@@ -18,6 +19,7 @@ from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
+from .waves import WaveComparison, wave_changes
 from .workbook import Workbook
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Finding",
     "Guarded",
     "InsufficientDataError",
+    "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
@@ -37,10 +40,13 @@ __all__ = [
     "Skipped",
     "SuppressedGroup",
     "ValidationReport",
+    "WaveComparison",
     "Workbook",
     "load",
+    "non_negotiables",
     "run_all",
     "validate",
+    "wave_changes",
 ]
 
 __version__ = "0.1.0"
