@@ -15,12 +15,29 @@ from .errors import (
     Problem,
 )
 from .loading import ValidationReport, load, validate
+from .network import (
+    BackstageLeaders,
+    HyperConnected,
+    MovementSeeds,
+    Network,
+    NetworkChange,
+    ReachToTop,
+    Tribes,
+    backstage_leaders,
+    find_tribes,
+    hyper_connected,
+    movement_seeds,
+    network_change,
+    network_graph,
+    reach_to_top,
+)
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .workbook import Workbook
 
 __all__ = [
+    "BackstageLeaders",
     "Config",
     "ConfigError",
     "DataError",
@@ -28,17 +45,30 @@ __all__ = [
     "DiagnosticsError",
     "Finding",
     "Guarded",
+    "HyperConnected",
     "InsufficientDataError",
+    "MovementSeeds",
+    "Network",
+    "NetworkChange",
     "OutputError",
     "PrivacyGuard",
     "Problem",
+    "ReachToTop",
     "RunOptions",
     "RunResults",
     "Skipped",
     "SuppressedGroup",
+    "Tribes",
     "ValidationReport",
     "Workbook",
+    "backstage_leaders",
+    "find_tribes",
+    "hyper_connected",
     "load",
+    "movement_seeds",
+    "network_change",
+    "network_graph",
+    "reach_to_top",
     "run_all",
     "validate",
 ]
