@@ -6,6 +6,7 @@ then call diagnostics on its tables; each returns an immutable result with
 """
 
 from .activism import ActivismLadder, activism_ladder
+from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
 from .errors import (
     ConfigError,
@@ -38,6 +39,7 @@ from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .stories import StoryThemes, story_themes
 from .tandems import TandemAnalysis, tandem_analysis
+from .waves import WaveComparison, wave_changes
 from .workbook import Workbook
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "MovementSeeds",
     "Network",
     "NetworkChange",
+    "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
@@ -72,6 +75,7 @@ __all__ = [
     "SuppressedGroup",
     "Tribes",
     "ValidationReport",
+    "WaveComparison",
     "Workbook",
     "backstage_leaders",
     "find_tribes",
@@ -81,8 +85,10 @@ __all__ = [
     "network_change",
     "network_graph",
     "reach_to_top",
+    "non_negotiables",
     "run_all",
     "validate",
+    "wave_changes",
 ]
 
 __version__ = "0.1.0"
