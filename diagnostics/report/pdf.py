@@ -1,7 +1,7 @@
 """The report as a paginated PDF: the HTML page's content printed by weasyprint.
 
-Charts are SVG images drawn by plotly.js itself (through kaleido), so they stay sharp at
-any zoom and show exactly what the HTML page shows.
+Charts are images drawn by plotly.js itself (through kaleido) at twice their pixel size,
+so they show exactly what the HTML page shows, sharp in print.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class PdfInfo:
 
 
 def write_pdf(report: Report, path: Path, images: Mapping[str, Path]) -> PdfInfo:
-    """Print the report to ``path``; ``images`` maps figure ids to their SVG/PNG files."""
+    """Print the report to ``path``; ``images`` maps figure ids to their PNG (or SVG) files."""
     import weasyprint
 
     folder = {p.parent for p in images.values()}
