@@ -190,10 +190,13 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
         raise InsufficientDataError("too few stories or words to find two themes")
     ks = list(range(1, top + 2)) if top + 1 <= min(matrix.shape) - 1 else list(range(1, top + 1))
     errors = []
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in ks:
         model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=500)
-        model.fit(matrix)
-        errors.append(float(model.reconstruction_err_))
+        with np.errstate(invalid="ignore"):  # an exact fit rounds to a tiny negative residual
+            fits[k] = (model.fit_transform(matrix), model.components_)
+        err = float(model.reconstruction_err_)
+        errors.append(err if np.isfinite(err) else 0.0)
     err = np.asarray(errors)
     gain = np.r_[np.nan, err[:-1] - err[1:]]
     nxt = np.r_[gain[1:], np.nan]
@@ -203,7 +206,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
                               "elbow_ratio": ratio})
     selection = selection[(selection["k"] >= 2) & (selection["k"] <= top)].reset_index(drop=True)
     return StoryModel(stories=frame, matrix=matrix, vocabulary=vocabulary, selection=selection,
-                      random_state=random_state)
+                      random_state=random_state, _fits=fits)
 
 
 def _mix(weights: np.ndarray) -> np.ndarray:
