@@ -248,7 +248,8 @@ class StoryThemes(DiagnosticResult):
         cell has at least the free-text minimum of authors: ``theme``, ``name``,
         ``direction``, ``story_id``, ``weight``, ``text`` (raw text: escape it to show it).
     assigned
-        Each story's main theme: ``story_id``, ``direction``, ``author_id`` (when known),
+        Each story's main theme: ``story_id``, ``direction``, ``author`` (when known; a
+        pseudonym unless names were asked for),
         ``theme`` (0 when the story has no term of the vocabulary), ``weight`` (the main
         theme's share of the story's theme weight).
     """
@@ -357,7 +358,7 @@ def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | Non
 def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: int = 10,
                  groups: pd.Series | None = None, by: str | None = None,
                  quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
-                 resamples: int = 1000, model: StoryModel | None = None,
+                 resamples: int = 1000, model: StoryModel | None = None, names: bool = False,
                  progress: bool = False) -> StoryThemes:
     """Themes in the stories, their mix per direction and how far the directions overlap.
 
@@ -386,6 +387,8 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         Bootstrap resamples of the intervals.
     model
         A fitted :class:`StoryModel` to reuse (the notebook caches it).
+    names
+        Show story authors by their respondent id instead of a pseudonym.
     progress
         Show a progress bar over the bootstrap.
 
@@ -432,6 +435,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         raise ConfigError(f"resamples must be a whole number of at least 10, got {resamples!r}.")
     if isinstance(top_terms, bool) or not isinstance(top_terms, int) or top_terms < 1:
         raise ConfigError(f"top_terms must be a whole number of at least 1, got {top_terms!r}.")
+    show_ids = bool(names)
     if model is None:
         model = fit_story_model(stories, random_state=random_state)
     k, chosen_by = _resolve_k(workbook, model, n_themes)
@@ -496,8 +500,8 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     total = w.sum(axis=1)
     assigned = pd.DataFrame({
         "story_id": frame["story_id"].astype(str).to_numpy(), "direction": direction,
-        "author_id": (frame["author_id"].astype("string").to_numpy() if "author_id" in frame
-                      else pd.array([pd.NA] * len(frame), dtype="string")),
+        "author": ([None if pd.isna(a) else (str(a) if show_ids else workbook.guard.pseudonym(a))
+                    for a in frame["author_id"]] if "author_id" in frame else [None] * len(frame)),
         "theme": np.where(has_weight, main, 0),
         "weight": np.divide(w.max(axis=1), total, out=np.zeros(len(total)), where=total > 0),
     })
