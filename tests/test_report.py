@@ -274,7 +274,7 @@ def test_write_report_html_and_xlsx_only(fake, tmp_path: Path) -> None:
     assert book.sheetnames[:2] == ["Contents", "About"]
     assert {"fake values", "fake stories", "fake people"} <= set(book.sheetnames)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("Plotly.newPlot(") == len(build_report(fake).figures)
+    assert page.count('class="chart-data"') == len(build_report(fake).figures)
     json.dumps(written.seconds)
 
 

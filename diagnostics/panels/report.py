@@ -147,6 +147,7 @@ def report_panel(workbook: Workbook, *, results: RunResults | None = None,
     box.main_control = picker  # type: ignore[attr-defined]
     box.main_figure = fig  # type: ignore[attr-defined]
     box.report = report  # type: ignore[attr-defined]
+    box.report_workbook = results.workbook  # type: ignore[attr-defined]
     box.export = run_export  # type: ignore[attr-defined]
     box.formats = formats  # type: ignore[attr-defined]
     box.folder = folder  # type: ignore[attr-defined]
