@@ -16,8 +16,10 @@ from .errors import (
 )
 from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
+from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
+from .segments import Segmentation, SegmentSearch, search_segments, segment_frames
 from .workbook import Workbook
 
 __all__ = [
@@ -32,14 +34,20 @@ __all__ = [
     "OutputError",
     "PrivacyGuard",
     "Problem",
+    "Reliability",
     "RunOptions",
     "RunResults",
+    "SegmentSearch",
+    "Segmentation",
     "Skipped",
     "SuppressedGroup",
     "ValidationReport",
     "Workbook",
+    "construct_reliability",
     "load",
     "run_all",
+    "search_segments",
+    "segment_frames",
     "validate",
 ]
 
