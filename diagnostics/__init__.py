@@ -5,6 +5,7 @@ then call diagnostics on its tables; each returns an immutable result with
 ``.to_frame()``, ``.figure()`` and ``.to_json()``.
 """
 
+from .activism import ActivismLadder, activism_ladder
 from .config import Config
 from .errors import (
     ConfigError,
@@ -14,15 +15,26 @@ from .errors import (
     OutputError,
     Problem,
 )
+from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .segments import Segmentation, SegmentSearch, search_segments, segment_frames
+from .stories import StoryThemes, story_themes
+from .tandems import TandemAnalysis, tandem_analysis
 from .workbook import Workbook
 
 __all__ = [
+    "ActivismLadder",
+    "MovementIndicators",
+    "StoryThemes",
+    "TandemAnalysis",
+    "activism_ladder",
+    "movement_indicators",
+    "story_themes",
+    "tandem_analysis",
     "Config",
     "ConfigError",
     "DataError",
