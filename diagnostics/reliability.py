@@ -80,7 +80,7 @@ def feldt_interval(alpha: float, n: int, k: int, *, level: float = 0.95) -> tupl
     --------
     >>> lo, hi = feldt_interval(0.8, 100, 4)
     >>> round(lo, 3), round(hi, 3)
-    (0.731, 0.856)
+    (0.727, 0.857)
     """
     if not np.isfinite(alpha) or n < 2 or k < 2:
         return float("nan"), float("nan")
@@ -106,6 +106,33 @@ def _item_statistics(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if len(others) >= 2:
             if_deleted[i] = cronbach_alpha(sub)
     return rest_r, if_deleted
+
+
+def _suspects(cov: np.ndarray) -> dict[int, float]:
+    """Items that run against the rest of their construct, with their item-rest correlation.
+
+    The most negative corrected item-total correlation is flagged, the item is then
+    scored the other way round and the rest recomputed, until no item correlates
+    negatively with the rest. This finds the item whose reverse-coding went wrong even
+    when, in a short construct, it also drags the other items' correlations below zero.
+    In a two-item construct the culprit cannot be told apart: both are flagged.
+    """
+    c = np.array(cov, dtype=float)
+    k = c.shape[0]
+    found: dict[int, float] = {}
+    for _ in range(k):
+        rest_r, _ = _item_statistics(c)
+        r = np.where(np.isfinite(rest_r), rest_r, 0.0)
+        worst = int(np.argmin(r))
+        if r[worst] >= 0:
+            break
+        if k == 2:
+            return {0: float(r[0]), 1: float(r[1])}
+        found[worst] = float(r[worst])
+        sign = np.ones(k)
+        sign[worst] = -1.0
+        c = c * np.outer(sign, sign)
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +171,8 @@ class Reliability(DiagnosticResult):
         "the correlation of an item with the sum of the construct's other items; alpha-if-"
         "deleted is alpha without the item. An item correlating negatively with the rest of "
         "its construct is flagged as suspect: almost always a reverse-worded item whose "
-        "reverse-coding was forgotten or applied twice. Bands (rule of thumb): >= .90 "
+        "reverse-coding was forgotten or applied twice (the most negative item is flagged, "
+        "scored the other way round and the rest recomputed, until none is negative). Bands (rule of thumb): >= .90 "
         "excellent, .80 good, .70 acceptable, .60 questionable, .50 poor, below unacceptable. "
         "Checked against pingouin.cronbach_alpha to 3 decimals.")
     columns: ClassVar[tuple[str, ...]] = ("construct", "kind", "n_items", "n", "alpha", "ci_low",
@@ -276,9 +304,13 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
 
     Notes
     -----
-    A single-item construct has no alpha and is left out (named in ``notes``). An item whose
-    corrected item-total correlation is below zero is suspect: it is listed in the
-    construct's ``suspect_items`` and in ``warnings``.
+    A single-item construct has no alpha and is left out (named in ``notes``). An item that
+    correlates negatively with the rest of its construct is suspect: it is listed in the
+    construct's ``suspect_items`` and in ``warnings``. In a short construct one wrongly
+    coded item can pull the others' item-rest correlations below zero too, so the most
+    negative item is flagged, scored the other way round, and the rest recomputed until
+    none is negative (in a two-item construct with a negative correlation both items are
+    flagged, since the data cannot tell which one is wrong).
 
     References
     ----------
@@ -330,7 +362,8 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
         alpha = cronbach_alpha(cov)
         low, high = feldt_interval(alpha, n, len(items), level=level)
         rest_r, if_deleted = _item_statistics(cov)
-        suspect = np.nan_to_num(rest_r, nan=0.0) < 0
+        flagged = _suspects(cov)
+        suspect = np.array([j in flagged for j in range(len(items))])
         for j, item in enumerate(items):
             item_rows.append({
                 "construct": construct, "kind": kind, "item": item,
@@ -342,7 +375,7 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
             if suspect[j]:
                 warnings.append(
                     f"{item} correlates negatively with the rest of {construct} (corrected "
-                    f"item-total r = {rest_r[j]:.2f}): check whether its reverse-coding was "
+                    f"item-total r = {flagged[j]:.2f}): check whether its reverse-coding was "
                     "forgotten or applied twice (codebook column reverse).")
         construct_rows.append({
             "construct": construct, "kind": kind, "n_items": len(items), "n": n,
