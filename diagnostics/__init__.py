@@ -6,6 +6,7 @@ then call diagnostics on its tables; each returns an immutable result with
 """
 
 from .activism import ActivismLadder, activism_ladder
+from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
 from .errors import (
     ConfigError,
@@ -24,6 +25,7 @@ from .runner import RunOptions, RunResults, run_all
 from .segments import Segmentation, SegmentSearch, search_segments, segment_frames
 from .stories import StoryThemes, story_themes
 from .tandems import TandemAnalysis, tandem_analysis
+from .waves import WaveComparison, wave_changes
 from .workbook import Workbook
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "Finding",
     "Guarded",
     "InsufficientDataError",
+    "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
@@ -54,13 +57,16 @@ __all__ = [
     "Skipped",
     "SuppressedGroup",
     "ValidationReport",
+    "WaveComparison",
     "Workbook",
     "construct_reliability",
     "load",
+    "non_negotiables",
     "run_all",
     "search_segments",
     "segment_frames",
     "validate",
+    "wave_changes",
 ]
 
 __version__ = "0.1.0"
