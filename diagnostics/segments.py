@@ -214,10 +214,11 @@ class SegmentSearch:
         return self.selection.criteria.copy()
 
     def segmentation(self, k: int | None = None) -> Segmentation:
-        """The segmentation with ``k`` segments (``None``: the number the criteria choose)."""
-        if k is not None and k not in self.selection.fits:
-            raise ConfigError(f"k must be one of {', '.join(map(str, self.ks))} (or None for "
-                              f"automatic), got {k!r}.")
+        """The segmentation with ``k`` segments (``None``: the number the criteria choose;
+        1: everyone in one group)."""
+        if k is not None and k != 1 and k not in self.selection.fits:
+            raise ConfigError(f"k must be one of 1, {', '.join(map(str, self.ks))} (or None "
+                              f"for automatic), got {k!r}.")
         if k not in self._cache:
             self._cache[k] = _build(self, k)
         return self._cache[k]
@@ -729,11 +730,12 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     reference = {"p_value": sel.p_value, "excess": sel.excess, "observed": sel.observed_best,
                  "reference": float(np.mean(sel.reference_best)) if sel.reference_best.size
                  else float("nan")}
-    if automatic and sel.chosen is None:
+    if (automatic and sel.chosen is None) or k == 1:
         kk, model, labels = 1, single_group(len(data.features)), np.zeros(n, dtype=np.int64)
         certainty = np.ones(n)
         silhouette = stability = float("nan")
-        warnings.append("No distinct motivational segments: " + sel.choice)
+        if automatic:
+            warnings.append("No distinct motivational segments: " + sel.choice)
     else:
         kk = sel.chosen if automatic else int(k)  # type: ignore[assignment]
         fit = sel.fits[kk]
@@ -816,7 +818,8 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
         wave=data.wave, use=data.use, algorithm=search.algorithm, items=data.items,
         features=data.features, k=kk, structure=sel.structure, chosen_automatically=automatic,
         clarity=sel.clarity if automatic else ("none" if kk == 1 else "fixed"),
-        choice=sel.choice, silhouette=silhouette, stability=stability, assignments=seg,
+        choice=("k = 1 was given: everyone in one group." if k == 1 else sel.choice),
+        silhouette=silhouette, stability=stability, assignments=seg,
         certainty=cert, profiles=profiles, sizes=sizes, segments=segments,
         criteria=sel.criteria.copy(), spread=spread, shared_ground=shared,
         projection=projection, reference=reference, attributes=workbook.attributes,
@@ -848,7 +851,7 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
         ``"kmeans"`` (default) or ``"gmm"`` (Gaussian mixture, shared covariance).
     k
         The number of segments; ``None`` (default) chooses it from 2 to 8, and reports no
-        segments when the answers show no cluster structure.
+        segments when the answers show no cluster structure; 1 puts everyone in one group.
     random_state
         Seed of every random step (the same seed gives the same result).
     progress
@@ -892,9 +895,11 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     >>> seg.sizes.index[0]
     'Purpose'
     """
-    ks = K_RANGE if k is None else (k,)
-    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))):
-        raise ConfigError(f"k must be a whole number from 2 to 8, or None, got {k!r}.")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))
+                          or k < 1):
+        raise ConfigError(f"k must be a whole number from 2 to 8 (1: one group), or None, "
+                          f"got {k!r}.")
+    ks = K_RANGE if k is None else ((2,) if k == 1 else (int(k),))
     search = search_segments(workbook, wave=wave, items=items, use=use, method=method, ks=ks,
                              random_state=random_state, progress=progress)
     return search.segmentation(k)

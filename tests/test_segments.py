@@ -195,6 +195,13 @@ def test_clustered_generated_data_do_show_structure() -> None:
     assert adjusted_rand_score(labels, result.assignments.to_numpy()) >= 0.9
 
 
+def test_one_group_on_request(sample) -> None:
+    result = segment_frames(sample, k=1)
+    assert result.k == 1 and set(result.assignments) == {NO_SEGMENTS}
+    assert result.assign(sample.responses()).eq(NO_SEGMENTS).all()
+    assert not result.warnings and result.figure().data
+
+
 def test_a_fixed_k_on_unclustered_data_warns() -> None:
     result = segment_frames(_workbook(_unstructured("correlated constructs")), k=3)
     assert result.k == 3 and not result.structure and result.clarity == "fixed"
@@ -271,7 +278,7 @@ def test_segments_below_the_privacy_minimum_are_withheld(sample) -> None:
 # --------------------------------------------------------------------------- options
 
 @pytest.mark.parametrize(("option", "value"), [("use", "answers"), ("method", "dbscan"),
-                                               ("k", 1), ("k", 2.5), ("items", ["nope"]),
+                                               ("k", 0), ("k", 2.5), ("items", ["nope"]),
                                                ("items", ["m01"]), ("wave", "1999")])
 def test_bad_options_name_the_option(sample, option: str, value: object) -> None:
     with pytest.raises(ConfigError, match=option):
