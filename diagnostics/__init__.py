@@ -18,6 +18,22 @@ from .errors import (
 )
 from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
+from .network import (
+    BackstageLeaders,
+    HyperConnected,
+    MovementSeeds,
+    Network,
+    NetworkChange,
+    ReachToTop,
+    Tribes,
+    backstage_leaders,
+    find_tribes,
+    hyper_connected,
+    movement_seeds,
+    network_change,
+    network_graph,
+    reach_to_top,
+)
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult, Finding, Skipped
@@ -30,6 +46,7 @@ from .workbook import Workbook
 
 __all__ = [
     "ActivismLadder",
+    "BackstageLeaders",
     "MovementIndicators",
     "StoryThemes",
     "TandemAnalysis",
@@ -44,23 +61,36 @@ __all__ = [
     "DiagnosticsError",
     "Finding",
     "Guarded",
+    "HyperConnected",
     "InsufficientDataError",
+    "MovementSeeds",
+    "Network",
+    "NetworkChange",
     "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
     "Reliability",
+    "ReachToTop",
     "RunOptions",
     "RunResults",
     "SegmentSearch",
     "Segmentation",
     "Skipped",
     "SuppressedGroup",
+    "Tribes",
     "ValidationReport",
     "WaveComparison",
     "Workbook",
     "construct_reliability",
+    "backstage_leaders",
+    "find_tribes",
+    "hyper_connected",
     "load",
+    "movement_seeds",
+    "network_change",
+    "network_graph",
+    "reach_to_top",
     "non_negotiables",
     "run_all",
     "search_segments",
