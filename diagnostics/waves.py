@@ -11,6 +11,7 @@ who moved between segments when respondents can be followed across waves; and a 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,9 +62,8 @@ def network_waves(workbook: Workbook) -> tuple[str, ...]:
     net = workbook.network
     if net is None or "wave" not in net.columns:
         return ()
-    names = net["wave"].dropna().astype(str)
-    names = names[names.str.strip() != ""]
-    return tuple(sorted(names.unique(), key=_natural_key))
+    names = {str(w) for w in pd.unique(net["wave"].dropna())}
+    return tuple(sorted((w for w in names if w.strip()), key=_natural_key))
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,9 @@ class WaveComparison(DiagnosticResult):
         Its Wilson 95% interval.
     n_followed
         People in both waves with a segment in each.
+    followed
+        One row per person followed: ``respondent_id``, ``from_segment``, ``to_segment``
+        (for the analyst; it is not exported in tables, figures or JSON).
     """
 
     key: ClassVar[str] = "waves"
@@ -133,6 +136,9 @@ class WaveComparison(DiagnosticResult):
     movers_low: float
     movers_high: float
     n_followed: int
+    followed: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["respondent_id", "from_segment",
+                                                      "to_segment"]), repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         return self.changes.copy()
@@ -195,7 +201,7 @@ class WaveComparison(DiagnosticResult):
                 parts.append(f"{r['item']} {_fmt_change(r)}")
             top = moved.iloc[0]
             found.append(Finding(
-                headline=(f"{len(moved)} figure(s) changed significantly {span}; largest: "
+                headline=(f"{len(moved)} figure(s) changed significantly {span}; largest effects: "
                           + "; ".join(parts) + "."),
                 value=_fmt_change(top),
                 uncertainty=(f"95% CI {_fmt_value(top['ci_low'], top['kind'], True)} to "
@@ -303,11 +309,10 @@ def _change_rows(tested: pd.DataFrame, meta: Mapping[str, tuple[str, str]],
 # =========================================================================== network figures
 
 def _network_nodes(workbook: Workbook, wave: str, ties: pd.DataFrame) -> set[str]:
-    if wave in workbook.waves:
-        people = set(workbook.survey.loc[workbook.survey["wave"] == wave, "respondent_id"])
-    else:
-        people = set(workbook.survey["respondent_id"])
-    return people | set(ties["source"]) | set(ties["target"])
+    survey = workbook.survey
+    ids = survey.loc[survey["wave"] == wave, "respondent_id"] if wave in workbook.waves else \
+        survey["respondent_id"]
+    return set(pd.unique(pd.concat([ids, ties["source"], ties["target"]])).tolist())
 
 
 def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: float,
@@ -330,9 +335,9 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
         ids = sorted(nodes[0] | nodes[1])
         pos = {p: i for i, p in enumerate(ids)}
         n = len(ids)
-        present = [np.array([p in s for p in ids]) for s in nodes]
+        present = [np.asarray(pd.Index(ids).isin(list(s))) for s in nodes]
         arcs = [(t["source"].map(pos).to_numpy(), t["target"].map(pos).to_numpy()) for t in ties]
-        directed = any(_asymmetric(a) for a in arcs)
+        directed = any(_asymmetric(a, n) for a in arcs)
         name = relation or "ties"
         full = [_net_jackknife(arcs[w], present[w], n, directed) for w in range(2)]
         degree_sd = [_degree_sd(arcs[w], present[w], n) for w in range(2)]
@@ -375,10 +380,14 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
                                        ("p_adjusted", "significant")]), notes
 
 
-def _asymmetric(arcs: tuple[np.ndarray, np.ndarray]) -> bool:
-    src, tgt = arcs
-    forward = set(zip(src.tolist(), tgt.tolist(), strict=True))
-    return any((t, s) not in forward for s, t in forward)
+def _reciprocated(arcs: tuple[np.ndarray, np.ndarray], n: int) -> np.ndarray:
+    """For each tie, whether the reverse tie is there too."""
+    src, tgt = (np.asarray(a, dtype=np.int64) for a in arcs)
+    return np.isin(tgt * n + src, src * n + tgt)
+
+
+def _asymmetric(arcs: tuple[np.ndarray, np.ndarray], n: int) -> bool:
+    return not bool(_reciprocated(arcs, n).all())
 
 
 def _degree_sd(arcs: tuple[np.ndarray, np.ndarray], present: np.ndarray, n: int) -> float:
@@ -398,9 +407,7 @@ def _net_jackknife(arcs: tuple[np.ndarray, np.ndarray], present: np.ndarray, n: 
     m = float(present.sum())
     total = float(len(src))
     incident = np.bincount(src, minlength=n) + np.bincount(tgt, minlength=n)
-    forward = set(zip(src.tolist(), tgt.tolist(), strict=True))
-    mutual = np.array([(t, s) in forward for s, t in zip(src.tolist(), tgt.tolist(), strict=True)],
-                      dtype=bool)
+    mutual = _reciprocated(arcs, n)
     mutual_total = float(mutual.sum())
     mutual_incident = (np.bincount(src[mutual], minlength=n)
                        + np.bincount(tgt[mutual], minlength=n))
@@ -435,6 +442,9 @@ def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
         fitted = segments.segment_frames(workbook, wave=waves[0], k=k, random_state=random_state)
     except InsufficientDataError as err:
         return pd.Series(dtype=object), pd.Series(dtype=object), f"Segment movers skipped: {err}"
+    if not getattr(fitted, "structure", True):
+        return pd.Series(dtype=object), pd.Series(dtype=object), (
+            f"Segment movers skipped: the answers of wave {waves[0]} show no segment structure.")
     before = pd.Series(fitted.assignments).astype(str)
     before.index = before.index.astype(str)
     later = workbook.responses(waves[1])
@@ -446,17 +456,35 @@ def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
     return before, after, None
 
 
+#: The Sankey's name for the flows too small to show one by one, combined.
+OTHER_SEGMENTS = "small flows (combined)"
+
+
 def _flows(before: pd.Series, after: pd.Series, workbook: Workbook,
            suppressed: list[SuppressedGroup]) -> pd.DataFrame:
+    """People per (earlier segment, later segment), through the privacy guard.
+
+    Within each earlier segment, flows below the minimum are withheld (with secondary
+    suppression); what they hold together is shown as one flow to
+    :data:`OTHER_SEGMENTS` (stayers among them when their own flow was withheld), which
+    the guard keeps at the minimum or above.
+    """
     followed = before.index.intersection(after.index)
     frame = pd.DataFrame({"from_segment": before.loc[followed].to_numpy(),
                           "to_segment": after.loc[followed].to_numpy()})
     flows = frame.groupby(["from_segment", "to_segment"]).size().rename("n").reset_index()
-    totals = frame.groupby("from_segment").size().to_dict()
+    totals = frame.groupby("from_segment").size()
     shown = workbook.guard.apply(flows, by=["from_segment", "to_segment"], n="n",
-                                 within="from_segment", totals=totals)
+                                 within="from_segment", totals=totals.to_dict())
     suppressed.extend(shown.suppressed)
-    return shown.frame.reset_index(drop=True)[list(_FLOW_COLUMNS)]
+    visible = shown.frame
+    rest = totals - visible.groupby("from_segment")["n"].sum().reindex(totals.index, fill_value=0)
+    combined = pd.DataFrame({"from_segment": rest.index, "to_segment": OTHER_SEGMENTS,
+                             "n": rest.to_numpy()})
+    combined = combined[combined["n"] >= workbook.guard.min_group_size]
+    out = pd.concat([visible, combined], ignore_index=True)
+    return out.sort_values(["from_segment", "to_segment"], kind="stable").reset_index(
+        drop=True)[list(_FLOW_COLUMNS)]
 
 
 # =========================================================================== entry point
@@ -591,6 +619,7 @@ def wave_changes(
     flows = pd.DataFrame(columns=list(_FLOW_COLUMNS))
     movers_share = movers_low = movers_high = np.nan
     n_followed = 0
+    followed = pd.DataFrame(columns=["respondent_id", "from_segment", "to_segment"])
 
     in_survey = all(w in workbook.waves for w in pair)
     if in_survey and workbook.items:
@@ -632,10 +661,13 @@ def wave_changes(
             if note:
                 notes.append(note)
             else:
-                followed = before.index.intersection(after.index)
-                n_followed = len(followed)
+                common = before.index.intersection(after.index)
+                n_followed = len(common)
+                followed = pd.DataFrame({"respondent_id": common,
+                                         "from_segment": before.loc[common].to_numpy(),
+                                         "to_segment": after.loc[common].to_numpy()})
                 if n_followed:
-                    moved = int((before.loc[followed] != after.loc[followed]).sum())
+                    moved = int((before.loc[common] != after.loc[common]).sum())
                     movers_share = moved / n_followed
                     low, high = wilson_interval(moved, n_followed)
                     movers_low, movers_high = float(low), float(high)
@@ -670,7 +702,7 @@ def wave_changes(
     return WaveComparison(
         from_wave=pair[0], to_wave=pair[1], test=test, alpha=alpha, correction=correction,
         changes=changes, group_changes=group_changes, flows=flows, movers_share=movers_share,
-        movers_low=movers_low, movers_high=movers_high, n_followed=n_followed,
+        movers_low=movers_low, movers_high=movers_high, n_followed=n_followed, followed=followed,
         suppressed=tuple(unique.values()), notes=tuple(notes))
 
 
