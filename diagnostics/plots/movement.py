@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..indicators import MovementIndicators
     from ..tandems import TandemAnalysis
 
-__all__ = ["ladder_figure", "ladder_by_group_figure", "tandem_figure",
+__all__ = ["ladder_figure", "ladder_by_group_figure", "deeds_by_group_figure", "tandem_figure",
            "tandem_sensitivity_figure", "indicators_figure", "momentum_figure"]
 
 #: One colour per ladder rung, light (spectator) to dark (advocate).
@@ -60,6 +60,31 @@ def ladder_by_group_figure(result: ActivismLadder, attribute: str | None = None)
     fig.update_layout(barmode="stack", xaxis_tickformat=".0%", xaxis_title="share of people",
                       legend_title_text="highest rung")
     return apply_theme(fig, title=f"Activism ladder by {_esc(attribute)}")
+
+
+def deeds_by_group_figure(result: ActivismLadder, attribute: str | None = None) -> go.Figure:
+    """Share of people who did a deed (activist or advocate) per group, with intervals, and the
+    organisation's share as a reference line."""
+    frame = result.deeds_by_group
+    if attribute is None and not frame.empty:
+        attribute = str(frame["attribute"].iloc[0])
+    part = frame[frame["attribute"] == attribute].sort_values("share")
+    fig = go.Figure(go.Scatter(
+        x=part["share"], y=[_esc(g) for g in part["group"]], mode="markers",
+        marker={"color": COLORS[0], "size": 10},
+        error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["share"],
+                 "arrayminus": part["share"] - part["ci_low"]},
+        customdata=np.stack([part["ci_low"], part["ci_high"], part["n"]], axis=-1)
+        if len(part) else None,
+        hovertemplate=("%{y}: %{x:.0%} did a deed (95% CI %{customdata[0]:.0%}-"
+                       "%{customdata[1]:.0%}, n=%{customdata[2]})<extra></extra>"),
+        name="activist or advocate"))
+    c = result.counts.set_index("level")
+    overall = float(c.loc[["activist", "advocate"], "n"].sum() / c["n"].sum())
+    fig.add_vline(x=overall, line=REFERENCE_LINE, annotation_text="whole organisation")
+    fig.update_layout(xaxis_tickformat=".0%", xaxis_title="share at the activist rung or higher",
+                      showlegend=False)
+    return apply_theme(fig, title=f"Activists and advocates by {_esc(attribute)}")
 
 
 def tandem_figure(result: TandemAnalysis) -> go.Figure:
