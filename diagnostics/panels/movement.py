@@ -35,7 +35,9 @@ def _unavailable(text: str) -> widgets.VBox:
 def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> widgets.VBox:
     """The activism ladder: the funnel for everyone, or the rungs per group of an attribute."""
     if workbook.actions is None:
-        return _unavailable("No actions.csv in the data folder: the activism ladder needs it.")
+        empty = _unavailable("No actions.csv in the data folder: the activism ladder needs it.")
+        empty.result = None  # type: ignore[attr-defined]
+        return empty
     ladder = result or activism_ladder(workbook)
     options: list[tuple[str, tuple[str, str] | None]] = [("whole organisation (funnel)", None)]
     for a in dict.fromkeys(ladder.by_group["attribute"]):
