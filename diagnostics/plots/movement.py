@@ -23,6 +23,11 @@ __all__ = ["ladder_figure", "ladder_by_group_figure", "deeds_by_group_figure", "
 LADDER_COLORS: tuple[str, ...] = ("#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b")
 
 
+#: Tile titles of the dashboard, with the unit where it is not a percentage.
+_TILE = {"energy": "energy (0-100)", "momentum": "momentum (new activists, latest sprint)",
+         "behaviour change": "behaviour change (scale points)"}
+
+
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -116,9 +121,9 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
                       yaxis_title="success rate (finished initiatives)",
                       xaxis_title=f"grassroots = {cut_text}+ supporters; leadership = a sponsor",
                       showlegend=False)
-    title = "Initiative success by grassroots support and leadership sponsorship"
+    title = "Initiative success: grassroots support x leadership sponsor"
     if np.isfinite(p):
-        title += f" (tandem vs rest: Fisher p = {p:.2g})"
+        title += f" (tandem vs rest p = {p:.2g})"
     return apply_theme(fig, title=title)
 
 
@@ -148,18 +153,23 @@ def indicators_figure(result: MovementIndicators) -> go.Figure:
         value = float(r.value) if r.value is not None and np.isfinite(r.value) else None
         pct = r.unit == "%"
         shown = None if value is None else (100 * value if pct else value)
+        fmt = {"%": ".1f", "people": ".0f"}.get(r.unit, ".2f" if abs(value or 0) < 10 else ".1f")
+        if r.indicator == "behaviour change":
+            fmt = "+" + fmt
         if value is None:
             sub = _esc(r.reason or "not available")
         elif np.isfinite(r.low) and np.isfinite(r.high):
             lo, hi = (100 * r.low, 100 * r.high) if pct else (r.low, r.high)
-            sub = f"95% CI {lo:.1f}-{hi:.1f}"
+            f = fmt.lstrip("+")
+            sub = f"95% CI {lo:{f}} to {hi:{f}}"
         else:
             sub = _esc(r.detail)
         fig.add_trace(go.Indicator(
             mode="number", value=shown if shown is not None else 0,
-            number={"suffix": "%" if pct else "", "valueformat": ".1f",
+            number={"suffix": "%" if pct else "", "valueformat": fmt,
                     "font": {"color": COLORS[0] if value is not None else "#bbbbbb"}},
-            title={"text": f"{_esc(r.indicator)}<br><span style='font-size:0.7em'>{sub}</span>"}),
+            title={"text": f"{_esc(_TILE.get(r.indicator, r.indicator))}<br>"
+                           f"<span style='font-size:0.7em'>{sub}</span>"}),
             row=i // cols + 1, col=i % cols + 1)
     return apply_theme(fig, title="Unconventional indicators of the movement",
                        height=220 * nrows + 80)
