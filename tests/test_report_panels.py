@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import math
 import re
 
 import numpy as np
@@ -36,16 +37,28 @@ def panel():
     return report_panel(results.workbook, results=results)
 
 
+def _plain(value):
+    """Nested lists of plain values; NaN as None (JSON writes NaN as null)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
 def _numbers(value) -> list:
     if isinstance(value, dict) and "bdata" in value:
         flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return flat.tolist()
+        if "shape" in value:
+            flat = flat.reshape([int(n) for n in str(value["shape"]).split(",")])
+        return _plain(flat.tolist())
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
-    values = value.tolist() if hasattr(value, "tolist") else list(value)
-    return [v.item() if hasattr(v, "item") else v for v in values]
+    return _plain(value.tolist() if hasattr(value, "tolist") else list(value))
 
 
 def _traces(fig) -> list[dict]:
@@ -59,8 +72,12 @@ def _traces(fig) -> list[dict]:
 
 
 def _escaped(traces: list[dict]) -> list[dict]:
-    return [{k: [escape_markup(v) if isinstance(v, str) else v for v in vs] for k, vs in t.items()}
-            for t in traces]
+    def esc(v):
+        if isinstance(v, list):
+            return [esc(x) for x in v]
+        return escape_markup(v) if isinstance(v, str) else v
+
+    return [{k: esc(vs) for k, vs in t.items()} for t in traces]
 
 
 def test_report_panel_figures_are_the_pages_charts(panel) -> None:
