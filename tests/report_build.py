@@ -52,6 +52,7 @@ def _build(folder: Path) -> dict:
     return {
         "run_seconds": run_seconds,
         "seconds": outcome.seconds,
+        "cpu_seconds": outcome.cpu_seconds,
         "pages": outcome.pages,
         "figure_pages": outcome.figure_pages,
         "slides": outcome.slides,

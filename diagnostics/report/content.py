@@ -323,8 +323,11 @@ class _Builder:
 
 def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 8,
                     least: int = 5, per_section: int = 2) -> list[KeyFinding]:
-    """The findings that matter most: heaviest first, at most ``per_section`` from a section
-    until fewer than ``least`` would be shown.
+    """The findings that matter most, heaviest first, from as many sections as possible.
+
+    Each section's heaviest finding comes first (by weight, up to ``most``), then each
+    section's second, and so on up to ``per_section``; when fewer than ``least`` are
+    chosen, the heaviest of the rest fill up.
 
     Examples
     --------
@@ -338,13 +341,14 @@ def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int 
     order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0].weight, i))
     chosen: list[int] = []
     per: Counter[str] = Counter()
-    for i in order:
-        if len(chosen) >= most:
-            break
-        key = candidates[i][1].key
-        if per[key] < per_section:
-            chosen.append(i)
-            per[key] += 1
+    for round_ in range(per_section):
+        for i in order:
+            if len(chosen) >= most:
+                break
+            key = candidates[i][1].key
+            if i not in chosen and per[key] == round_:
+                chosen.append(i)
+                per[key] += 1
     for i in order:
         if len(chosen) >= least:
             break

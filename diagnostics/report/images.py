@@ -25,7 +25,7 @@ _CHUNK = 4
 
 @dataclass(frozen=True)
 class ImageJob:
-    """One image to write: a figure (or its dict), its file, format (``svg``, ``png``), size."""
+    """One image: a figure (or its dict), its file, format (``jpeg``, ``png``, ``svg``), size."""
 
     figure: Any
     path: Path
@@ -35,9 +35,19 @@ class ImageJob:
     scale: float = 1.0
 
 
+def _opaque(colour: Any) -> bool:
+    text = str(colour or "").replace(" ", "").lower()
+    return bool(text) and text != "transparent" and not (
+        text.startswith("rgba(") and text.rstrip(")").split(",")[-1] in ("0", "0.0"))
+
+
 def _spec(job: ImageJob) -> dict[str, Any]:
     fig = job.figure if isinstance(job.figure, dict) else job.figure.to_dict()
     layout = fig.get("layout") or {}
+    if job.format in ("jpeg", "jpg") and not _opaque(layout.get("paper_bgcolor", "white")):
+        # JPEG has no transparency: a see-through background would turn black
+        layout = {**layout, "paper_bgcolor": "white"}
+        fig = {**fig, "layout": layout}
     width = int(layout.get("width") or job.width)
     height = int(job.height or layout.get("height") or DEFAULT_HEIGHT)
     return {"fig": fig, "path": str(job.path),

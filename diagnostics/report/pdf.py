@@ -27,7 +27,7 @@ class PdfInfo:
 
 
 def write_pdf(report: Report, path: Path, images: Mapping[str, Path]) -> PdfInfo:
-    """Print the report to ``path``; ``images`` maps figure ids to their PNG (or SVG) files."""
+    """Print the report to ``path``; ``images`` maps figure ids to their image files."""
     import weasyprint
 
     folder = {p.parent for p in images.values()}

@@ -423,7 +423,7 @@ def _error_bars(series: Any, plus: list[float], minus: list[float], *, xy: bool)
 
 
 def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxInfo:
-    """Write the deck; ``images`` maps figure ids to PNG files for non-native charts."""
+    """Write the deck; ``images`` maps figure ids to image files for non-native charts."""
     deck = _Deck(report, images)
     deck.title_slide()
     deck.summary_slide()
