@@ -18,7 +18,7 @@ from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
-from .workbook import Workbook
+from .workbook import Workbook, answered_enough
 
 __all__ = [
     "Config",
@@ -38,6 +38,7 @@ __all__ = [
     "SuppressedGroup",
     "ValidationReport",
     "Workbook",
+    "answered_enough",
     "load",
     "run_all",
     "validate",

@@ -17,8 +17,9 @@ What is read
   dropped.
 
 Rows whose cells are all empty are skipped. A row with more cells than the header is a
-problem (its extra cells belong to no column); a row with fewer cells is read with the
-missing cells empty, and a warning says so.
+problem (its extra cells belong to no column; the row is left out of further checks, as its
+cells are misaligned); a row with fewer cells is read with the missing cells empty, and a
+warning says so.
 """
 
 from __future__ import annotations
@@ -298,7 +299,9 @@ def _read_csv(path: Path) -> _Parsed:
         if int(extra.sum()) > _ROW_LIMIT:
             problems.append(Problem(name, f"{int(extra.sum()) - _ROW_LIMIT} more row(s) have "
                                           "more cells than the header."))
-        body = body.iloc[:, :n_header]
+        # A row with extra cells is misaligned: its cells are not checked one by one.
+        body = body.iloc[~extra, :n_header].reset_index(drop=True)
+        body_lines, body_counts = body_lines[~extra], body_counts[~extra]
     short = np.flatnonzero(body_counts < n_header)
     if len(short) and n_header > 1:
         problems.append(Problem(
@@ -402,8 +405,7 @@ def _strip(series: pd.Series) -> pd.Series:
 def _is_qualtrics(body: pd.DataFrame) -> bool:
     if len(body) < 2:
         return False
-    second = body.iloc[1].astype(str)
-    return bool(second.str.startswith('{"ImportId"').any())
+    return any(str(v).startswith('{"ImportId"') for v in body.iloc[1].to_numpy())
 
 
 def _qualtrics_labels(columns: list[str], texts: list[str]) -> dict[str, str]:
@@ -437,7 +439,8 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                     "Save it as CSV UTF-8 with one header row, or as .xlsx.")]
     body, problems, top = parsed.body, parsed.problems, parsed.header_line
     names = [str(c).strip().lstrip("\ufeff").strip() for c in parsed.header]
-    body = body.apply(_strip) if len(body.columns) else body
+    if len(body.columns):
+        body = pd.DataFrame({i: _strip(body[i]) for i in body.columns}, index=body.index)
     keep: list[int] = []
     for i, column in enumerate(names):
         if column:
