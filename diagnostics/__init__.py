@@ -5,6 +5,7 @@ then call diagnostics on its tables; each returns an immutable result with
 ``.to_frame()``, ``.figure()`` and ``.to_json()``.
 """
 
+from .activism import ActivismLadder, activism_ladder
 from .config import Config
 from .errors import (
     ConfigError,
@@ -14,13 +15,24 @@ from .errors import (
     OutputError,
     Problem,
 )
+from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
+from .stories import StoryThemes, story_themes
+from .tandems import TandemAnalysis, tandem_analysis
 from .workbook import Workbook, answered_enough
 
 __all__ = [
+    "ActivismLadder",
+    "MovementIndicators",
+    "StoryThemes",
+    "TandemAnalysis",
+    "activism_ladder",
+    "movement_indicators",
+    "story_themes",
+    "tandem_analysis",
     "Config",
     "ConfigError",
     "DataError",
