@@ -6,6 +6,7 @@ then call diagnostics on its tables; each returns an immutable result with
 """
 
 from .activism import ActivismLadder, activism_ladder
+from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
 from .errors import (
     ConfigError,
@@ -22,6 +23,7 @@ from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .stories import StoryThemes, story_themes
 from .tandems import TandemAnalysis, tandem_analysis
+from .waves import WaveComparison, wave_changes
 from .workbook import Workbook, answered_enough
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Finding",
     "Guarded",
     "InsufficientDataError",
+    "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
@@ -49,11 +52,14 @@ __all__ = [
     "Skipped",
     "SuppressedGroup",
     "ValidationReport",
+    "WaveComparison",
     "Workbook",
     "answered_enough",
     "load",
+    "non_negotiables",
     "run_all",
     "validate",
+    "wave_changes",
 ]
 
 __version__ = "0.1.0"
