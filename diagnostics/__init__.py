@@ -18,6 +18,22 @@ from .errors import (
 )
 from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
+from .network import (
+    BackstageLeaders,
+    HyperConnected,
+    MovementSeeds,
+    Network,
+    NetworkChange,
+    ReachToTop,
+    Tribes,
+    backstage_leaders,
+    find_tribes,
+    hyper_connected,
+    movement_seeds,
+    network_change,
+    network_graph,
+    reach_to_top,
+)
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
@@ -28,6 +44,7 @@ from .workbook import Workbook, answered_enough
 
 __all__ = [
     "ActivismLadder",
+    "BackstageLeaders",
     "MovementIndicators",
     "StoryThemes",
     "TandemAnalysis",
@@ -42,20 +59,33 @@ __all__ = [
     "DiagnosticsError",
     "Finding",
     "Guarded",
+    "HyperConnected",
     "InsufficientDataError",
+    "MovementSeeds",
+    "Network",
+    "NetworkChange",
     "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
+    "ReachToTop",
     "RunOptions",
     "RunResults",
     "Skipped",
     "SuppressedGroup",
+    "Tribes",
     "ValidationReport",
     "WaveComparison",
     "Workbook",
     "answered_enough",
+    "backstage_leaders",
+    "find_tribes",
+    "hyper_connected",
     "load",
+    "movement_seeds",
+    "network_change",
+    "network_graph",
+    "reach_to_top",
     "non_negotiables",
     "run_all",
     "validate",
