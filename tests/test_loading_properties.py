@@ -177,7 +177,7 @@ def _check_report(folder: Path) -> None:
     assert _digest(folder) == before, "validation changed an input file"
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(corruption(), min_size=1, max_size=3))
 def test_corrupted_folder_gives_a_workbook_or_a_data_error(changes) -> None:

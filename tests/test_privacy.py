@@ -27,7 +27,7 @@ def _series(sizes: list[int]) -> pd.Series:
     return pd.Series(sizes, index=[f"g{i}" for i in range(len(sizes))], dtype="int64")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(sizes_st, minimum_st, st.integers(0, 12), st.booleans())
 def test_visible_mask_rules(sizes: list[int], minimum: int, outside: int, give_total: bool) -> None:
     guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum)
@@ -74,7 +74,7 @@ def two_way_table(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(two_way_table(), minimum_st)
 def test_apply_guards_each_parent_and_names_what_it_withheld(table: pd.DataFrame,
                                                             minimum: int) -> None:
@@ -146,13 +146,15 @@ def test_participation_never_shows_legal(workbook) -> None:
 
 
 def test_item_distributions_never_show_legal(workbook) -> None:
-    for wave in workbook.waves:
-        for item in workbook.items:
-            result = item_distribution(workbook, item=item, by="department", wave=wave)
-            assert not (result.to_frame()["group"] == SMALL).any()
-            assert not (result.means["group"] == SMALL).any()
-            assert not _has_small(result.to_json())
-            assert not _figure_shows_small(result.figure())
+    # every item of the latest wave, a few of the first (the guard does not depend on the item)
+    pairs = [(workbook.latest_wave, item) for item in workbook.items]
+    pairs += [(workbook.waves[0], item) for item in workbook.items[::8]]
+    for wave, item in pairs:
+        result = item_distribution(workbook, item=item, by="department", wave=wave)
+        assert not (result.to_frame()["group"] == SMALL).any()
+        assert not (result.means["group"] == SMALL).any()
+        assert not _has_small(result.to_json())
+        assert not _figure_shows_small(result.figure())
 
 
 def test_start_notebook_panels_never_show_legal(workbook) -> None:
