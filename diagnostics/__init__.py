@@ -5,6 +5,8 @@ then call diagnostics on its tables; each returns an immutable result with
 ``.to_frame()``, ``.figure()`` and ``.to_json()``.
 """
 
+from .activism import ActivismLadder, activism_ladder
+from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
 from .errors import (
     ConfigError,
@@ -14,13 +16,42 @@ from .errors import (
     OutputError,
     Problem,
 )
+from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
+from .network import (
+    BackstageLeaders,
+    HyperConnected,
+    MovementSeeds,
+    Network,
+    NetworkChange,
+    ReachToTop,
+    Tribes,
+    backstage_leaders,
+    find_tribes,
+    hyper_connected,
+    movement_seeds,
+    network_change,
+    network_graph,
+    reach_to_top,
+)
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
+from .stories import StoryThemes, story_themes
+from .tandems import TandemAnalysis, tandem_analysis
+from .waves import WaveComparison, wave_changes
 from .workbook import Workbook
 
 __all__ = [
+    "ActivismLadder",
+    "BackstageLeaders",
+    "MovementIndicators",
+    "StoryThemes",
+    "TandemAnalysis",
+    "activism_ladder",
+    "movement_indicators",
+    "story_themes",
+    "tandem_analysis",
     "Config",
     "ConfigError",
     "DataError",
@@ -28,19 +59,36 @@ __all__ = [
     "DiagnosticsError",
     "Finding",
     "Guarded",
+    "HyperConnected",
     "InsufficientDataError",
+    "MovementSeeds",
+    "Network",
+    "NetworkChange",
+    "NonNegotiables",
     "OutputError",
     "PrivacyGuard",
     "Problem",
+    "ReachToTop",
     "RunOptions",
     "RunResults",
     "Skipped",
     "SuppressedGroup",
+    "Tribes",
     "ValidationReport",
+    "WaveComparison",
     "Workbook",
+    "backstage_leaders",
+    "find_tribes",
+    "hyper_connected",
     "load",
+    "movement_seeds",
+    "network_change",
+    "network_graph",
+    "reach_to_top",
+    "non_negotiables",
     "run_all",
     "validate",
+    "wave_changes",
 ]
 
 __version__ = "0.1.0"

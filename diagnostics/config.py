@@ -64,6 +64,11 @@ class Config:
         Mapping of engagement action (lower case) to activism-ladder level.
     branding
         Report branding: ``primary`` and ``accent`` colours, ``logo`` path.
+    grassroots_threshold
+        Supporters an initiative needs to count as grassroots-backed in the tandem
+        analysis; ``None``: the median of the initiatives' supporters.
+    story_themes
+        Number of story themes; ``None``: chosen from the data.
     """
 
     organisation: str = "Organisation"
@@ -72,6 +77,8 @@ class Config:
     leader_levels: tuple[str, ...] = _DEFAULT_LEADER_LEVELS
     ladder: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LADDER)
     branding: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    grassroots_threshold: float | None = None
+    story_themes: int | None = None
 
     def with_options(self, *, min_group_size: int | None = None) -> Config:
         """Return a copy with command-line or notebook options applied."""
@@ -134,6 +141,13 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
         ladder[str(action).strip().lower()] = str(level)
     branding_raw = data.get("branding", {})
     branding = {str(k): str(v) for k, v in branding_raw.items()} if isinstance(branding_raw, dict) else {}
+    threshold = data.get("grassroots_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)
+                                  or threshold < 0):
+        problems.append(Problem("workbook.toml", "expected a number of supporters, 0 or more.",
+                                column="grassroots_threshold", value=str(threshold)))
+        threshold = None
+    themes = _as_int(data, "story_themes", 0, problems) if "story_themes" in data else None
     config = Config(
         organisation=organisation,
         min_group_size=min_size,
@@ -141,5 +155,7 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
         leader_levels=tuple(str(v) for v in levels_raw),
         ladder=MappingProxyType(ladder),
         branding=MappingProxyType(branding),
+        grassroots_threshold=None if threshold is None else float(threshold),
+        story_themes=themes or None,
     )
     return config, problems

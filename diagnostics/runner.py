@@ -28,8 +28,8 @@ _STEP_MODULES: tuple[str, ...] = (
     "diagnostics.activism",
     "diagnostics.tandems",
     "diagnostics.stories",
-    "diagnostics.indicators",
     "diagnostics.waves",
+    "diagnostics.indicators",  # last: it reads activism and waves from the results so far
 )
 
 

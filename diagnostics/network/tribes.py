@@ -1,0 +1,367 @@
+"""Tribes: Leiden communities of the network, how far they cut across departments, their mood."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import leidenalg
+import numpy as np
+import pandas as pd
+from sklearn.metrics import normalized_mutual_info_score
+
+from ..errors import ConfigError
+from ..privacy import PrivacyGuard, SuppressedGroup
+from ..results import DiagnosticResult, Finding, jsonable
+from ..workbook import Workbook
+from .common import attribute_of, energy_scores
+from .graph import Network, network_graph, require_ties
+
+if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
+__all__ = ["Tribes", "find_tribes", "leiden_membership", "tribe_label", "NO_TRIBE"]
+
+#: Label of people without ties (they belong to no tribe and are left out of ``assignments``).
+NO_TRIBE = "no tribe"
+
+
+def tribe_label(k: int) -> str:
+    """The name of the ``k``-th largest tribe (0-based): ``Tribe 1``, ``Tribe 2``, ..."""
+    return f"Tribe {k + 1}"
+
+
+def leiden_membership(net: Network, *, resolution: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Leiden communities of the undirected weighted ties (cached on the network).
+
+    Returns one integer per person: 0 for the largest tribe, 1 for the next, ...; -1 for
+    people without ties.
+    """
+    def compute() -> np.ndarray:
+        g = net.undirected()
+        part = leidenalg.find_partition(
+            g, leidenalg.RBConfigurationVertexPartition, weights="weight",
+            resolution_parameter=float(resolution), seed=int(seed), n_iterations=-1)
+        raw = np.asarray(part.membership, dtype=np.int64)
+        connected = net.connected()
+        raw = np.where(connected, raw, -1)
+        labels, first, sizes = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
+        # largest first; equal sizes by their first member (node order is sorted ids)
+        firsts = np.flatnonzero(raw >= 0)[first]
+        order = np.lexsort((firsts, -sizes))
+        remap = np.full(int(raw.max(initial=-1)) + 2, -1, dtype=np.int64)
+        remap[labels[order]] = np.arange(len(order))
+        return np.where(raw >= 0, remap[raw], -1)
+    return net.cached(("leiden", float(resolution), int(seed)), compute)
+
+
+@dataclass(frozen=True, eq=False)
+class Tribes(DiagnosticResult):
+    """Informal tribes (Leiden communities) and how they sit across departments.
+
+    Attributes
+    ----------
+    network
+        The network they were found in.
+    assignments
+        Tribe of each person with ties (index ``respondent_id``, labels ``Tribe 1``... by
+        size); people without ties are left out.
+    modularity
+        Newman's modularity of the partition (resolution 1) on the undirected ties.
+    department_overlap
+        Normalised mutual information between tribe and department (0: tribes ignore
+        departments, 1: tribes are the departments); NaN without a department attribute.
+    cross_department_share
+        Share of the ties inside tribes that join people of different departments.
+    stability
+        Mean NMI between this partition and those of other Leiden seeds (1: the same).
+    profile
+        One row per tribe (withheld tribes absent): ``tribe``, ``people``, ``cohesion``
+        (share of its members' ties that stay inside), ``density``, ``departments``,
+        ``cross_department_share``, ``energy`` and ``energy_n`` (mood from the survey,
+        blank when fewer than the privacy minimum answered).
+    department_mix, segment_mix
+        People per tribe and department (the ``by`` attribute; or segment), ``n`` and
+        ``share`` of the tribe, through the privacy guard (``segment_mix`` is ``None``
+        without segments).
+    """
+
+    key: ClassVar[str] = "tribes"
+    title: ClassVar[str] = "Tribes"
+    method: ClassVar[str] = (
+        "Tribes are communities of the network found with the Leiden algorithm (Traag, "
+        "Waltman & van Eck 2019; leidenalg, RB configuration model, weighted, run until "
+        "stable, fixed seed) on the undirected ties, reciprocal ties added together. "
+        "Modularity is Newman's Q at resolution 1. How far tribes cut across departments is "
+        "the normalised mutual information (arithmetic mean) between tribe and department "
+        "(0: unrelated, 1: identical) and the share of ties inside tribes that join people "
+        "of different departments. Cohesion is the share of the ties touching a tribe's "
+        "members that stay inside it. A tribe's mood is the mean of its members' energy items "
+        "(respondents who answered at least two thirds of them). Stability is the mean NMI "
+        "between the partition and those found with other seeds. Tribes, departments and "
+        "segments smaller than the privacy minimum are withheld from every table and figure.")
+    columns: ClassVar[tuple[str, ...]] = ("tribe", "people", "cohesion", "density", "departments",
+                                          "cross_department_share", "energy", "energy_n")
+
+    network: Network = field(repr=False)
+    assignments: pd.Series
+    modularity: float
+    department_overlap: float
+    cross_department_share: float
+    stability: float
+    resolution: float
+    seed: int
+    profile: pd.DataFrame
+    department_mix: pd.DataFrame
+    segment_mix: pd.DataFrame | None
+    guard: PrivacyGuard = field(repr=False)
+    by: str | None = "department"
+    energy_scale: str = ""
+    names: bool = False
+
+    @property
+    def n_tribes(self) -> int:
+        """Number of tribes (all, including withheld small ones)."""
+        return int(self.assignments.nunique())
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.profile.copy()
+
+    def figure(self) -> go.Figure:
+        from ..plots.network import network_figure
+
+        return network_figure(self.network, self.assignments, colour_by="tribe", guard=self.guard,
+                              names=self.names, title=f"Tribes in the {self.network.relation} "
+                              f"network ({self.n_tribes} tribes)")
+
+    def figures(self) -> dict[str, go.Figure]:
+        from ..plots.network import tribe_department_figure, tribe_profile_figure
+
+        figs = {"network": self.figure(), "profile": tribe_profile_figure(self)}
+        if not self.department_mix.empty:
+            figs["tribe_department"] = tribe_department_figure(self)
+        return figs
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = {"tribes": self.to_frame(), f"tribe_{self.by or 'department'}":
+               self.department_mix.copy()}
+        if self.segment_mix is not None:
+            out["tribe_segment"] = self.segment_mix.copy()
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable({
+            "assignments": {str(k): str(v) for k, v in self.assignments.items()},
+            "modularity": self.modularity,
+            "department_overlap": self.department_overlap,
+            "cross_department_share": self.cross_department_share,
+            "n_tribes": self.n_tribes,
+            "stability": self.stability,
+            "resolution": self.resolution,
+            "relation": self.network.relation,
+            "wave": self.network.wave,
+            "profile": self.profile.to_dict(orient="records"),
+        })
+
+    def findings(self) -> list[Finding]:
+        out = [Finding(
+            f"People form {self.n_tribes} informal tribes in the {self.network.relation} "
+            f"network (modularity {self.modularity:.2f}).",
+            value=str(self.n_tribes),
+            uncertainty=f"partition stability across seeds: NMI {self.stability:.2f}",
+            weight=0.6)]
+        if not np.isnan(self.department_overlap):
+            how = ("cut across departments" if self.department_overlap < 0.3 else
+                   "partly follow departments" if self.department_overlap < 0.6 else
+                   "largely follow departments")
+            share = ("" if np.isnan(self.cross_department_share) else
+                     f"; {self.cross_department_share:.0%} of the ties inside tribes join "
+                     "different departments")
+            out.append(Finding(
+                f"Tribes {how} (overlap with departments: NMI {self.department_overlap:.2f}, "
+                f"0 = unrelated, 1 = identical){share}.",
+                value=f"{self.department_overlap:.2f}", weight=0.7))
+        return out
+
+
+def _mood(profile: pd.DataFrame, members: pd.Series, scores: pd.Series,
+          guard: PrivacyGuard) -> tuple[pd.DataFrame, list[SuppressedGroup]]:
+    scored = members[members.index.isin(scores.index)]
+    value = scores.reindex(scored.index)
+    stats = value.groupby(scored.to_numpy()).agg(["size", "mean"])
+    n = stats["size"].reindex(profile["tribe"]).fillna(0).astype(int)
+    mask, reasons = guard.visible_mask(pd.Series(n.to_numpy(), index=profile["tribe"].to_numpy()),
+                                       total=int(len(scores)))
+    energy = stats["mean"].reindex(profile["tribe"]).to_numpy()
+    profile = profile.assign(energy=np.where(mask.to_numpy(), energy, np.nan),
+                             energy_n=np.where(mask.to_numpy(), n.to_numpy(), 0))
+    withheld = [SuppressedGroup("tribe energy", str(k), r) for k, r in reasons.items()]
+    return profile, withheld
+
+
+def _mix(members: pd.Series, other: pd.Series, column: str, sizes: pd.Series,
+         guard: PrivacyGuard) -> tuple[pd.DataFrame, list[SuppressedGroup]]:
+    """People per tribe and group (department, segment), through the guard."""
+    both = pd.DataFrame({"tribe": members, column: other.reindex(members.index)}).dropna()
+    withheld: list[SuppressedGroup] = []
+    # groups too small in the whole network never appear, whatever the tribe
+    totals = both[column].value_counts()
+    mask, reasons = guard.visible_mask(totals)
+    withheld += [SuppressedGroup(column, str(k), r) for k, r in reasons.items()]
+    both = both[both[column].isin(set(totals.index[mask.to_numpy()]))]
+    counts = both.groupby(["tribe", column]).size().rename("n").reset_index()
+    if counts.empty:
+        return counts.assign(share=pd.Series(dtype=float)), withheld
+    shown = guard.apply(counts, by=["tribe", column], n="n", within="tribe",
+                        totals={k: int(v) for k, v in sizes.items()})
+    frame = shown.frame.copy()
+    frame["share"] = frame["n"] / frame["tribe"].map(sizes).astype(float)
+    withheld += list(shown.suppressed)
+    return frame.reset_index(drop=True), withheld
+
+
+def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,
+                resolution: float = 1.0, seed: int = 0, by: str | None = "department",
+                segments: Any = None, stability_runs: int = 5, names: bool = False) -> Tribes:
+    """Find the informal tribes of the network and profile each.
+
+    Parameters
+    ----------
+    workbook
+        A loaded data folder with ``network.csv``.
+    relation, wave
+        Which ties (see :func:`~diagnostics.network.network_graph`; default influence, latest wave).
+    resolution
+        Leiden resolution (higher: more, smaller tribes); 1 is classic modularity.
+    seed
+        Seed of the Leiden run.
+    by
+        The attribute tribes are compared with (default ``department``; skipped when absent).
+    segments
+        A segmentation result with ``assignments`` (respondent id -> segment) for the
+        segment mix of each tribe, or ``None``.
+    stability_runs
+        Other Leiden seeds the partition is compared with (0: skip).
+    names
+        Show respondent ids instead of pseudonyms in figures.
+
+    Returns
+    -------
+    Tribes
+        ``to_frame()`` columns: ``tribe``, ``people``, ``cohesion``, ``density``,
+        ``departments``, ``cross_department_share``, ``energy``, ``energy_n``.
+
+    Raises
+    ------
+    ConfigError
+        For a resolution that is not a positive number.
+    InsufficientDataError
+        When fewer than three people have ties.
+
+    Examples
+    --------
+    >>> from diagnostics import load
+    >>> tribes = find_tribes(load("data/sample"))
+    >>> tribes.n_tribes, round(tribes.modularity, 2) > 0.5, tribes.department_overlap < 0.3
+    (9, True, True)
+    >>> "Legal" in set(tribes.department_mix["department"])
+    False
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) or not \
+            np.isfinite(resolution) or resolution <= 0:
+        raise ConfigError(f"resolution must be a positive number (1 = classic modularity), got "
+                          f"{resolution!r}.")
+    if isinstance(stability_runs, bool) or not isinstance(stability_runs, int) or stability_runs < 0:
+        raise ConfigError(f"stability_runs must be a whole number of at least 0, got "
+                          f"{stability_runs!r}.")
+    net = network_graph(workbook, relation=relation, wave=wave)
+    require_ties(net)
+    guard = workbook.guard
+    member = leiden_membership(net, resolution=resolution, seed=seed)
+    has = member >= 0
+    ids = net.ids
+    assignments = pd.Series([tribe_label(int(k)) for k in member[has]], index=pd.Index(
+        ids[has], name="respondent_id"), name="tribe", dtype=object)
+    g = net.undirected()
+    modularity = float(g.modularity(np.where(has, member, member.max() + 1 + np.arange(net.n))
+                                    .tolist(), weights="weight", resolution=1))
+    others = [leiden_membership(net, resolution=resolution, seed=seed + 1 + k)
+              for k in range(stability_runs)]
+    stability = float(np.mean([normalized_mutual_info_score(member[has], o[has]) for o in others])) \
+        if others else float("nan")
+
+    # structure per tribe
+    s, t, _ = net.edges()
+    k = int(member.max()) + 1
+    inside = (member[s] == member[t]) & (member[s] >= 0)
+    internal = np.bincount(member[s][inside], minlength=k)
+    touching = (np.bincount(member[s][member[s] >= 0], minlength=k)
+                + np.bincount(member[t][member[t] >= 0], minlength=k) - internal)
+    size = np.bincount(member[has], minlength=k)
+    notes: list[str] = []
+    dept = attribute_of(workbook, by, ids) if by else pd.Series(pd.NA, index=ids, dtype=object)
+    dept_known = dept.notna().to_numpy()
+    n_depts = np.zeros(k, dtype=int)
+    cross_share = np.full(k, np.nan)
+    overlap = float("nan")
+    overall_cross = float("nan")
+    if by and by in workbook.attributes and dept_known.any():
+        codes = pd.Categorical(dept.to_numpy()).codes
+        both = inside & dept_known[s] & dept_known[t]
+        cross = both & (codes[s] != codes[t])
+        n_both = np.bincount(member[s][both], minlength=k)
+        n_cross = np.bincount(member[s][cross], minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cross_share = np.where(n_both > 0, n_cross / np.maximum(n_both, 1), np.nan)
+        overall_cross = float(n_cross.sum() / n_both.sum()) if n_both.sum() else float("nan")
+        for j in range(k):
+            sel = (member == j) & dept_known
+            n_depts[j] = len(np.unique(codes[sel]))
+        sel = has & dept_known
+        overlap = float(normalized_mutual_info_score(member[sel], codes[sel]))
+    elif by:
+        notes.append(f"The survey has no {by!r} attribute; tribes are not compared with it.")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = pd.DataFrame({
+            "tribe": [tribe_label(j) for j in range(k)],
+            "people": size,
+            "cohesion": np.where(touching > 0, internal / np.maximum(touching, 1), np.nan),
+            "density": np.where(size > 1, internal / np.maximum(size * (size - 1), 1), np.nan),
+            "departments": n_depts,
+            "cross_department_share": cross_share,
+        })
+    shown = guard.apply(profile, by="tribe", n="people")
+    withheld = list(shown.suppressed)
+    profile = shown.frame.reset_index(drop=True)
+    scores, dropped, scale = energy_scores(workbook, net.wave)
+    if len(scores):
+        profile, hidden = _mood(profile, assignments, scores, guard)
+        withheld += hidden
+        if dropped:
+            notes.append(f"{dropped} respondent(s) left out of the tribes' energy for too many "
+                         "missing answers.")
+    else:
+        profile = profile.assign(energy=np.nan, energy_n=0)
+        notes.append("The codebook has no energy items; tribe mood is not shown.")
+    sizes = pd.Series(size, index=[tribe_label(j) for j in range(k)])
+    if by and by in workbook.attributes:
+        department_mix, hidden = _mix(assignments, dept, by, sizes, guard)
+        withheld += hidden
+    else:
+        department_mix = pd.DataFrame(columns=["tribe", by or "department", "n", "share"])
+    segment_mix = None
+    seg = getattr(segments, "assignments", None)
+    if isinstance(seg, pd.Series) and len(seg):
+        segment_mix, hidden = _mix(assignments, seg.astype(object).rename(None), "segment", sizes,
+                                   guard)
+        withheld += hidden
+    if not has.all():
+        notes.append(f"{int((~has).sum())} people without {net.relation} ties belong to no tribe.")
+    if net.dropped:
+        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+    return Tribes(network=net, assignments=assignments, modularity=modularity,
+                  department_overlap=overlap, cross_department_share=overall_cross,
+                  stability=stability, resolution=float(resolution), seed=int(seed),
+                  profile=profile, department_mix=department_mix, segment_mix=segment_mix,
+                  guard=guard, by=by, energy_scale=scale, names=names, suppressed=tuple(withheld),
+                  notes=tuple(notes))

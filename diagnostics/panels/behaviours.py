@@ -1,0 +1,155 @@
+"""Panels of the non-negotiables notebook: heatmap by group, glue gauge, weakest links, contrast."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..behaviours import NonNegotiables, groupings_from, non_negotiables
+from ..plots.behaviours import (
+    glue_figure,
+    heatmap_figure,
+    say_do_figure,
+    spread_figure,
+    weakest_links_figure,
+)
+from ..runner import RunResults
+from ..workbook import Workbook
+from .common import guarded_callback, redraw
+
+__all__ = ["non_negotiables_panel", "contrast_panel"]
+
+_STANDARDS: list[tuple[str, float | None]] = [("none", None), ("70% favourable", 0.7),
+                                              ("80% favourable", 0.8), ("90% favourable", 0.9)]
+
+
+def _groupings(workbook: Workbook,
+               results: RunResults | Mapping[str, Any] | None) -> dict[str, pd.Series]:
+    if results is None:
+        return {}
+    done = results.ran() if isinstance(results, RunResults) else results
+    return {k: v for k, v in groupings_from(done).items() if k not in workbook.attributes}
+
+
+def _withheld(result: NonNegotiables, minimum: int) -> str:
+    if not result.suppressed:
+        return ""
+    names = sorted({f"{s.dimension} {s.group}" for s in result.suppressed})
+    return (f"<i>Withheld by the privacy guard (minimum {minimum}, complements and secondary "
+            f"suppression): {html.escape(', '.join(names))}.</i>")
+
+
+def _links_html(result: NonNegotiables) -> str:
+    weak = result.weakest_links()
+    if weak.empty:
+        return ("<p><b>No weakest links:</b> no group is significantly below the rest of the "
+                "organisation on any non-negotiable.</p>")
+    fmt = (lambda v: f"{v:.0%}") if result.measure == "share" else (lambda v: f"{v:.2f}")
+    rows = "".join(
+        f"<tr><td>{html.escape(r['item'])}</td><td>{html.escape(r['grouping'])}</td>"
+        f"<td>{html.escape(str(r['group']))}</td><td>{fmt(r['adherence'])} "
+        f"({fmt(r['adherence_low'])}-{fmt(r['adherence_high'])})</td>"
+        f"<td>{fmt(r['rest_adherence'])}</td><td>{r['p_adjusted']:.2g}</td></tr>"
+        for _, r in weak.iterrows())
+    return ("<table><tr><th>behaviour</th><th>grouping</th><th>group</th>"
+            "<th>adherence (95% CI)</th><th>rest</th><th>adjusted p</th></tr>"
+            f"{rows}</table>")
+
+
+def non_negotiables_panel(workbook: Workbook, *,
+                          results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
+    """Adherence heatmap by group (main control: the grouping), glue gauge and weakest links.
+
+    Parameters
+    ----------
+    workbook
+        A loaded data folder.
+    results
+        Results of a run (or its ``done`` mapping): segments and tribes found there become
+        groupings too.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``box.main_control`` (the grouping), ``box.main_figure`` (the heatmap) and
+        ``box.result`` (the current :class:`~diagnostics.behaviours.NonNegotiables`).
+    """
+    extra = _groupings(workbook, results)
+    cache: dict[tuple[str, float | None], NonNegotiables] = {}
+
+    def compute(measure: str, standard: float | None) -> NonNegotiables:
+        key = (measure, standard)
+        if key not in cache:
+            cache[key] = non_negotiables(workbook, groupings=extra, measure=measure,
+                                         standard=standard)
+        return cache[key]
+
+    first = compute("share", None)
+    grouping = widgets.Dropdown(
+        options=list(first.groupings), value=first.groupings[0], description="Group by",
+        description_tooltip="The grouping whose groups form the heatmap's columns",
+        tooltip="The grouping whose groups form the heatmap's columns")
+    grouping.add_class("cdw-main-control")
+    measure = widgets.ToggleButtons(
+        options=[("share favourable", "share"), ("mean", "mean")], value="share",
+        description="Adherence", tooltips=["Share of answers in the top two of the scale",
+                                           "Mean answer"])
+    standard = widgets.Dropdown(
+        options=_STANDARDS, value=None, description="Standard",
+        description_tooltip="A group below this standard (significantly) is a weakest link too",
+        tooltip="A group below this standard (significantly) is a weakest link too")
+    heatmap = go.FigureWidget(heatmap_figure(first, grouping=grouping.value))
+    heatmap.add_class("cdw-main-figure")
+    gauge = go.FigureWidget(glue_figure(first))
+    links = go.FigureWidget(weakest_links_figure(first))
+    table = widgets.HTML(_links_html(first))
+    note = widgets.HTML(_withheld(first, workbook.config.min_group_size))
+    out = widgets.Output()
+    box = widgets.VBox()
+
+    def redraw_heatmap() -> None:
+        redraw(heatmap, heatmap_figure(box.result, grouping=grouping.value))
+        out.clear_output()
+
+    def recompute() -> None:
+        standard.disabled = measure.value != "share"
+        chosen = standard.value if measure.value == "share" else None
+        box.result = compute(measure.value, chosen)
+        redraw(heatmap, heatmap_figure(box.result, grouping=grouping.value))
+        redraw(gauge, glue_figure(box.result))
+        redraw(links, weakest_links_figure(box.result))
+        table.value = _links_html(box.result)
+        note.value = _withheld(box.result, workbook.config.min_group_size)
+        out.clear_output()
+
+    grouping.observe(guarded_callback(out, redraw_heatmap), names="value")
+    callback = guarded_callback(out, recompute)
+    measure.observe(callback, names="value")
+    standard.observe(callback, names="value")
+    box.children = [widgets.HBox([grouping, measure, standard]), heatmap, note,
+                    widgets.HBox([gauge, links]), table, out]
+    box.result = first
+    box.main_control = grouping
+    box.main_figure = heatmap
+    return box
+
+
+def contrast_panel(result: NonNegotiables | widgets.VBox) -> widgets.VBox:
+    """The contrast: spread between groups per behaviour, and the say-do gaps.
+
+    ``result`` is a :class:`~diagnostics.behaviours.NonNegotiables` or the box of
+    :func:`non_negotiables_panel` (its current result is used).
+    """
+    res = result.result if isinstance(result, widgets.VBox) else result
+    children: list[widgets.Widget] = [go.FigureWidget(spread_figure(res))]
+    if not res.say_do.empty:
+        children.append(go.FigureWidget(say_do_figure(res)))
+    else:
+        children.append(widgets.HTML("<i>The codebook pairs no importance item with a "
+                                     "practice item (column importance_of).</i>"))
+    return widgets.VBox(children)
