@@ -134,7 +134,9 @@ class JupyterLab:
         return self.workdir / "notebooks"
 
     def url(self, name: str) -> str:
-        return f"{self.base}/lab/tree/{name}?token={self.token}"
+        """The notebook alone in a fresh workspace (no tabs restored from earlier pages)."""
+        workspace = "cdw-" + secrets.token_hex(4)
+        return f"{self.base}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
 
     def __enter__(self) -> JupyterLab:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -229,7 +231,7 @@ def open_notebook(page: Any, lab: JupyterLab, name: str) -> OpenNotebook:
             if msg.type == "error" else None)
     start = time.monotonic()
     page.goto(lab.url(name), timeout=LOAD_MS)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=LOAD_MS)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=LOAD_MS)
     page.wait_for_function(_KERNEL_IDLE_JS, timeout=LOAD_MS, polling=250)
     opened.timings["open_s"] = time.monotonic() - start
     return opened

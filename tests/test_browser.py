@@ -1,7 +1,9 @@
 """Every notebook as a user sees it: JupyterLab in Debian's chromium, run all, change the main control.
 
-One JupyterLab server and one browser serve all notebooks (session fixtures); the server runs
-on a temporary copy of the notebooks, so the committed ones are never written to. For each
+One JupyterLab server and one browser serve all notebooks of a test process (session fixtures;
+under ``pytest -n 2`` each of the two workers has its own: xdist's ``loadgroup`` does not work
+with pytest 9). The server runs on a temporary copy of the notebooks, so the committed ones
+are never written to. For each
 notebook the test runs all cells through the menu, waits for the kernel, checks that no cell
 and no widget shows an error, changes the main control (``cdw-main-control``) and checks that
 the main figure (``cdw-main-figure``) is redrawn with new data. Screenshots go to
@@ -40,7 +42,7 @@ from notebook_browser import (
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(os.environ.get("CDW_BROWSER_ARTIFACTS", ROOT / "out" / "browser"))
 #: Browser console messages that do not mean the notebook is broken.

@@ -6,14 +6,13 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
 
 from ..activism import ActivismLadder, activism_ladder
 from ..indicators import movement_indicators
 from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["ladder_panel", "tandem_panel", "indicators_panel"]
 
@@ -48,7 +47,7 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
                           description_tooltip="The whole organisation as a funnel, the share of "
                                               "each rung per group, or the share of activists "
                                               "and advocates per group with 95% intervals")
-    fig = go.FigureWidget(ladder.figure())
+    fig = show_figure(ladder.figure())
     out = widgets.Output()
     ratio = ladder.clicks_to_deeds
     low, high = ladder.clicks_to_deeds_ci
@@ -108,7 +107,7 @@ def tandem_panel(workbook: Workbook) -> widgets.VBox:
                              f"the default ({first.threshold:g}) is the "
                              f"{first.threshold_source}"))
     threshold.add_class("cdw-main-control")
-    fig = go.FigureWidget(first.figure())
+    fig = show_figure(first.figure())
     fig.add_class("cdw-main-figure")
     text = widgets.HTML(_test_html(first))
     out = widgets.Output()
@@ -160,7 +159,7 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
                              description_tooltip="Steps of peer influence counted in the "
                                                  "influence spread")
     first = movement_indicators(workbook, levels=levels, hops=2)
-    fig = go.FigureWidget(first.figure())
+    fig = show_figure(first.figure())
     table = widgets.HTML(_table_html(first))
     momentum = first.figures().get("momentum")
     out = widgets.Output()
@@ -177,5 +176,5 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
     hops.observe(guarded_callback(out, render), names="value")
     parts: list[widgets.Widget] = [hops, fig, table]
     if momentum is not None:
-        parts.append(go.FigureWidget(momentum))
+        parts.append(show_figure(momentum))
     return widgets.VBox([*parts, out])
