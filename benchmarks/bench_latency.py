@@ -84,14 +84,19 @@ def run_cells(path: Path) -> list[Any]:
 
 
 def find_main_panel(objects: list[Any]) -> Any:
-    """The (first) widget box carrying ``main_control`` and ``main_figure``."""
-    todo = list(objects)
+    """The widget box whose ``main_control`` carries the ``cdw-main-control`` class.
+
+    Falls back to the first box with ``main_control`` and ``main_figure`` attributes.
+    """
+    todo, found = list(objects), []
     while todo:
         obj = todo.pop(0)
         if hasattr(obj, "main_control") and hasattr(obj, "main_figure"):
-            return obj
+            found.append(obj)
         todo.extend(getattr(obj, "children", ()) or ())
-    return None
+    marked = [b for b in found
+              if "cdw-main-control" in getattr(b.main_control, "_dom_classes", ())]
+    return (marked or found or [None])[0]
 
 
 def _values(control: Any) -> list[Any]:

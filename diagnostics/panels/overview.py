@@ -110,7 +110,10 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
     callback = guarded_callback(out, render)
     by.observe(callback, names="value")
     callback()
-    return widgets.VBox([by, fig, note, out])
+    box = widgets.VBox([by, fig, note, out])
+    box.main_control = by  # type: ignore[attr-defined]  (the notebook's main one is below)
+    box.main_figure = fig  # type: ignore[attr-defined]
+    return box
 
 
 def distribution_panel(workbook: Workbook) -> widgets.VBox:
@@ -141,4 +144,7 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
     for control in (item, by, wave):
         control.observe(callback, names="value")
     callback()
-    return mark_main(widgets.VBox([widgets.HBox([item, by, wave]), fig, out]), item, fig)
+    # the start notebook's main panel: the item drives the distribution figure
+    box = mark_main(widgets.VBox([widgets.HBox([item, by, wave]), fig, out]), item, fig)
+    box.split_control = by  # type: ignore[attr-defined]
+    return box
