@@ -6,7 +6,6 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..errors import DiagnosticsError
 from ..plots import segments as seg_plots
@@ -14,7 +13,7 @@ from ..plots.reliability import alpha_figure, item_rest_figure
 from ..reliability import MISSING_POLICIES, construct_reliability
 from ..segments import K_RANGE, LOW_CERTAINTY, Segmentation, SegmentSearch, search_segments
 from ..workbook import KINDS, Workbook
-from .common import error_box, guarded_callback, redraw
+from .common import error_box, guarded_callback, redraw, show_figure
 
 __all__ = ["reliability_panel", "segments_panel", "SegmentCache"]
 
@@ -39,8 +38,8 @@ def reliability_panel(workbook: Workbook) -> widgets.VBox:
         options=list(MISSING_POLICIES), value="listwise", description="Missing",
         tooltips=["respondents who answered every item of the construct",
                   "respondents with two thirds answered; pairwise covariances"])
-    alpha_fig = go.FigureWidget()
-    items_fig = go.FigureWidget()
+    alpha_fig = show_figure()
+    items_fig = show_figure()
     notes = widgets.HTML()
     out = widgets.Output()
 
@@ -149,12 +148,12 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                           description="Group by",
                           tooltip="Attribute for the segment x group view (small groups "
                                   "withheld)")
-    criteria_fig = go.FigureWidget()
-    profile_fig = go.FigureWidget()
+    criteria_fig = show_figure()
+    profile_fig = show_figure()
     profile_fig.add_class("cdw-main-figure")
-    sizes_fig = go.FigureWidget()
-    spread_fig = go.FigureWidget()
-    projection_fig = go.FigureWidget()
+    sizes_fig = show_figure()
+    spread_fig = show_figure()
+    projection_fig = show_figure()
     summary = widgets.HTML()
     out = widgets.Output()
 
