@@ -248,6 +248,30 @@ def run_all_cells(opened: OpenNotebook) -> None:
     opened.timings["run_all_s"] = time.monotonic() - start
 
 
+#: Controls a new user cannot read: a dropdown showing nothing (ipywidgets shows a ``None``
+#: value as an empty choice), a control without a label, or without help text (a tooltip).
+CONTROLS_JS = """() => {
+  const found = {empty: [], unlabelled: [], no_help: []};
+  const controls = document.querySelectorAll(
+    '.widget-dropdown, .widget-slider, .widget-toggle-buttons, .widget-radio, .widget-text, ' +
+    '.widget-select, .widget-checkbox');
+  for (const c of controls) {
+    const label = (c.querySelector('.widget-label, label')?.textContent || '').trim();
+    const name = label || c.className;
+    const select = c.querySelector('select');
+    if (select && select.selectedIndex < 0) found.empty.push(name);
+    if (!label && !c.classList.contains('widget-checkbox')) found.unlabelled.push(c.className);
+    const help = [c, ...c.querySelectorAll('[title]')].some(e => (e.getAttribute('title') || '').trim());
+    if (!help) found.no_help.push(name);
+  }
+  return found;
+}"""
+
+
+def controls_on_page(page: Any) -> dict[str, list[str]]:
+    return dict(page.evaluate(CONTROLS_JS))
+
+
 def errors_on_page(page: Any) -> list[str]:
     return list(page.evaluate(ERRORS_JS))
 

@@ -29,6 +29,7 @@ from notebook_browser import (
     change_main_control,
     chromium_path,
     collapse_sidebars,
+    controls_on_page,
     errors_on_page,
     launch,
     main_figure,
@@ -103,10 +104,21 @@ def test_notebook_in_browser(path: Path, lab: JupyterLab, browser: Any) -> None:
             f"{path.name}: mark exactly one main control (panels.common.mark_main)")
         assert page.locator(".cdw-main-figure").count() == 1, (
             f"{path.name}: mark exactly one main figure (panels.common.mark_main)")
+        controls = controls_on_page(page)
+        assert not controls["empty"], f"{path.name}: dropdowns showing nothing: {controls['empty']}"
+        unreadable = controls["unlabelled"] + controls["no_help"]
+        if unreadable:
+            warnings.warn(f"{path.name}: controls without a label or help text: {controls}",
+                          stacklevel=1)
+
         before = signature(figure)
         assert '"data":[]' not in before, f"{path.name}: the main figure has no traces"
         action = change_main_control(page)
-        wait_for_new_figure(page, figure, before)
+        try:
+            wait_for_new_figure(page, figure, before)
+        except PlaywrightTimeout:
+            raise AssertionError(f"{path.name}: the main figure did not change after {action}\n"
+                                 + "\n".join(errors_on_page(page))) from None
 
         errors = errors_on_page(page)
         assert not errors, f"{path.name} shows errors after the change ({action}):\n" + "\n".join(errors)

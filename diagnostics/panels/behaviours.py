@@ -23,8 +23,9 @@ from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["non_negotiables_panel", "contrast_panel"]
 
-_STANDARDS: list[tuple[str, float | None]] = [("none", None), ("70% favourable", 0.7),
-                                              ("80% favourable", 0.8), ("90% favourable", 0.9)]
+#: 0.0 stands for "no standard" (ipywidgets shows a None value as an empty dropdown).
+_STANDARDS: list[tuple[str, float]] = [("none", 0.0), ("70% favourable", 0.7),
+                                        ("80% favourable", 0.8), ("90% favourable", 0.9)]
 
 
 def _groupings(workbook: Workbook,
@@ -99,7 +100,7 @@ def non_negotiables_panel(workbook: Workbook, *,
         description="Adherence", tooltips=["Share of answers in the top two of the scale",
                                            "Mean answer"])
     standard = widgets.Dropdown(
-        options=_STANDARDS, value=None, description="Standard",
+        options=_STANDARDS, value=0.0, description="Standard",
         description_tooltip="A group below this standard (significantly) is a weakest link too",
         tooltip="A group below this standard (significantly) is a weakest link too")
     heatmap = show_figure(heatmap_figure(first, grouping=grouping.value))
@@ -117,7 +118,7 @@ def non_negotiables_panel(workbook: Workbook, *,
 
     def recompute() -> None:
         standard.disabled = measure.value != "share"
-        chosen = standard.value if measure.value == "share" else None
+        chosen = (standard.value or None) if measure.value == "share" else None
         box.result = compute(measure.value, chosen)
         redraw(heatmap, heatmap_figure(box.result, grouping=grouping.value))
         redraw(gauge, glue_figure(box.result))

@@ -31,7 +31,7 @@ def _notes_html(result: Any) -> str:
 def reliability_panel(workbook: Workbook) -> widgets.VBox:
     """Cronbach's alpha per construct and how each item fits (pick kinds and missing policy)."""
     kinds = [k for k in KINDS if workbook.constructs(k)]
-    kind = widgets.Dropdown(options=[("all kinds", None)] + [(k, k) for k in kinds], value=None,
+    kind = widgets.Dropdown(options=[("all kinds", "")] + [(k, k) for k in kinds], value="",
                             description="Items",
                             tooltip="Which kinds of items to check (motivation first)")
     missing = widgets.ToggleButtons(
@@ -45,7 +45,7 @@ def reliability_panel(workbook: Workbook) -> widgets.VBox:
 
     def render() -> None:
         out.clear_output()
-        result = construct_reliability(workbook, kinds=None if kind.value is None else
+        result = construct_reliability(workbook, kinds=None if not kind.value else
                                        [kind.value], missing=missing.value)
         redraw(alpha_fig, alpha_figure(result))
         redraw(items_fig, item_rest_figure(result))
@@ -133,8 +133,8 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                               value="kmeans", description="Method",
                               tooltip="k-means, or a Gaussian mixture (with each person's "
                                       "posterior probability)")
-    k = widgets.Dropdown(options=[("auto (criteria choose)", None)]
-                         + [(str(x), x) for x in K_RANGE], value=None,
+    k = widgets.Dropdown(options=[("auto (criteria choose)", 0)]  # 0: auto (None shows empty)
+                         + [(str(x), x) for x in K_RANGE], value=0,
                          description="Segments",
                          tooltip="Number of segments: auto lets silhouette, BIC and stability "
                                  "choose (and says when there are none)")
@@ -159,7 +159,7 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
 
     def current() -> Segmentation:
         with out:
-            return cache.get(use.value, method.value, k.value, progress=progress)
+            return cache.get(use.value, method.value, k.value or None, progress=progress)
 
     def render_spread(result: Segmentation) -> None:
         if by.value in result.attributes:

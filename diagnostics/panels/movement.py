@@ -38,11 +38,12 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
         empty.result = None  # type: ignore[attr-defined]
         return empty
     ladder = result or activism_ladder(workbook)
-    options: list[tuple[str, tuple[str, str] | None]] = [("whole organisation (funnel)", None)]
+    # ("funnel", ""), not None: ipywidgets shows a None value as an empty dropdown
+    options: list[tuple[str, tuple[str, str]]] = [("whole organisation (funnel)", ("funnel", ""))]
     for a in dict.fromkeys(ladder.by_group["attribute"]):
         options += [(f"{a}: every rung", ("rungs", a)),
                     (f"{a}: activists and advocates, with intervals", ("deeds", a))]
-    by = widgets.Dropdown(options=options, value=None, description="Show",
+    by = widgets.Dropdown(options=options, value=("funnel", ""), description="Show",
                           layout=widgets.Layout(width="60%"),
                           description_tooltip="The whole organisation as a funnel, the share of "
                                               "each rung per group, or the share of activists "
@@ -58,7 +59,7 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
         "</b> true advocates.<br>" + _notes(ladder) if np.isfinite(ratio) else _notes(ladder))
 
     def render() -> None:
-        if by.value is None:
+        if by.value[0] == "funnel":
             new = ladder.figure()
         elif by.value[0] == "rungs":
             new = ladder_by_group_figure(ladder, by.value[1])

@@ -133,13 +133,13 @@ def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
                             description="Figure", description_tooltip="The figure to split by group",
                             tooltip="The figure to split by group")
     groupings = list(dict.fromkeys(res.group_changes["grouping"]))
-    grouping = widgets.Dropdown(options=[("all", None)] + [(g, g) for g in groupings], value=None,
+    grouping = widgets.Dropdown(options=[("all", "")] + [(g, g) for g in groupings], value="",
                                 description="Grouping", tooltip="Show one grouping or all")
     fig = show_figure(group_changes_figure(res, item=item.value))
     out = widgets.Output()
 
     def render() -> None:
-        redraw(fig, group_changes_figure(res, item=item.value, grouping=grouping.value))
+        redraw(fig, group_changes_figure(res, item=item.value, grouping=grouping.value or None))
         out.clear_output()
 
     callback = guarded_callback(out, render)
