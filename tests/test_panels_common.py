@@ -77,6 +77,8 @@ def test_every_control_has_a_label_and_help(workbook) -> None:
     assert len(controls) >= 5
     for c in controls:
         assert c.description and c.tooltip, f"{type(c).__name__} {c.description!r} lacks help"
+        if isinstance(c, widgets.Dropdown | widgets.Text):  # their tooltip alone is not shown
+            assert f"title='{c.tooltip}'" in c.description
 
 
 def test_errors_show_in_the_page_not_as_tracebacks() -> None:

@@ -9,6 +9,7 @@ from .common import (
     default_folder,
     error_box,
     guarded_callback,
+    help_labels,
     mark_main,
     redraw,
     sample_folder,
@@ -16,5 +17,5 @@ from .common import (
     start,
 )
 
-__all__ = ["FigureView", "default_folder", "error_box", "guarded_callback", "mark_main", "redraw",
+__all__ = ["FigureView", "default_folder", "error_box", "guarded_callback", "help_labels", "mark_main", "redraw",
            "sample_folder", "show_figure", "start"]

@@ -18,7 +18,7 @@ from ..loading import load
 from ..workbook import Workbook
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
-           "show_figure", "redraw", "guarded_callback", "mark_main"]
+           "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels"]
 
 
 def sample_folder() -> Path:
@@ -155,6 +155,31 @@ def mark_main(box: widgets.Box, control: widgets.Widget,
     box.main_control = control  # type: ignore[attr-defined]
     box.main_figure = fig  # type: ignore[attr-defined]
     return box
+
+
+def help_labels(widget: widgets.Widget) -> widgets.Widget:
+    """Make the tooltips of ``widget``'s controls (and its children's) show on their labels.
+
+    ipywidgets 8 drops the ``tooltip`` of a dropdown or text box that has a description; this
+    puts it on the label as hover text. Returns ``widget``.
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> d = help_labels(widgets.Dropdown(options=["a"], description="Item", tooltip="Pick one"))
+    >>> d.description
+    "<span title='Pick one'>Item</span>"
+    """
+    todo = [widget]
+    while todo:
+        w = todo.pop()
+        todo.extend(getattr(w, "children", ()))
+        tip, label = getattr(w, "tooltip", None), getattr(w, "description", "")
+        if tip and label and not getattr(w, "description_allow_html", True):
+            w.description = (f"<span title='{html.escape(tip, quote=True)}'>"
+                             f"{html.escape(label)}</span>")
+            w.description_allow_html = True
+    return widget
 
 
 def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:

@@ -14,6 +14,7 @@ from .common import (
     default_folder,
     error_box,
     guarded_callback,
+    help_labels,
     mark_main,
     redraw,
     show_figure,
@@ -86,7 +87,7 @@ def validation_panel(folder: str | Path | None = None) -> widgets.VBox:
     button.on_click(check)
     path.observe(check, names="value")
     check()
-    return box
+    return help_labels(box)
 
 
 def participation_panel(workbook: Workbook) -> widgets.VBox:
@@ -113,7 +114,7 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
     box = widgets.VBox([by, fig, note, out])
     box.main_control = by  # type: ignore[attr-defined]  (the notebook's main one is below)
     box.main_figure = fig  # type: ignore[attr-defined]
-    return box
+    return help_labels(box)
 
 
 def distribution_panel(workbook: Workbook) -> widgets.VBox:
@@ -147,4 +148,4 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
     # the start notebook's main panel: the item drives the distribution figure
     box = mark_main(widgets.VBox([widgets.HBox([item, by, wave]), fig, out]), item, fig)
     box.split_control = by  # type: ignore[attr-defined]
-    return box
+    return help_labels(box)
