@@ -175,17 +175,32 @@ def _panel_rows(size: int, folder: Path | None) -> list[dict[str, Any]]:
     return rows
 
 
-#: Records the time of every mutation of the figure; the change is timed from the event.
-_BROWSER_CHANGE_JS = """([fig, select, index]) => new Promise(resolve => {
+#: Records the time of every mutation of the figure, then changes the control as a user does
+#: (a dropdown's next option, or a slider's handle one step right); the change is timed from
+#: that event.
+_BROWSER_CHANGE_JS = """([fig, control]) => {
   window.__cdwMutations = [];
   const observer = new MutationObserver(() => window.__cdwMutations.push(performance.now()));
   observer.observe(fig, {subtree: true, childList: true, attributes: true, characterData: true});
   window.__cdwObserver = observer;
+  const select = control.querySelector('select');
+  const handle = control.querySelector('.noUi-handle');
+  if (handle) handle.focus();
   window.__cdwStart = performance.now();
-  select.selectedIndex = index;
-  select.dispatchEvent(new Event('change', {bubbles: true}));
-  resolve(window.__cdwStart);
-})"""
+  if (select) {
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    return 'dropdown';
+  }
+  if (handle) {
+    const key = Number(handle.getAttribute('aria-valuenow')) >= Number(handle.getAttribute('aria-valuemax'))
+      ? 'ArrowLeft' : 'ArrowRight';
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
+    return 'slider';
+  }
+  observer.disconnect();
+  return null;
+}"""
 
 
 def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[str, Any]]:
@@ -197,25 +212,22 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
     with nbb.JupyterLab(workdir, data=folder) as lab, sync_playwright() as p:
         browser = nbb.launch(p)
         for path in NOTEBOOKS:
+            name = f"latency_browser:{path.stem}"
             page = browser.new_page(viewport=nbb.VIEWPORT)
             try:
                 opened = nbb.open_notebook(page, lab, path.name)
                 nbb.run_all_cells(opened)
                 figure = nbb.main_figure(page)
-                select = page.locator(".cdw-main-control select")
-                if not select.count():
-                    rows.append({"benchmark": f"latency_browser:{path.stem}", "size": size,
-                                 "seconds": float("nan"), "error": "main control is not a dropdown"})
-                    continue
-                n = select.evaluate("s => s.options.length")
-                seconds = []
-                for _ in range(min(CHANGES, n - 1)):
+                control = page.locator(".cdw-main-control")
+                seconds, kind = [], None
+                for _ in range(CHANGES):
                     before = nbb.signature(figure)
-                    index = (select.evaluate("s => s.selectedIndex") + 1) % n
-                    page.evaluate(_BROWSER_CHANGE_JS, [figure.element_handle(),
-                                                      select.element_handle(), index])
+                    kind = page.evaluate(_BROWSER_CHANGE_JS,
+                                         [figure.element_handle(), control.element_handle()])
+                    if kind is None:
+                        break
                     nbb.wait_for_new_figure(page, figure, before)
-                    # the redraw has begun; wait until no mutation for 1 s, then read the last one
+                    # the redraw has begun; when nothing has moved for 1 s, read the last change
                     page.wait_for_function(
                         "() => performance.now() - (window.__cdwMutations.at(-1) || 0) > 1000",
                         timeout=nbb.REDRAW_MS, polling=100)
@@ -223,13 +235,17 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
                         "() => { window.__cdwObserver.disconnect(); "
                         "return [window.__cdwMutations.at(-1), window.__cdwStart]; }")
                     seconds.append((last - start) / 1000)
-                rows.append({"benchmark": f"latency_browser:{path.stem}", "size": size,
+                if not seconds:
+                    rows.append({"benchmark": name, "size": size, "seconds": float("nan"),
+                                 "error": "the main control is neither a dropdown nor a slider"})
+                    continue
+                rows.append({"benchmark": name, "size": size, "control": kind,
                              "seconds": statistics.median(seconds), "max_s": max(seconds),
                              "changes": len(seconds), "target_s": TARGET_S.get(size),
                              "meets_target": max(seconds) < TARGET_S.get(size, float("inf"))})
-            except Exception as err:
-                rows.append({"benchmark": f"latency_browser:{path.stem}", "size": size,
-                             "seconds": float("nan"), "error": f"{type(err).__name__}: {err}"[:500]})
+            except Exception as err:  # a broken notebook is a row, not the end of the run
+                rows.append({"benchmark": name, "size": size, "seconds": float("nan"),
+                             "error": f"{type(err).__name__}: {err}"[:500]})
             finally:
                 page.close()
                 lab.shutdown_kernels()
