@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diagnostics import ConfigError, Finding, OutputError, PrivacyGuard, load, run_all
-from diagnostics.report import build_report, write_report
+from diagnostics.report import SUPPORTED_FORMATS, build_report, write_report
 from diagnostics.report.charts import native_chart
 from diagnostics.report.content import Section, _unique_sheet, select_findings
 from diagnostics.report.html import render_html
@@ -287,12 +287,13 @@ def test_panel_previews_the_report_and_exports(fake, tmp_path: Path) -> None:
     panel = report_panel(fake.workbook, results=fake, out=tmp_path / "out")
     ids = [v for _label, v in panel.main_control.options]
     assert ids == [f.id for f in panel.report.figures]
-    before = panel.main_figure.to_dict()["data"]
+    before = panel.main_figure.figure.to_dict()["data"]
     panel.main_control.value = ids[-1]
-    after = panel.main_figure.to_dict()["data"]
+    after = panel.main_figure.figure.to_dict()["data"]
     assert before != after and "cdw-main-control" in panel.main_control._dom_classes
-    for box in panel.formats:
-        box.value = box.description in ("html", "xlsx")
+    assert "cdw-main-figure" in panel.main_figure._dom_classes
+    for fmt, box in zip(SUPPORTED_FORMATS, panel.formats, strict=True):
+        box.value = fmt in ("html", "xlsx")
     panel.export()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "report.xlsx"]
 

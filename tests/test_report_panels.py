@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLE
 
 from diagnostics import RunOptions, load, run_all
+from diagnostics.panels.common import FigureView
 from diagnostics.report.html import render_html
 from diagnostics.report.sanitize import escape_markup
 
@@ -63,6 +64,8 @@ def _numbers(value) -> list:
 
 def _traces(fig) -> list[dict]:
     """The numbers and labels of each trace, as plain lists."""
+    if isinstance(fig, FigureView):
+        fig = fig.figure
     data = fig["data"] if isinstance(fig, dict) else fig.to_dict()["data"]
     out = []
     for trace in data:
@@ -104,10 +107,10 @@ def test_notebook_panels_draw_the_reports_figures(panel, module: str, function: 
         panel.report_workbook)
     widget = getattr(box, "main_figure", None)
     if widget is None:
-        found: list[go.FigureWidget] = []
+        found: list[go.FigureWidget | FigureView] = []
 
         def walk(w) -> None:
-            if isinstance(w, go.FigureWidget):
+            if isinstance(w, (go.FigureWidget, FigureView)):
                 found.append(w)
             for child in getattr(w, "children", ()):
                 walk(child)

@@ -17,7 +17,7 @@ from ..report import SUPPORTED_FORMATS, build_report, write_report
 from ..report.content import Report
 from ..runner import RunOptions, RunResults, run_all, steps
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, help_labels, mark_main, redraw, show_figure
 
 __all__ = ["report_panel", "summary_html"]
 
@@ -86,9 +86,7 @@ def report_panel(workbook: Workbook, *, results: RunResults | None = None,
                               description="Figure", layout=widgets.Layout(width="70%"),
                               tooltip="Every figure of the report, by section; the chart below "
                                       "is the one the report shows")
-    picker.add_class("cdw-main-control")
-    fig = go.FigureWidget(by_id[picker.value].figure if options else go.Figure())
-    fig.add_class("cdw-main-figure")
+    fig = show_figure(by_id[picker.value].figure if options else go.Figure())
     caption = widgets.HTML()
     out_box = widgets.Output()
 
@@ -118,7 +116,7 @@ def report_panel(workbook: Workbook, *, results: RunResults | None = None,
     written = widgets.HTML()
 
     def export() -> None:
-        chosen = [c.description for c in formats if c.value]
+        chosen = [f for f, c in zip(SUPPORTED_FORMATS, formats, strict=True) if c.value]
         written.value = ""
 
         def on_progress(what: str, done: int, total: int) -> None:
@@ -144,11 +142,10 @@ def report_panel(workbook: Workbook, *, results: RunResults | None = None,
         widgets.HBox([widgets.Label("Formats:"), *formats, names]),
         widgets.HBox([bar, status]), written, out_box,
     ])
-    box.main_control = picker  # type: ignore[attr-defined]
-    box.main_figure = fig  # type: ignore[attr-defined]
+    mark_main(box, picker, fig)
     box.report = report  # type: ignore[attr-defined]
     box.report_workbook = results.workbook  # type: ignore[attr-defined]
     box.export = run_export  # type: ignore[attr-defined]
     box.formats = formats  # type: ignore[attr-defined]
     box.folder = folder  # type: ignore[attr-defined]
-    return box
+    return help_labels(box)

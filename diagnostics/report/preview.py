@@ -49,8 +49,12 @@ def pages_picture(pdf: str | Path, out: str | Path, *, first: int = 1, pages: in
         for im in framed:
             sheet.paste(im, (x, gap))
             x += im.width + gap
+        # a palette of 128 colours, no dithering: the pages are flat colours and text, and the
+        # picture (committed for the README) is a third of the size of a full-colour PNG
+        flat = sheet.quantize(colors=128, method=Image.Quantize.MEDIANCUT,
+                              dither=Image.Dither.NONE)
         buffer = io.BytesIO()
-        sheet.save(buffer, format="PNG", optimize=True)
+        flat.save(buffer, format="PNG", optimize=True)
     return atomic_write_bytes(out, buffer.getvalue())
 
 
