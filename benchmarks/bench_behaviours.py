@@ -10,6 +10,8 @@ import json
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks import timed
 from diagnostics import load
 from diagnostics.behaviours import non_negotiables
@@ -32,13 +34,22 @@ def run(quick: bool = False) -> list[dict]:
             rows.append({"benchmark": "non_negotiables", "size": people, "seconds": seconds,
                          "planted_found": len(planted & flagged), "planted": len(planted),
                          "other_flags": len(flagged - planted)})
-            seconds, waves = timed(lambda wb=wb: wave_changes(wb))
-            items = waves.changes[waves.changes["kind"] == "item"]
-            found = set(items.loc[items["significant"], "item"])
             planted_items = set(truth["wave_changes"])
-            rows.append({"benchmark": "wave_changes", "size": people,
-                         "seconds": seconds, "planted_found": len(planted_items & found),
-                         "planted": len(planted_items),
-                         "other_flags": len(found - planted_items),
-                         "group_tests": len(waves.group_changes)})
+            for label, options in (("wave_changes (no segment movers)", {"segments": False}),
+                                   ("wave_changes (movers, k=5 given)", {"k": 5})):
+                seconds, waves = timed(lambda wb=wb, o=options: wave_changes(wb, **o))
+                items = waves.changes[waves.changes["kind"] == "item"]
+                found = set(items.loc[items["significant"], "item"])
+                row = {"benchmark": label, "size": people, "seconds": seconds,
+                       "planted_found": len(planted_items & found),
+                       "planted": len(planted_items), "other_flags": len(found - planted_items),
+                       "group_tests": len(waves.group_changes)}
+                if np.isfinite(waves.movers_share):
+                    f = waves.followed
+                    moved = set(f.loc[f["from_segment"] != f["to_segment"], "respondent_id"])
+                    planted_movers = set(truth["segment_movers"])
+                    row.update(movers_planted=len(planted_movers),
+                               movers_found=len(moved & planted_movers),
+                               movers_other=len(moved - planted_movers))
+                rows.append(row)
     return rows
