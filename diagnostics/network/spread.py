@@ -176,7 +176,8 @@ class MovementSeeds(DiagnosticResult):
         leaders as seeds, random people): ``strategy``, ``people``, ``reach``, ``low``,
         ``high`` (5th and 95th percentile over runs).
     curves
-        ``strategy``, ``step``, ``mean``, ``low``, ``high``: share reached by step.
+        ``strategy``, ``step``, ``mean``, ``low``, ``high``: share reached by step (until the
+        means stop moving).
     by_share
         ``share``, ``people``, ``strategy`` (movement seeds or random people), ``mean``,
         ``low``, ``high``: final reach by seed share.
@@ -391,6 +392,9 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     bar.close()
     longest = max(h.shape[1] for h in histories.values())
     curves = [_curve(name, h, longest) for name, h in histories.items()]
+    # show the curves until the means stop moving (a rare long run would stretch them)
+    moving = [int(np.flatnonzero(np.diff(c["mean"]) > 5e-4).max(initial=-1)) + 2 for c in curves]
+    curves = [c.iloc[: max(2, max(moving) + 1)] for c in curves]
     by_share_frame = pd.DataFrame(by_share).rename(columns={"reach": "mean"})
     by_share_frame = by_share_frame[["share", "people", "strategy", "mean", "low", "high"]]
     notes = [f"{runs} simulation runs per seed set ({model} model"
