@@ -133,17 +133,30 @@ def _bootstrap_ratio(clicks: np.ndarray, deeds: np.ndarray, *, confidence: float
 
 
 def _influence_edges(network: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Ties to read influence from: ``influence`` when present, else every relation but energy."""
-    relations = set(network["relation"].astype(str))
+    """Ties to read influence from: ``influence`` when present, else every relation but energy.
+
+    When ties carry waves, the latest wave's ties (and ties without a wave) are used.
+    """
+    relation = network["relation"].astype(str)
+    relations = set(relation.unique())
     if "influence" in relations:
-        edges, label = network[network["relation"] == "influence"], "influence"
+        edges, label = network[(relation == "influence").to_numpy()], "influence"
     else:
-        edges = network[network["relation"] != "energy"]
+        edges = network[(relation != "energy").to_numpy()]
         label = ", ".join(sorted(relations - {"energy"})) or "ties"
-    if edges["wave"].notna().any():
-        last = sorted(edges["wave"].dropna().astype(str).unique())[-1]
-        edges = edges[edges["wave"].isna() | (edges["wave"].astype(str) == last)]
+    wave = edges["wave"]
+    if wave.notna().any():
+        last = sorted(wave.dropna().astype(str).unique())[-1]
+        edges = edges[(wave.isna() | (wave.astype(str) == last)).to_numpy()]
     return edges, label
+
+
+def _coded_edges(people: pd.Index, edges: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Every person and tie end as one index, and the ties as integer codes into it."""
+    ids = pd.Index(people.astype(str)).append(pd.Index(edges["source"].astype(str))).append(
+        pd.Index(edges["target"].astype(str))).unique().sort_values()
+    return (ids, ids.get_indexer(edges["source"].astype(str)),
+            ids.get_indexer(edges["target"].astype(str)))
 
 
 def _network_position(people: pd.Index, network: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -151,13 +164,10 @@ def _network_position(people: pd.Index, network: pd.DataFrame) -> tuple[pd.DataF
     import igraph as ig
 
     edges, label = _influence_edges(network)
-    ids = pd.Index(sorted(set(people) | set(edges["source"]) | set(edges["target"])))
-    pos = pd.Series(np.arange(len(ids)), index=ids)
-    g = ig.Graph(n=len(ids), edges=list(zip(pos[edges["source"]].to_numpy(),
-                                            pos[edges["target"]].to_numpy(), strict=True)),
-                 directed=True)
+    ids, src, tgt = _coded_edges(people, edges)
+    g = ig.Graph(n=len(ids), edges=np.column_stack([src, tgt]).tolist(), directed=True)
     g.es["weight"] = edges["weight"].astype(float).abs().tolist()
-    indeg = np.asarray(g.degree(mode="in"), dtype=float)
+    indeg = np.bincount(tgt, minlength=len(ids)).astype(float)
     pagerank = np.asarray(g.pagerank(weights="weight" if g.ecount() else None, directed=True))
     frame = pd.DataFrame({"in_degree": indeg, "pagerank": pagerank}, index=ids)
     frame = frame.reindex(people)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .activism import DEED_LEVELS, _influence_edges, activism_ladder, map_actions
+from .activism import DEED_LEVELS, _coded_edges, _influence_edges, activism_ladder, map_actions
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .runner import RunOptions, Step
@@ -123,24 +123,31 @@ def _energy_network(workbook: Workbook) -> dict[str, Any]:
 
 
 def _reach(workbook: Workbook, sources: list[str], hops: int) -> tuple[float, int, int, str]:
-    """Share of people who are a source or within ``hops`` steps (influence flows target -> source)."""
-    import igraph as ig
+    """Share of people who are a source or within ``hops`` steps (influence flows target -> source).
+
+    A breadth-first search from all sources at once, as sparse matrix products: a person
+    is reached in the next step when they name (``source`` -> ``target``) someone reached.
+    """
+    from scipy import sparse
 
     edges, relation = _influence_edges(workbook.network)
     people = pd.Index(workbook.people.index.astype(str))
-    ids = pd.Index(sorted(set(people) | set(edges["source"]) | set(edges["target"])))
-    pos = pd.Series(np.arange(len(ids)), index=ids)
-    g = ig.Graph(n=len(ids), edges=list(zip(pos[edges["source"]].to_numpy(),
-                                            pos[edges["target"]].to_numpy(), strict=True)),
-                 directed=True)
-    start = [int(pos[s]) for s in sources if s in pos.index]
-    reached: set[int] = set(start)
-    if start and hops > 0:
-        for hood in g.neighborhood(start, order=hops, mode="in"):
-            reached.update(hood)
-    in_people = {int(pos[p]) for p in people}
-    hit = len(reached & in_people)
-    return hit / max(len(in_people), 1), hit, len(in_people), relation
+    ids, src, tgt = _coded_edges(people, edges)
+    n = len(ids)
+    names = sparse.csr_matrix((np.ones(len(src)), (src, tgt)), shape=(n, n))
+    reached = np.zeros(n, dtype=bool)
+    start = ids.get_indexer(pd.Index(sources).astype(str))
+    reached[start[start >= 0]] = True
+    frontier = reached.copy()
+    for _ in range(hops):
+        nxt = (names @ frontier.astype(float)) > 0
+        frontier = nxt & ~reached
+        if not frontier.any():
+            break
+        reached |= frontier
+    mine = ids.get_indexer(people)
+    hit = int(reached[mine].sum())
+    return hit / max(len(people), 1), hit, len(people), relation
 
 
 def _influence_spread(workbook: Workbook, levels: pd.Series | None, hops: int) -> dict[str, Any]:

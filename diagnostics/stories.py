@@ -190,10 +190,13 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
         raise InsufficientDataError("too few stories or words to find two themes")
     ks = list(range(1, top + 2)) if top + 1 <= min(matrix.shape) - 1 else list(range(1, top + 1))
     errors = []
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in ks:
         model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=500)
-        model.fit(matrix)
-        errors.append(float(model.reconstruction_err_))
+        with np.errstate(invalid="ignore"):  # an exact fit rounds to a tiny negative residual
+            fits[k] = (model.fit_transform(matrix), model.components_)
+        err = float(model.reconstruction_err_)
+        errors.append(err if np.isfinite(err) else 0.0)
     err = np.asarray(errors)
     gain = np.r_[np.nan, err[:-1] - err[1:]]
     nxt = np.r_[gain[1:], np.nan]
@@ -203,7 +206,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
                               "elbow_ratio": ratio})
     selection = selection[(selection["k"] >= 2) & (selection["k"] <= top)].reset_index(drop=True)
     return StoryModel(stories=frame, matrix=matrix, vocabulary=vocabulary, selection=selection,
-                      random_state=random_state)
+                      random_state=random_state, _fits=fits)
 
 
 def _mix(weights: np.ndarray) -> np.ndarray:
@@ -245,7 +248,8 @@ class StoryThemes(DiagnosticResult):
         cell has at least the free-text minimum of authors: ``theme``, ``name``,
         ``direction``, ``story_id``, ``weight``, ``text`` (raw text: escape it to show it).
     assigned
-        Each story's main theme: ``story_id``, ``direction``, ``author_id`` (when known),
+        Each story's main theme: ``story_id``, ``direction``, ``author`` (when known; a
+        pseudonym unless names were asked for),
         ``theme`` (0 when the story has no term of the vocabulary), ``weight`` (the main
         theme's share of the story's theme weight).
     """
@@ -354,7 +358,7 @@ def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | Non
 def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: int = 10,
                  groups: pd.Series | None = None, by: str | None = None,
                  quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
-                 resamples: int = 1000, model: StoryModel | None = None,
+                 resamples: int = 1000, model: StoryModel | None = None, names: bool = False,
                  progress: bool = False) -> StoryThemes:
     """Themes in the stories, their mix per direction and how far the directions overlap.
 
@@ -383,6 +387,8 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         Bootstrap resamples of the intervals.
     model
         A fitted :class:`StoryModel` to reuse (the notebook caches it).
+    names
+        Show story authors by their respondent id instead of a pseudonym.
     progress
         Show a progress bar over the bootstrap.
 
@@ -429,6 +435,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         raise ConfigError(f"resamples must be a whole number of at least 10, got {resamples!r}.")
     if isinstance(top_terms, bool) or not isinstance(top_terms, int) or top_terms < 1:
         raise ConfigError(f"top_terms must be a whole number of at least 1, got {top_terms!r}.")
+    show_ids = bool(names)
     if model is None:
         model = fit_story_model(stories, random_state=random_state)
     k, chosen_by = _resolve_k(workbook, model, n_themes)
@@ -493,8 +500,8 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     total = w.sum(axis=1)
     assigned = pd.DataFrame({
         "story_id": frame["story_id"].astype(str).to_numpy(), "direction": direction,
-        "author_id": (frame["author_id"].astype("string").to_numpy() if "author_id" in frame
-                      else pd.array([pd.NA] * len(frame), dtype="string")),
+        "author": ([None if pd.isna(a) else (str(a) if show_ids else workbook.guard.pseudonym(a))
+                    for a in frame["author_id"]] if "author_id" in frame else [None] * len(frame)),
         "theme": np.where(has_weight, main, 0),
         "weight": np.divide(w.max(axis=1), total, out=np.zeros(len(total)), where=total > 0),
     })

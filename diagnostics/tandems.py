@@ -87,14 +87,6 @@ def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tupl
     return low, high
 
 
-def _quadrant(initiatives: pd.DataFrame, threshold: float) -> pd.Series:
-    grassroots = initiatives["supporters"].astype(float) >= threshold
-    leadership = initiatives["sponsor_level"].astype(str).str.lower() != "none"
-    label = np.where(grassroots, np.where(leadership, QUADRANTS[0], QUADRANTS[1]),
-                     np.where(leadership, QUADRANTS[2], QUADRANTS[3]))
-    return pd.Series(label, index=initiatives.index, name="quadrant")
-
-
 def tandem_table(initiatives: pd.DataFrame, *, threshold: float,
                  confidence: float = 0.95) -> pd.DataFrame:
     """Success per quadrant of grassroots support x leadership sponsorship.
@@ -122,22 +114,22 @@ def tandem_table(initiatives: pd.DataFrame, *, threshold: float,
     >>> list(table["quadrant"])
     ['tandem', 'grassroots only', 'leadership only', 'neither']
     """
-    quadrant = _quadrant(initiatives, threshold)
-    outcome = initiatives["outcome"].astype(str).str.lower()
-    rows = []
-    for name in QUADRANTS:
-        mine = quadrant == name
-        succ = int((mine & (outcome == "success")).sum())
-        fail = int((mine & (outcome == "failure")).sum())
-        ongoing = int((mine & (outcome == "ongoing")).sum())
-        rows.append({"quadrant": name, "grassroots": name in QUADRANTS[:2],
-                     "leadership": name in (QUADRANTS[0], QUADRANTS[2]), "n": succ + fail,
-                     "successes": succ, "failures": fail, "ongoing": ongoing})
-    table = pd.DataFrame(rows)
-    low, high = wilson_interval(table["successes"], table["n"], confidence=confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["success_rate"] = np.where(table["n"] > 0, table["successes"] / table["n"].clip(lower=1),
-                                         np.nan)
+    grassroots = initiatives["supporters"].to_numpy(dtype=float) >= threshold
+    leadership = initiatives["sponsor_level"].astype(str).str.lower().to_numpy() != "none"
+    code = np.where(grassroots, np.where(leadership, 0, 1), np.where(leadership, 2, 3))
+    outcome = initiatives["outcome"].astype(str).str.lower().to_numpy()
+    count = {o: np.bincount(code[outcome == o], minlength=4) for o in ("success", "failure",
+                                                                       "ongoing")}
+    table = pd.DataFrame({"quadrant": list(QUADRANTS), "grassroots": [True, True, False, False],
+                          "leadership": [True, False, True, False],
+                          "n": count["success"] + count["failure"],
+                          "successes": count["success"], "failures": count["failure"],
+                          "ongoing": count["ongoing"]})
+    low, high = wilson_interval(table["successes"].to_numpy(), table["n"].to_numpy(),
+                                confidence=confidence)
+    n = table["n"].to_numpy()
+    table["success_rate"] = np.where(n > 0, table["successes"].to_numpy() / np.maximum(n, 1),
+                                     np.nan)
     table["ci_low"], table["ci_high"] = low, high
     return table
 
@@ -153,9 +145,10 @@ def _newcombe(k1: int, n1: int, k2: int, n2: int, confidence: float) -> tuple[fl
     return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
 
 
-def _tests(table: pd.DataFrame, confidence: float) -> dict[str, float]:
+def _tests(table: pd.DataFrame, confidence: float, *, full: bool = True) -> dict[str, float]:
     """Tandem vs the rest (Fisher exact, rate difference, odds ratio), all four (chi-square),
-    and the interaction of grassroots and leadership on the log-odds scale."""
+    and the interaction of grassroots and leadership on the log-odds scale (``full``; else
+    the rates, their difference and Fisher's p only)."""
     t = table.set_index("quadrant")
     k1, n1 = int(t.at["tandem", "successes"]), int(t.at["tandem", "n"])
     k2 = int(t["successes"].sum()) - k1
@@ -167,6 +160,8 @@ def _tests(table: pd.DataFrame, confidence: float) -> dict[str, float]:
     if n1 and n2:
         grid = np.array([[k1, n1 - k1], [k2, n2 - k2]])
         out["fisher_p"] = float(stats.fisher_exact(grid, alternative="two-sided").pvalue)
+        if not full:
+            return out
         ratio = stats.contingency.odds_ratio(grid)
         ci = ratio.confidence_interval(confidence_level=confidence)
         out.update(odds_ratio=float(ratio.statistic), odds_ratio_low=float(ci.low),
@@ -174,6 +169,8 @@ def _tests(table: pd.DataFrame, confidence: float) -> dict[str, float]:
     else:
         out.update(fisher_p=math.nan, odds_ratio=math.nan, odds_ratio_low=math.nan,
                    odds_ratio_high=math.nan)
+        if not full:
+            return out
     used = t[t["n"] > 0]
     grid4 = used[["successes", "failures"]].to_numpy()
     if len(used) >= 2 and (grid4.sum(axis=0) > 0).all():
@@ -304,17 +301,21 @@ class TandemAnalysis(DiagnosticResult):
                f"Fisher exact p = {t['fisher_p']:.2g}")
         out = [Finding(head, _pct(t["tandem_rate"]), unc, weight=0.9)]
         if np.isfinite(t["interaction_p"]):
-            both = "reinforce each other" if t["interaction"] > 0 else "do not add up"
-            sure = "clearly" if t["interaction_p"] < 0.05 else "but not beyond noise"
+            rates = (f"grassroots only {_pct(q.at['grassroots only', 'success_rate'])}, "
+                     f"leadership only {_pct(q.at['leadership only', 'success_rate'])}, "
+                     f"neither {_pct(q.at['neither', 'success_rate'])}")
+            if t["interaction_p"] < 0.05:
+                how = "more" if t["interaction"] > 0 else "less"
+                head = (f"Grassroots support and sponsorship together raise the odds of success "
+                        f"{how} than their separate effects would ({rates}).")
+            else:
+                head = ("Whether grassroots support and sponsorship reinforce each other beyond "
+                        f"their separate effects cannot be told from noise here ({rates}).")
             out.append(Finding(
-                f"Grassroots support and sponsorship {both} ({sure}): grassroots only "
-                f"{_pct(q.at['grassroots only', 'success_rate'])}, leadership only "
-                f"{_pct(q.at['leadership only', 'success_rate'])}, neither "
-                f"{_pct(q.at['neither', 'success_rate'])}.",
-                f"{math.exp(t['interaction']):.1f}x odds",
-                f"interaction {level} CI {math.exp(t['interaction_low']):.1f}-"
-                f"{math.exp(t['interaction_high']):.1f}, p = {t['interaction_p']:.2g}",
-                weight=0.5))
+                head, f"{math.exp(t['interaction']):.1f}x odds",
+                f"interaction (ratio of odds ratios) {level} CI "
+                f"{math.exp(t['interaction_low']):.1f}-{math.exp(t['interaction_high']):.1f}, "
+                f"p = {t['interaction_p']:.2g}", weight=0.5))
         return out
 
 
@@ -396,7 +397,8 @@ def tandem_analysis(workbook: Workbook, *, threshold: float | None = None,
     candidates = sorted({float(v) for v in supporters.quantile([0.25, 0.5, 0.75])} | {cut})
     rows = []
     for value in candidates:
-        t = _tests(tandem_table(initiatives, threshold=value, confidence=confidence), confidence)
+        t = _tests(tandem_table(initiatives, threshold=value, confidence=confidence), confidence,
+                   full=False)
         rows.append({"threshold": value, "n_tandem": int(t["n_tandem"]),
                      "tandem_rate": t["tandem_rate"], "rest_rate": t["rest_rate"],
                      "difference": t["difference"], "difference_low": t["difference_low"],

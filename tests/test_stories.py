@@ -114,7 +114,10 @@ def test_quotes_only_for_groups_at_the_free_text_minimum(wb, result) -> None:
     minimum = wb.config.min_text_group_size
     authors = wb.stories.set_index("story_id")["author_id"]
     assert not result.quotes.empty
-    cells = result.assigned.groupby(["theme", "direction"])["author_id"].nunique()
+    assert result.assigned["author"].str.match(r"^P-[0-9a-f]{6}$").all()
+    named = story_themes(wb, names=True, quotes_per_theme=0).assigned
+    assert list(named["author"]) == list(wb.stories["author_id"])
+    cells = result.assigned.groupby(["theme", "direction"])["author"].nunique()
     for theme, direction in result.quotes[["theme", "direction"]].drop_duplicates().itertuples(
             index=False):
         assert cells[(theme, direction)] >= minimum
