@@ -130,7 +130,8 @@ class Tribes(DiagnosticResult):
     def figure(self) -> go.Figure:
         from ..plots.network import network_figure
 
-        return network_figure(self.network, self.assignments, colour_by="tribe", guard=self.guard,
+        labels = self.assignments.reindex(self.network.ids).fillna(NO_TRIBE)
+        return network_figure(self.network, labels, colour_by="tribe", guard=self.guard,
                               names=self.names, title=f"Tribes in the {self.network.relation} "
                               f"network ({self.n_tribes} tribes)")
 
