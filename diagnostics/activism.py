@@ -243,21 +243,41 @@ class ActivismLadder(DiagnosticResult):
     def to_frame(self) -> pd.DataFrame:
         return self.counts.copy()
 
+    @property
+    def deeds_by_group(self) -> pd.DataFrame:
+        """Share of people at a deed rung (activist or advocate) per group, with intervals.
+
+        Columns ``attribute``, ``group``, ``n``, ``count``, ``share``, ``ci_low``, ``ci_high``
+        (groups withheld by the privacy guard are absent, as in :attr:`by_group`).
+        """
+        cols = ["attribute", "group", "n", "count", "share", "ci_low", "ci_high"]
+        if self.by_group.empty:
+            return pd.DataFrame(columns=cols)
+        deeds = self.by_group[self.by_group["level"].isin(DEED_LEVELS)]
+        table = deeds.groupby(["attribute", "group"], sort=False).agg(
+            n=("n", "first"), count=("count", "sum")).reset_index()
+        table["share"] = table["count"] / table["n"]
+        table["ci_low"], table["ci_high"] = wilson_interval(
+            table["count"].to_numpy(), table["n"].to_numpy(), confidence=self.confidence)
+        return table[cols]
+
     def figure(self) -> Any:
         from .plots.movement import ladder_figure
 
         return ladder_figure(self)
 
     def figures(self) -> dict[str, Any]:
-        from .plots.movement import ladder_by_group_figure
+        from .plots.movement import deeds_by_group_figure, ladder_by_group_figure
 
         out = {"ladder": self.figure()}
         if not self.by_group.empty:
             out["ladder_by_group"] = ladder_by_group_figure(self)
+            out["deeds_by_group"] = deeds_by_group_figure(self)
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"activism": self.to_frame(), "activism_by_group": self.by_group.copy(),
+                "activism_deeds_by_group": self.deeds_by_group,
                 "activism_actions": self.actions.copy(), "advocates": self.advocates.copy()}
 
     def to_json(self) -> dict[str, Any]:

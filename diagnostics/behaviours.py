@@ -488,7 +488,6 @@ def non_negotiables(
     rows = rows.reset_index(drop=True)
     labels = _group_labels(workbook, rows, by, groupings)
     guard = workbook.guard
-    z_conf = confidence
 
     records: list[pd.DataFrame] = []
     overall_rows: list[dict[str, Any]] = []
@@ -501,8 +500,8 @@ def non_negotiables(
         n_all, k_all = len(v), float((v >= threshold).sum())
         m_all = float(v.mean()) if n_all else np.nan
         sd_all = float(v.std(ddof=1)) if n_all > 1 else np.nan
-        ml, mh = mean_interval(m_all, sd_all, n_all, confidence=z_conf)
-        sl, sh = wilson_interval(k_all, n_all, confidence=z_conf)
+        ml, mh = mean_interval(m_all, sd_all, n_all, confidence=confidence)
+        sl, sh = wilson_interval(k_all, n_all, confidence=confidence)
         share = k_all / n_all if n_all else np.nan
         overall_rows.append({
             "item": item, "label": str(workbook.codebook.at[item, "label"]),
@@ -528,10 +527,10 @@ def non_negotiables(
     overall["adherence"] = overall[measure]
     overall["adherence_low"] = overall[f"{measure}_low"]
     overall["adherence_high"] = overall[f"{measure}_high"]
-    groups = _group_table(records, workbook, nn_items, measure, standard, alpha, correction, z_conf)
+    groups = _group_table(records, workbook, nn_items, measure, standard, alpha, correction, confidence)
     overall = _add_spread(overall, groups, list(labels), measure)
     glue, glue_index = _glue(groups, nn_items, list(labels))
-    say_do = _say_do(workbook, rows, pairs, labels, guard, z_conf, suppressed)
+    say_do = _say_do(workbook, rows, pairs, labels, guard, confidence, suppressed)
     notes = [f"Wave {wave}: {len(rows)} respondents answered at least two thirds of the "
              f"behaviour items; {dropped} left out."]
     if standard is not None:

@@ -382,7 +382,13 @@ def movement_indicators(workbook: Workbook, *, levels: pd.Series | None = None, 
     Notes
     -----
     Read the dashboard tile by tile; grey tiles say what data they need. Shares are
-    0-1 in the table and shown as percentages.
+    0-1 in the table and shown as percentages. The intervals of the network shares treat
+    people as a sample of the organisation (Wilson); they do not cover missing ties.
+
+    References
+    ----------
+    Cross, R., Baker, W. & Parker, A. (2003). What creates energy in organizations? MIT
+    Sloan Management Review 44(4), 51-56.
 
     Examples
     --------

@@ -367,6 +367,14 @@ def tandem_analysis(workbook: Workbook, *, threshold: float | None = None,
     seeds' unverified figure, a reference, not a target. Ongoing initiatives are left out
     (their outcome is unknown); many ongoing tandems make the tandem rate less certain.
 
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209-212. Newcombe, R. G. (1998). Interval estimation for the
+    difference between independent proportions: comparison of eleven methods. Statistics
+    in Medicine 17, 873-890. Fisher, R. A. (1935). The logic of inductive inference. JRSS
+    98, 39-82.
+
     Examples
     --------
     >>> from diagnostics import load

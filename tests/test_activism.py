@@ -159,3 +159,16 @@ def test_row_order_does_not_matter_and_inputs_are_not_mutated(wb, ladder, seed: 
     pd.testing.assert_frame_equal(shuffled, copy)
     assert result.to_json()["levels"] == ladder.to_json()["levels"]
     assert result.assignments.sort_index().equals(ladder.assignments.sort_index())
+
+
+def test_the_department_of_three_appears_in_no_movement_output(wb) -> None:
+    from diagnostics import run_all
+    from diagnostics.runner import RunOptions
+
+    run = run_all(wb, RunOptions(seed=0), only=["activism", "tandems", "stories", "indicators"])
+    for key in ("activism", "tandems", "stories", "indicators"):
+        result = run.results[key]
+        blob = json.dumps(result.to_json()) + "".join(
+            t.to_csv() for t in result.tables().values()) + "".join(
+            f.to_json() for f in result.figures().values())
+        assert "Legal" not in blob, key

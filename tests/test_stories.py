@@ -205,3 +205,14 @@ def test_row_order_does_not_matter_and_inputs_are_not_mutated(wb, result, seed: 
     assert res.n_themes == result.n_themes
     assert sorted(map(sorted, _found(res, 5))) == sorted(map(sorted, _found(result, 5)))
     assert res.overlap == pytest.approx(result.overlap, abs=0.02)
+
+
+def test_the_theme_slider_redraws_the_theme_chart(wb) -> None:
+    from diagnostics.panels.stories import themes_panel
+
+    box = themes_panel(wb)
+    assert "cdw-main-control" in box.main_control._dom_classes
+    assert "cdw-main-figure" in box.main_figure._dom_classes
+    assert len(box.main_figure.data[0].y) == 6
+    box.main_control.value = 4
+    assert len(box.main_figure.data[0].y) == 4 and box.result.n_themes == 4

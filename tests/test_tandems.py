@@ -164,3 +164,17 @@ def test_row_order_does_not_matter_and_bounds_hold(wb, seed: int, threshold: int
     shown = b[b["n"] > 0]
     assert ((shown["ci_low"] <= shown["success_rate"]) & (shown["success_rate"] <= shown["ci_high"])).all()
     assert ((shown["ci_low"] >= 0) & (shown["ci_high"] <= 1)).all()
+
+
+def test_the_threshold_slider_redraws_the_tandem_chart(wb) -> None:
+    from diagnostics.panels.movement import tandem_panel
+
+    box = tandem_panel(wb)
+    assert "cdw-main-control" in box.main_control._dom_classes
+    assert "cdw-main-figure" in box.main_figure._dom_classes
+    before = tuple(box.main_figure.data[0].y)
+    box.main_control.value = 30
+    after = tuple(box.main_figure.data[0].y)
+    assert before != after
+    expected = tandem_table(wb.initiatives, threshold=30)["success_rate"].fillna(0.0)
+    assert np.allclose(after, expected)

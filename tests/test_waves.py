@@ -35,14 +35,14 @@ def truth():
 
 @pytest.fixture(scope="module")
 def result(wb) -> WaveComparison:
-    return wave_changes(wb, n_boot=300)
+    return wave_changes(wb)
 
 
 # --------------------------------------------------------------------------- planted truth
 
 @pytest.mark.parametrize("test", ["overlap", "welch", "paired"])
 def test_planted_changes_found_and_unchanged_items_not(wb, truth, test) -> None:
-    res = wave_changes(wb, test=test, n_boot=100, segments=False)
+    res = wave_changes(wb, test=test, segments=False)
     items = res.changes[res.changes["kind"] == "item"].set_index("item")
     planted = truth["wave_change_details"]
     assert items.loc[list(planted), "significant"].all()
@@ -204,6 +204,45 @@ def test_kapferer_two_waves_density_as_published(tmp_path: Path) -> None:
     assert c.at["reciprocity: instrumental", "to"] == pytest.approx(nx.reciprocity(graph))
 
 
+def _graph(name: str, network: str, directed: bool):
+    edges = pd.read_csv(REAL / name / f"edges_{network}.csv", dtype=str)
+    graph = nx.DiGraph() if directed else nx.Graph()
+    graph.add_nodes_from(pd.read_csv(REAL / name / "nodes.csv", dtype=str).iloc[:, 0])
+    graph.add_edges_from(edges[["source", "target"]].itertuples(index=False, name=None))
+    return graph
+
+
+@real
+@pytest.mark.parametrize(("relation", "directed"), [("Sociational", False), ("Instrumental", True)])
+def test_network_jackknife_against_networkx_leave_one_out(tmp_path: Path, relation: str,
+                                                          directed: bool) -> None:
+    if not available("kapferer_tailorshop"):
+        pytest.skip("kapferer_tailorshop not present")
+    res = wave_changes(load(network_folder("kapferer_tailorshop", tmp_path / "k")))
+    graphs = [_graph("kapferer_tailorshop", f"{relation}T{t}", directed) for t in (1, 2)]
+    figures = {"density": nx.density,
+               "mean degree": lambda g: (g.number_of_edges() * (1 if directed else 2)
+                                         / g.number_of_nodes())}
+    if directed:
+        figures["reciprocity"] = nx.reciprocity
+    c = res.changes.set_index("item")
+    n = graphs[0].number_of_nodes()
+    for figure, fn in figures.items():
+        loo = []
+        for node in graphs[0].nodes:
+            left = [g.copy() for g in graphs]
+            for g in left:
+                g.remove_node(node)
+            loo.append(fn(left[1]) - fn(left[0]))
+        loo = np.array(loo)
+        se = np.sqrt((n - 1) / n * ((loo - loo.mean()) ** 2).sum())
+        row = c.loc[f"{figure}: {relation.lower()}"]
+        assert row["change"] == pytest.approx(fn(graphs[1]) - fn(graphs[0]))
+        half = stats.t.ppf(0.975, n - 1) * se
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((row["change"] - half,
+                                                                 row["change"] + half))
+
+
 @real
 def test_sampson_three_waves_last_two_by_default_and_any_pair(tmp_path: Path) -> None:
     if not available("sampson_monastery"):
@@ -249,13 +288,24 @@ def test_run_json_on_a_network_only_folder(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- segment movers
 
 @pytest.mark.skipif(not HAS_SEGMENTS, reason="diagnostics.segments is not in this version yet")
-def test_segment_movers_recovered(result, truth) -> None:
+def test_segment_movers_recovered(wb, truth) -> None:
+    res = wave_changes(wb, k=5)
     planted = set(truth["segment_movers"])
-    assert np.isfinite(result.movers_share)
-    assert abs(result.movers_share - len(planted) / result.n_followed) < 0.08
-    flows = result.flows
-    assert flows["n"].sum() <= result.n_followed and (flows["n"] >= 5).all()
-    assert any(f.headline.endswith("moved to another segment.") for f in result.findings())
+    f = res.followed
+    detected = set(f.loc[f["from_segment"] != f["to_segment"], "respondent_id"])
+    followed = set(f["respondent_id"])
+    assert planted <= followed
+    recall = len(detected & planted) / len(planted)
+    precision = len(detected & planted) / len(detected)
+    assert recall >= 0.9 and precision >= 0.7, (recall, precision)
+    assert res.movers_share == pytest.approx(len(detected) / res.n_followed)
+    assert res.movers_low < len(planted) / res.n_followed < res.movers_high
+    flows = res.flows
+    assert flows["n"].sum() == res.n_followed and (flows["n"] >= 5).all()
+    sankey = res.figures()["segment movers"].data[0]
+    assert sum(sankey.link.value) == res.n_followed
+    assert any(x.headline.endswith("moved to another segment.") for x in res.findings())
+    assert "respondent" not in json.dumps(res.to_json()["segment_movers"])
 
 
 def test_movers_skip_with_a_note_when_segments_are_missing(result) -> None:
@@ -292,7 +342,7 @@ def test_one_wave_is_skipped_with_a_reason(wb) -> None:
 
 @pytest.mark.parametrize(("option", "value"), [
     ("waves", ["2025-H1"]), ("waves", ["2025-H1", "2031"]), ("test", "bayes"),
-    ("correction", "sidak"), ("alpha", 0), ("n_boot", 3), ("by", ["shoe_size"]),
+    ("correction", "sidak"), ("alpha", 0), ("favourable", 0), ("by", ["shoe_size"]),
 ])
 def test_bad_options_name_the_option(wb, option, value) -> None:
     with pytest.raises(ConfigError, match=option):
@@ -300,7 +350,7 @@ def test_bad_options_name_the_option(wb, option, value) -> None:
 
 
 def test_reversed_pair_mirrors_the_change(wb, result) -> None:
-    back = wave_changes(wb, waves=["2025-H2", "2025-H1"], n_boot=300, segments=False)
+    back = wave_changes(wb, waves=["2025-H2", "2025-H1"], segments=False)
     fwd = result.changes.set_index("item")
     rev = back.changes.set_index("item")
     items = [i for i in wb.items]
@@ -312,9 +362,9 @@ def test_reversed_pair_mirrors_the_change(wb, result) -> None:
 @given(seed=st.integers(0, 10_000))
 def test_row_order_does_not_matter_and_input_unchanged(wb, seed) -> None:
     before = wb.survey.copy()
-    base = wave_changes(wb, n_boot=100, segments=False)
+    base = wave_changes(wb, segments=False)
     shuffled = wb.survey.sample(frac=1, random_state=seed).reset_index(drop=True)
-    again = wave_changes(dataclasses.replace(wb, survey=shuffled), n_boot=100, segments=False)
+    again = wave_changes(dataclasses.replace(wb, survey=shuffled), segments=False)
     survey_kinds = base.changes["kind"] != "network"
     pd.testing.assert_frame_equal(base.changes[survey_kinds], again.changes[survey_kinds],
                                   check_exact=False)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..activism import ActivismLadder, activism_ladder
 from ..indicators import movement_indicators
-from ..plots.movement import ladder_by_group_figure
+from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
 from ..workbook import Workbook
 from .common import guarded_callback, redraw
@@ -35,13 +35,19 @@ def _unavailable(text: str) -> widgets.VBox:
 def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> widgets.VBox:
     """The activism ladder: the funnel for everyone, or the rungs per group of an attribute."""
     if workbook.actions is None:
-        return _unavailable("No actions.csv in the data folder: the activism ladder needs it.")
+        empty = _unavailable("No actions.csv in the data folder: the activism ladder needs it.")
+        empty.result = None  # type: ignore[attr-defined]
+        return empty
     ladder = result or activism_ladder(workbook)
-    options = [("whole organisation (funnel)", None)] + [
-        (a, a) for a in dict.fromkeys(ladder.by_group["attribute"])]
+    options: list[tuple[str, tuple[str, str] | None]] = [("whole organisation (funnel)", None)]
+    for a in dict.fromkeys(ladder.by_group["attribute"]):
+        options += [(f"{a}: every rung", ("rungs", a)),
+                    (f"{a}: activists and advocates, with intervals", ("deeds", a))]
     by = widgets.Dropdown(options=options, value=None, description="Show",
-                          description_tooltip="The whole organisation as a funnel, or the share "
-                                              "of each rung per group of an attribute")
+                          layout=widgets.Layout(width="60%"),
+                          description_tooltip="The whole organisation as a funnel, the share of "
+                                              "each rung per group, or the share of activists "
+                                              "and advocates per group with 95% intervals")
     fig = go.FigureWidget(ladder.figure())
     out = widgets.Output()
     ratio = ladder.clicks_to_deeds
@@ -53,7 +59,12 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
         "</b> true advocates.<br>" + _notes(ladder) if np.isfinite(ratio) else _notes(ladder))
 
     def render() -> None:
-        new = ladder.figure() if by.value is None else ladder_by_group_figure(ladder, by.value)
+        if by.value is None:
+            new = ladder.figure()
+        elif by.value[0] == "rungs":
+            new = ladder_by_group_figure(ladder, by.value[1])
+        else:
+            new = deeds_by_group_figure(ladder, by.value[1])
         redraw(fig, new)
         out.clear_output()
 

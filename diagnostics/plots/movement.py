@@ -16,11 +16,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..indicators import MovementIndicators
     from ..tandems import TandemAnalysis
 
-__all__ = ["ladder_figure", "ladder_by_group_figure", "tandem_figure",
+__all__ = ["ladder_figure", "ladder_by_group_figure", "deeds_by_group_figure", "tandem_figure",
            "tandem_sensitivity_figure", "indicators_figure", "momentum_figure"]
 
 #: One colour per ladder rung, light (spectator) to dark (advocate).
 LADDER_COLORS: tuple[str, ...] = ("#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b")
+
+
+#: Tile titles of the dashboard, with the unit where it is not a percentage.
+_TILE = {"energy": "energy (0-100)", "momentum": "momentum (new activists, latest sprint)",
+         "behaviour change": "behaviour change (scale points)"}
 
 
 def _esc(text: object) -> str:
@@ -62,6 +67,31 @@ def ladder_by_group_figure(result: ActivismLadder, attribute: str | None = None)
     return apply_theme(fig, title=f"Activism ladder by {_esc(attribute)}")
 
 
+def deeds_by_group_figure(result: ActivismLadder, attribute: str | None = None) -> go.Figure:
+    """Share of people who did a deed (activist or advocate) per group, with intervals, and the
+    organisation's share as a reference line."""
+    frame = result.deeds_by_group
+    if attribute is None and not frame.empty:
+        attribute = str(frame["attribute"].iloc[0])
+    part = frame[frame["attribute"] == attribute].sort_values("share")
+    fig = go.Figure(go.Scatter(
+        x=part["share"], y=[_esc(g) for g in part["group"]], mode="markers",
+        marker={"color": COLORS[0], "size": 10},
+        error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["share"],
+                 "arrayminus": part["share"] - part["ci_low"]},
+        customdata=np.stack([part["ci_low"], part["ci_high"], part["n"]], axis=-1)
+        if len(part) else None,
+        hovertemplate=("%{y}: %{x:.0%} did a deed (95% CI %{customdata[0]:.0%}-"
+                       "%{customdata[1]:.0%}, n=%{customdata[2]})<extra></extra>"),
+        name="activist or advocate"))
+    c = result.counts.set_index("level")
+    overall = float(c.loc[["activist", "advocate"], "n"].sum() / c["n"].sum())
+    fig.add_vline(x=overall, line=REFERENCE_LINE, annotation_text="whole organisation")
+    fig.update_layout(xaxis_tickformat=".0%", xaxis_title="share at the activist rung or higher",
+                      showlegend=False)
+    return apply_theme(fig, title=f"Activists and advocates by {_esc(attribute)}")
+
+
 def tandem_figure(result: TandemAnalysis) -> go.Figure:
     """Success rate per quadrant with Wilson intervals, and the seeds' claimed 78% as reference."""
     q = result.quadrants
@@ -91,9 +121,9 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
                       yaxis_title="success rate (finished initiatives)",
                       xaxis_title=f"grassroots = {cut_text}+ supporters; leadership = a sponsor",
                       showlegend=False)
-    title = "Initiative success by grassroots support and leadership sponsorship"
+    title = "Initiative success: grassroots support x leadership sponsor"
     if np.isfinite(p):
-        title += f" (tandem vs rest: Fisher p = {p:.2g})"
+        title += f" (tandem vs rest p = {p:.2g})"
     return apply_theme(fig, title=title)
 
 
@@ -123,18 +153,23 @@ def indicators_figure(result: MovementIndicators) -> go.Figure:
         value = float(r.value) if r.value is not None and np.isfinite(r.value) else None
         pct = r.unit == "%"
         shown = None if value is None else (100 * value if pct else value)
+        fmt = {"%": ".1f", "people": ".0f"}.get(r.unit, ".2f" if abs(value or 0) < 10 else ".1f")
+        if r.indicator == "behaviour change":
+            fmt = "+" + fmt
         if value is None:
             sub = _esc(r.reason or "not available")
         elif np.isfinite(r.low) and np.isfinite(r.high):
             lo, hi = (100 * r.low, 100 * r.high) if pct else (r.low, r.high)
-            sub = f"95% CI {lo:.1f}-{hi:.1f}"
+            f = fmt.lstrip("+")
+            sub = f"95% CI {lo:{f}} to {hi:{f}}"
         else:
             sub = _esc(r.detail)
         fig.add_trace(go.Indicator(
             mode="number", value=shown if shown is not None else 0,
-            number={"suffix": "%" if pct else "", "valueformat": ".1f",
+            number={"suffix": "%" if pct else "", "valueformat": fmt,
                     "font": {"color": COLORS[0] if value is not None else "#bbbbbb"}},
-            title={"text": f"{_esc(r.indicator)}<br><span style='font-size:0.7em'>{sub}</span>"}),
+            title={"text": f"{_esc(_TILE.get(r.indicator, r.indicator))}<br>"
+                           f"<span style='font-size:0.7em'>{sub}</span>"}),
             row=i // cols + 1, col=i % cols + 1)
     return apply_theme(fig, title="Unconventional indicators of the movement",
                        height=220 * nrows + 80)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..waves import OTHER_SEGMENTS
 from .theme import COLORS, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,8 +131,10 @@ def sankey_figure(result: WaveComparison) -> go.Figure:
             [f"{t} ({result.to_wave})" for t in targets]
     colour = {s: COLORS[i % len(COLORS)] for i, s in enumerate(sorted(set(sources) | set(targets),
                                                                        key=str))}
-    link_colour = [("rgba(120,120,120,0.25)" if a == b else "rgba(213,94,0,0.55)")
+    link_colour = [("rgba(120,120,120,0.25)" if a == b else "rgba(190,170,150,0.45)"
+                    if b == OTHER_SEGMENTS else "rgba(213,94,0,0.55)")
                    for a, b in zip(f["from_segment"], f["to_segment"], strict=True)]
+    colour[OTHER_SEGMENTS] = "#BBBBBB"
     fig = go.Figure(go.Sankey(
         node={"label": nodes, "color": [colour[s] for s in sources] + [colour[t] for t in targets],
               "pad": 14},
