@@ -35,8 +35,10 @@ from .network import (
     reach_to_top,
 )
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
+from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
+from .segments import Segmentation, SegmentSearch, search_segments, segment_frames
 from .stories import StoryThemes, story_themes
 from .tandems import TandemAnalysis, tandem_analysis
 from .waves import WaveComparison, wave_changes
@@ -68,15 +70,19 @@ __all__ = [
     "OutputError",
     "PrivacyGuard",
     "Problem",
+    "Reliability",
     "ReachToTop",
     "RunOptions",
     "RunResults",
+    "SegmentSearch",
+    "Segmentation",
     "Skipped",
     "SuppressedGroup",
     "Tribes",
     "ValidationReport",
     "WaveComparison",
     "Workbook",
+    "construct_reliability",
     "backstage_leaders",
     "find_tribes",
     "hyper_connected",
@@ -87,6 +93,8 @@ __all__ = [
     "reach_to_top",
     "non_negotiables",
     "run_all",
+    "search_segments",
+    "segment_frames",
     "validate",
     "wave_changes",
 ]

@@ -1,0 +1,420 @@
+"""Construct reliability: does each construct of the codebook hold together?
+
+Before items are averaged into construct scores (and before motivational segments are
+named after constructs), each construct should measure one thing. Cronbach's alpha says
+how consistently a construct's items are answered; the corrected item-total (item-rest)
+correlation and alpha-if-deleted say which item does not fit. An item that correlates
+negatively with the rest of its construct is almost always a forgotten (or doubled)
+reverse-coding, and is flagged as suspect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import ConfigError, InsufficientDataError
+from .results import DiagnosticResult, Finding, jsonable
+from .runner import RunOptions, Step
+from .workbook import KINDS, Workbook, answered_enough
+
+__all__ = ["Reliability", "construct_reliability", "cronbach_alpha", "feldt_interval",
+           "alpha_band", "MISSING_POLICIES", "STEPS"]
+
+#: How missing answers enter alpha (see :func:`construct_reliability`).
+MISSING_POLICIES: tuple[str, ...] = ("listwise", "pairwise")
+
+#: Rule-of-thumb bands of alpha (lower bound of each band), highest first.
+_BANDS: tuple[tuple[float, str], ...] = ((0.9, "excellent"), (0.8, "good"), (0.7, "acceptable"),
+                                         (0.6, "questionable"), (0.5, "poor"))
+
+
+def alpha_band(alpha: float) -> str:
+    """The rule-of-thumb band of an alpha (excellent, good, acceptable, questionable, poor,
+    unacceptable).
+
+    Examples
+    --------
+    >>> alpha_band(0.84), alpha_band(0.41)
+    ('good', 'unacceptable')
+    """
+    if not np.isfinite(alpha):
+        return "undefined"
+    for lower, name in _BANDS:
+        if alpha >= lower:
+            return name
+    return "unacceptable"
+
+
+def cronbach_alpha(cov: np.ndarray) -> float:
+    """Cronbach's alpha from the items' covariance matrix.
+
+    ``k / (k - 1) * (1 - trace(C) / sum(C))``; ``nan`` for fewer than two items or a
+    total score without variance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(cronbach_alpha(np.array([[1.0, 0.5], [0.5, 1.0]])), 4)
+    0.6667
+    """
+    c = np.asarray(cov, dtype=float)
+    k = c.shape[0]
+    total = float(c.sum())
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - np.trace(c) / total))
+
+
+def feldt_interval(alpha: float, n: int, k: int, *, level: float = 0.95) -> tuple[float, float]:
+    """Feldt's confidence interval of alpha (Feldt, Woodruff & Salih 1987).
+
+    ``1 - (1 - alpha) * F``, with ``F`` the upper and lower ``(1 - level) / 2`` quantiles of
+    the F distribution with ``n - 1`` and ``(n - 1)(k - 1)`` degrees of freedom.
+
+    Examples
+    --------
+    >>> lo, hi = feldt_interval(0.8, 100, 4)
+    >>> round(lo, 3), round(hi, 3)
+    (0.727, 0.857)
+    """
+    if not np.isfinite(alpha) or n < 2 or k < 2:
+        return float("nan"), float("nan")
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1.0 - level) / 2
+    lower = 1.0 - (1.0 - alpha) * stats.f.isf(tail, df1, df2)
+    upper = 1.0 - (1.0 - alpha) * stats.f.isf(1.0 - tail, df1, df2)
+    return float(lower), float(upper)
+
+
+def _item_statistics(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Corrected item-total correlation and alpha-if-deleted of each item, from the covariances."""
+    k = cov.shape[0]
+    rest_r = np.full(k, np.nan)
+    if_deleted = np.full(k, np.nan)
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        sub = cov[np.ix_(others, others)]
+        rest_var = float(sub.sum())
+        cov_rest = float(cov[i, others].sum())
+        if cov[i, i] > 0 and rest_var > 0:
+            rest_r[i] = cov_rest / np.sqrt(cov[i, i] * rest_var)
+        if len(others) >= 2:
+            if_deleted[i] = cronbach_alpha(sub)
+    return rest_r, if_deleted
+
+
+def _suspects(cov: np.ndarray) -> dict[int, float]:
+    """Items that run against the rest of their construct, with their item-rest correlation.
+
+    The most negative corrected item-total correlation is flagged, the item is then
+    scored the other way round and the rest recomputed, until no item correlates
+    negatively with the rest. This finds the item whose reverse-coding went wrong even
+    when, in a short construct, it also drags the other items' correlations below zero.
+    In a two-item construct the culprit cannot be told apart: both are flagged.
+    """
+    c = np.array(cov, dtype=float)
+    k = c.shape[0]
+    found: dict[int, float] = {}
+    for _ in range(k):
+        rest_r, _ = _item_statistics(c)
+        r = np.where(np.isfinite(rest_r), rest_r, 0.0)
+        worst = int(np.argmin(r))
+        if r[worst] >= 0:
+            break
+        if k == 2:
+            return {0: float(r[0]), 1: float(r[1])}
+        found[worst] = float(r[worst])
+        sign = np.ones(k)
+        sign[worst] = -1.0
+        c = c * np.outer(sign, sign)
+    return found
+
+
+@dataclass(frozen=True, eq=False)
+class Reliability(DiagnosticResult):
+    """Reliability of every construct of the codebook (with at least two items).
+
+    Attributes
+    ----------
+    wave
+        The survey wave the answers come from.
+    missing
+        The missing-data policy (``listwise`` or ``pairwise``).
+    level
+        The confidence level of the intervals.
+    constructs
+        One row per construct: ``construct``, ``kind``, ``n_items``, ``n`` (respondents
+        behind alpha), ``left_out`` (respondents not used), ``alpha``, ``ci_low``,
+        ``ci_high`` (Feldt), ``band`` and ``suspect_items`` (comma-separated).
+    items
+        One row per item: ``construct``, ``kind``, ``item``, ``label``, ``reverse`` (as in the
+        codebook), ``mean``, ``sd``, ``item_rest_r`` (corrected item-total correlation),
+        ``alpha_if_deleted`` and ``suspect`` (item-rest correlation below zero).
+    """
+
+    key: ClassVar[str] = "reliability"
+    title: ClassVar[str] = "Construct reliability"
+    method: ClassVar[str] = (
+        "Cronbach's alpha per construct of the codebook (items already reverse-coded), "
+        "k/(k-1) * (1 - sum of item variances / variance of the total), with Feldt's "
+        "confidence interval (Feldt, Woodruff & Salih 1987, F distribution with n-1 and "
+        "(n-1)(k-1) degrees of freedom). Missing answers are never imputed: by default a "
+        "respondent enters a construct's alpha when they answered every item of it (listwise, "
+        "as psych::alpha(use='complete.obs') and pingouin's nan_policy='listwise'); the "
+        "pairwise option uses the respondents who answered at least two thirds of the "
+        "construct's items and pairwise covariances. The corrected item-total correlation is "
+        "the correlation of an item with the sum of the construct's other items; alpha-if-"
+        "deleted is alpha without the item. An item correlating negatively with the rest of "
+        "its construct is flagged as suspect: almost always a reverse-worded item whose "
+        "reverse-coding was forgotten or applied twice (the most negative item is flagged, "
+        "scored the other way round and the rest recomputed, until none is negative). Bands (rule of thumb): >= .90 "
+        "excellent, .80 good, .70 acceptable, .60 questionable, .50 poor, below unacceptable. "
+        "Checked against pingouin.cronbach_alpha to 3 decimals.")
+    columns: ClassVar[tuple[str, ...]] = ("construct", "kind", "n_items", "n", "alpha", "ci_low",
+                                          "ci_high", "band", "suspect_items")
+
+    wave: str
+    missing: str
+    level: float
+    constructs: pd.DataFrame
+    items: pd.DataFrame
+
+    # ------------------------------------------------------------------ views
+    @property
+    def suspect_items(self) -> list[str]:
+        """Items that correlate negatively with the rest of their construct."""
+        return list(self.items.loc[self.items["suspect"], "item"])
+
+    def alpha(self, construct: str) -> float:
+        """The alpha of one construct."""
+        rows = self.constructs[self.constructs["construct"] == construct]
+        if rows.empty:
+            raise ConfigError(f"construct {construct!r} has no reliability here; constructs: "
+                              f"{', '.join(self.constructs['construct'])}.")
+        return float(rows["alpha"].iloc[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.constructs.copy()
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"reliability": self.to_frame(), "reliability_items": self.items.copy()}
+
+    def figure(self) -> Any:
+        from .plots.reliability import alpha_figure
+
+        return alpha_figure(self)
+
+    def figures(self) -> dict[str, Any]:
+        from .plots.reliability import alpha_figure, item_rest_figure
+
+        return {"alpha": alpha_figure(self), "item_rest": item_rest_figure(self)}
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for row in self.constructs.itertuples(index=False):
+            suspects = [s for s in str(row.suspect_items).split(", ") if s]
+            out[str(row.construct)] = {
+                "alpha": float(row.alpha), "n_items": int(row.n_items),
+                "suspect_items": suspects, "ci": [float(row.ci_low), float(row.ci_high)],
+                "n": int(row.n), "kind": str(row.kind), "band": str(row.band),
+            }
+        return jsonable(out)
+
+    def findings(self) -> list[Finding]:
+        found: list[Finding] = []
+        pct = round(self.level * 100)
+        suspects = self.items[self.items["suspect"]]
+        if not suspects.empty:
+            names = ", ".join(f"{r.item} ({r.construct})" for r in suspects.itertuples())
+            found.append(Finding(
+                headline=(f"{len(suspects)} item(s) run against the rest of their construct, "
+                          f"probably a reverse-coding error: {names}. Check the codebook's "
+                          "reverse column before reading construct scores."),
+                value=f"{suspects['item_rest_r'].min():.2f}",
+                uncertainty="lowest corrected item-total correlation", weight=0.85))
+        finite = self.constructs[np.isfinite(self.constructs["alpha"])]
+        if not finite.empty:
+            weak = finite[finite["alpha"] < 0.7]
+            worst = finite.loc[finite["alpha"].idxmin()]
+            if weak.empty:
+                headline = (f"All {len(finite)} constructs are measured reliably (alpha at "
+                            f"least .70); the weakest is {worst['construct']}.")
+                weight = 0.3
+            else:
+                headline = (f"{len(weak)} of {len(finite)} constructs fall below the usual .70 "
+                            f"reliability: {', '.join(weak['construct'])}; read their scores "
+                            "with care.")
+                weight = 0.55
+            found.append(Finding(headline=headline, value=f"{worst['alpha']:.2f}",
+                                 uncertainty=(f"{pct}% CI {worst['ci_low']:.2f}-"
+                                              f"{worst['ci_high']:.2f} (Feldt)"),
+                                 weight=weight))
+        return found
+
+
+def _ordered_constructs(workbook: Workbook, kinds: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(construct, kind, items) in the order motivation first, then the other kinds."""
+    found: list[tuple[str, str, list[str]]] = []
+    names = [c for kind in kinds for c in workbook.constructs(kind)]
+    repeated = {c for c in names if names.count(c) > 1}
+    for kind in kinds:
+        for construct, items in workbook.constructs(kind).items():
+            label = f"{construct} ({kind})" if construct in repeated else construct
+            found.append((label, kind, items))
+    return found
+
+
+def construct_reliability(workbook: Workbook, *, wave: str | None = None,
+                          kinds: list[str] | None = None, missing: str = "listwise",
+                          level: float = 0.95) -> Reliability:
+    """Cronbach's alpha, item-rest correlations and alpha-if-deleted for every construct.
+
+    Parameters
+    ----------
+    workbook
+        A loaded data folder (items are already reverse-coded by the loader).
+    wave
+        The wave (default: the latest).
+    kinds
+        The item kinds whose constructs are checked (default all, motivation first).
+    missing
+        ``"listwise"`` (default): a respondent enters a construct's alpha when they answered
+        all of its items. ``"pairwise"``: respondents who answered at least two thirds of
+        the construct's items, with covariances from the pairs each two items share.
+    level
+        Confidence level of Feldt's interval (default 0.95).
+
+    Returns
+    -------
+    Reliability
+        ``to_frame()`` columns: ``construct``, ``kind``, ``n_items``, ``n``, ``left_out``,
+        ``alpha``, ``ci_low``, ``ci_high``, ``band``, ``suspect_items``.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown kind, policy or level.
+    InsufficientDataError
+        When no construct has two items and enough respondents.
+
+    Notes
+    -----
+    A single-item construct has no alpha and is left out (named in ``notes``). An item that
+    correlates negatively with the rest of its construct is suspect: it is listed in the
+    construct's ``suspect_items`` and in ``warnings``. In a short construct one wrongly
+    coded item can pull the others' item-rest correlations below zero too, so the most
+    negative item is flagged, scored the other way round, and the rest recomputed until
+    none is negative (in a two-item construct with a negative correlation both items are
+    flagged, since the data cannot tell which one is wrong).
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    Psychometrika, 16, 297-334. Feldt, L. S., Woodruff, D. J. & Salih, F. A. (1987).
+    Statistical inference for coefficient alpha. Applied Psychological Measurement, 11, 93-103.
+
+    Examples
+    --------
+    >>> from diagnostics import load
+    >>> rel = construct_reliability(load("data/sample"))
+    >>> list(rel.to_frame()["construct"])[:3]
+    ['purpose', 'growth', 'security']
+    >>> bool(rel.alpha("purpose") > 0.5), rel.suspect_items
+    (True, [])
+    """
+    kinds = list(KINDS) if kinds is None else list(kinds)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ConfigError(f"kinds: {', '.join(map(repr, unknown))} is not an item kind; "
+                          f"expected some of {', '.join(KINDS)}.")
+    kinds = sorted(dict.fromkeys(kinds), key=lambda k: (k != "motivation", KINDS.index(k)))
+    if missing not in MISSING_POLICIES:
+        raise ConfigError(f"missing must be one of {', '.join(MISSING_POLICIES)}, got "
+                          f"{missing!r}.")
+    if not 0 < level < 1:
+        raise ConfigError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
+    rows = workbook.responses(wave)
+    wave = workbook.latest_wave if wave is None else str(wave)
+    book = workbook.codebook
+    construct_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
+    single: list[str] = []
+    too_few: list[str] = []
+    warnings: list[str] = []
+    for construct, kind, items in _ordered_constructs(workbook, kinds):
+        if len(items) < 2:
+            single.append(construct)
+            continue
+        if missing == "listwise":
+            used = rows[items].dropna()
+        else:
+            used, _ = answered_enough(rows[items], items)
+        n = len(used)
+        if n < 3:
+            too_few.append(construct)
+            continue
+        cov = used.cov().to_numpy()
+        alpha = cronbach_alpha(cov)
+        low, high = feldt_interval(alpha, n, len(items), level=level)
+        rest_r, if_deleted = _item_statistics(cov)
+        flagged = _suspects(cov)
+        suspect = np.array([j in flagged for j in range(len(items))])
+        for j, item in enumerate(items):
+            item_rows.append({
+                "construct": construct, "kind": kind, "item": item,
+                "label": str(book.at[item, "label"]), "reverse": bool(book.at[item, "reverse"]),
+                "mean": float(used[item].mean()), "sd": float(used[item].std()),
+                "item_rest_r": float(rest_r[j]), "alpha_if_deleted": float(if_deleted[j]),
+                "suspect": bool(suspect[j]),
+            })
+            if suspect[j]:
+                warnings.append(
+                    f"{item} correlates negatively with the rest of {construct} (corrected "
+                    f"item-total r = {flagged[j]:.2f}): check whether its reverse-coding was "
+                    "forgotten or applied twice (codebook column reverse).")
+        construct_rows.append({
+            "construct": construct, "kind": kind, "n_items": len(items), "n": n,
+            "left_out": len(rows) - n, "alpha": alpha, "ci_low": low, "ci_high": high,
+            "band": alpha_band(alpha),
+            "suspect_items": ", ".join(it for it, s in zip(items, suspect, strict=True) if s),
+        })
+    if not construct_rows:
+        raise InsufficientDataError(
+            "no construct of the codebook has two or more items answered by at least three "
+            "respondents (codebook column construct)")
+    notes = [f"Wave {wave}; missing answers: {missing} ("
+             + ("respondents who answered every item of a construct"
+                if missing == "listwise" else
+                "respondents who answered at least two thirds of a construct's items, "
+                "pairwise covariances") + "); alpha's interval: Feldt."]
+    left = {r["construct"]: r["left_out"] for r in construct_rows if r["left_out"]}
+    if left:
+        notes.append("Respondents left out for missing answers: "
+                     + ", ".join(f"{c} {n}" for c, n in left.items()) + ".")
+    if single:
+        notes.append(f"Single-item constructs have no alpha: {', '.join(single)}.")
+    if too_few:
+        notes.append(f"Too few complete answers for alpha: {', '.join(too_few)}.")
+    return Reliability(wave=wave, missing=missing, level=level,
+                       constructs=pd.DataFrame(construct_rows), items=pd.DataFrame(item_rows),
+                       notes=tuple(notes), warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------- runner step
+
+def _requires(workbook: Workbook) -> str | None:
+    if not any(len(items) >= 2 for items in workbook.constructs().values()):
+        return "no construct in codebook.csv has two or more items (column construct)"
+    return None
+
+
+def _run(workbook: Workbook, options: RunOptions, done: Any) -> Reliability:
+    return construct_reliability(workbook)
+
+
+STEPS: list[Step] = [Step("reliability", Reliability.title, _requires, _run)]

@@ -1,0 +1,240 @@
+"""Construct reliability: alpha as pingouin computes it, item statistics, planted reverse-coding errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from realdata import REAL, attitude_frame, available, werte_folder
+
+from diagnostics import ConfigError, InsufficientDataError, Workbook, load
+from diagnostics.config import Config
+from diagnostics.reliability import (
+    Reliability,
+    alpha_band,
+    construct_reliability,
+    cronbach_alpha,
+    feldt_interval,
+)
+from diagnostics.workbook import answered_enough
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load("data/sample")
+
+
+@pytest.fixture(scope="module")
+def listwise(sample) -> Reliability:
+    return construct_reliability(sample)
+
+
+def _pingouin(frame: pd.DataFrame, missing: str) -> tuple[float, np.ndarray]:
+    """pingouin on the same respondents as ours (see the note on its listwise interval)."""
+    if missing == "listwise":
+        # pingouin's listwise interval uses the row count before deletion; give it the
+        # complete rows so that both intervals use the same n
+        return pg.cronbach_alpha(frame.dropna(), nan_policy="listwise")
+    return pg.cronbach_alpha(frame, nan_policy="pairwise")
+
+
+# --------------------------------------------------------------------------- known answers
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_alpha_and_interval_equal_pingouin_on_the_sample(sample, missing: str) -> None:
+    result = construct_reliability(sample, missing=missing)
+    rows = sample.responses()
+    checked = 0
+    for row in result.constructs.itertuples():
+        items = sample.constructs(row.kind)[row.construct]
+        frame = rows[items] if missing == "listwise" else answered_enough(rows[items], items)[0]
+        alpha, ci = _pingouin(frame, missing)
+        assert round(row.alpha, 3) == round(float(alpha), 3), row.construct
+        assert [round(row.ci_low, 3), round(row.ci_high, 3)] == list(ci), row.construct
+        checked += 1
+    assert checked == 9  # every multi-item construct of the sample, all kinds
+
+
+def test_motivation_constructs_come_first_and_single_items_are_named(listwise) -> None:
+    frame = listwise.to_frame()
+    kinds = list(frame["kind"])
+    assert kinds[:5] == ["motivation"] * 5 and "motivation" not in kinds[5:]
+    assert list(frame["construct"][:5]) == ["purpose", "growth", "security", "recognition",
+                                            "belonging"]
+    assert any("engagement" in n and "intent to stay" in n for n in listwise.notes)
+    assert not listwise.suspect_items and not listwise.warnings
+
+
+def test_item_statistics_equal_a_direct_computation(sample, listwise) -> None:
+    rows = sample.responses()
+    for construct, items in sample.constructs("motivation").items():
+        complete = rows[items].dropna()
+        mine = listwise.items.set_index("item")
+        for item in items:
+            rest = complete[[i for i in items if i != item]]
+            r = np.corrcoef(complete[item], rest.sum(axis=1))[0, 1]
+            assert mine.at[item, "item_rest_r"] == pytest.approx(r, abs=1e-12)
+            deleted, _ = pg.cronbach_alpha(rest)
+            assert mine.at[item, "alpha_if_deleted"] == pytest.approx(deleted, abs=1e-12)
+        assert listwise.alpha(construct) == pytest.approx(pg.cronbach_alpha(complete)[0],
+                                                          abs=1e-12)
+
+
+@pytest.mark.skipif(not available("werte_human_values"), reason="Werte set not present")
+def test_alpha_equals_pingouin_on_the_werte_set(tmp_path: Path) -> None:
+    wb = load(werte_folder(tmp_path / "werte"))
+    result = construct_reliability(wb)
+    answers = pd.read_csv(REAL / "werte_human_values" / "Werte.csv")
+    assert len(result.constructs) == 5
+    for row in result.constructs.itertuples():
+        items = wb.constructs("motivation")[row.construct]
+        alpha, ci = pg.cronbach_alpha(answers[items])
+        assert round(row.alpha, 3) == round(float(alpha), 3)
+        assert [round(row.ci_low, 3), round(row.ci_high, 3)] == list(ci)
+        assert row.n == 1000 and row.left_out == 0
+
+
+@pytest.mark.skipif(not available("attitude_clerical_employees"), reason="attitude set absent")
+def test_alpha_equals_pingouin_on_the_attitude_set(tmp_path: Path) -> None:
+    data = attitude_frame()
+    questions = [c for c in data.columns if c != "department"]
+    folder = tmp_path / "attitude"
+    folder.mkdir()
+    survey = data.rename(columns={"department": "respondent_id"})
+    survey.to_csv(folder / "survey.csv", index=False)
+    pd.DataFrame({"item": questions, "kind": "outcome", "scale_min": 0, "scale_max": 100,
+                  "construct": "attitude", "reverse": 0}).to_csv(folder / "codebook.csv",
+                                                                  index=False)
+    result = construct_reliability(load(folder))
+    alpha, ci = pg.cronbach_alpha(data[questions])
+    assert round(result.alpha("attitude"), 3) == round(float(alpha), 3)
+    row = result.constructs.iloc[0]
+    assert [round(row.ci_low, 3), round(row.ci_high, 3)] == list(ci)
+
+
+def test_formulas_on_textbook_cases() -> None:
+    # two items correlating .5: alpha = 2 * .5 / 1.5
+    assert cronbach_alpha(np.array([[1.0, 0.5], [0.5, 1.0]])) == pytest.approx(2 / 3)
+    # k parallel items with correlation r: Spearman-Brown k r / (1 + (k - 1) r)
+    cov = np.full((4, 4), 0.3) + 0.7 * np.eye(4)
+    assert cronbach_alpha(cov) == pytest.approx(4 * 0.3 / (1 + 3 * 0.3))
+    assert np.isnan(cronbach_alpha(np.ones((1, 1))))
+    low, high = feldt_interval(0.8, 100, 4)
+    assert low < 0.8 < high
+    assert [alpha_band(a) for a in (0.95, 0.85, 0.75, 0.65, 0.55, 0.2)] == [
+        "excellent", "good", "acceptable", "questionable", "poor", "unacceptable"]
+
+
+# --------------------------------------------------------------------------- planted errors
+
+@pytest.mark.parametrize(("item", "construct", "flip"), [
+    ("m03", "purpose", 0),  # a reverse-worded item whose reverse-coding was forgotten
+    ("m09", "security", 0),
+    ("m01", "purpose", 1),  # a positively worded item reversed by mistake
+    ("e03", "energy", 0),
+])
+def test_a_planted_reverse_coding_error_is_flagged(sample_dir: Path, tmp_path: Path, item: str,
+                                                  construct: str, flip: int) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    book = pd.read_csv(folder / "codebook.csv", dtype=str, keep_default_na=False)
+    book.loc[book["item"] == item, "reverse"] = str(flip)
+    book.to_csv(folder / "codebook.csv", index=False)
+    result = construct_reliability(load(folder))
+    assert result.suspect_items == [item]
+    row = result.constructs.set_index("construct").loc[construct]
+    assert row["suspect_items"] == item
+    assert result.to_json()[construct]["suspect_items"] == [item]
+    assert any(item in w and construct in w and "reverse" in w for w in result.warnings)
+    assert result.findings()[0].headline.startswith("1 item(s) run against")
+    # the error drags alpha down: alpha without the item is higher
+    items = result.items.set_index("item")
+    assert items.at[item, "alpha_if_deleted"] > row["alpha"]
+
+
+# --------------------------------------------------------------------------- variants
+
+@pytest.mark.parametrize(("option", "value"), [("kinds", ["feelings"]), ("missing", "impute"),
+                                               ("level", 1.5)])
+def test_bad_options_name_the_option(sample, option: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=option):
+        construct_reliability(sample, **{option: value})
+
+
+@pytest.mark.parametrize("kinds", [["motivation"], ["behaviour", "energy"], ["energy"]])
+def test_kinds_select_constructs(sample, kinds: list[str]) -> None:
+    result = construct_reliability(sample, kinds=kinds)
+    assert set(result.constructs["kind"]) == set(kinds)
+
+
+def test_other_wave_and_json_shape(sample) -> None:
+    result = construct_reliability(sample, wave=sample.waves[0])
+    assert result.wave == sample.waves[0]
+    data = result.to_json()
+    for entry in data.values():
+        assert {"alpha", "n_items", "suspect_items"} <= set(entry)
+        assert isinstance(entry["alpha"], float) and isinstance(entry["n_items"], int)
+    assert set(result.tables()) == {"reliability", "reliability_items"}
+    assert {"alpha", "item_rest"} <= set(result.figures())
+    assert len(result.figure().data) == 1
+
+
+def _workbook(frame: pd.DataFrame, constructs: dict[str, str]) -> Workbook:
+    survey = frame.copy()
+    survey.insert(0, "respondent_id", [f"R{i:04d}" for i in range(len(frame))])
+    survey.insert(1, "wave", "W1")
+    book = pd.DataFrame({"kind": "motivation", "scale_min": 1.0, "scale_max": 7.0,
+                         "label": list(frame.columns),
+                         "construct": [constructs.get(c, "") for c in frame.columns],
+                         "reverse": 0, "non_negotiable": 0},
+                        index=pd.Index(list(frame.columns), name="item"))
+    return Workbook.build(folder=Path("."), config=Config(), survey=survey, codebook=book,
+                          attributes=[])
+
+
+def test_no_multi_item_construct_is_insufficient() -> None:
+    frame = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 3, 4, 4]})
+    with pytest.raises(InsufficientDataError, match="two or more items"):
+        construct_reliability(_workbook(frame, {"a": "x", "b": "y"}))
+
+
+# --------------------------------------------------------------------------- properties
+
+@st.composite
+def _answers(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(8, 40))
+    k = draw(st.integers(2, 5))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(n, 1))
+    values = np.clip(np.rint(4 + 1.2 * base + rng.normal(size=(n, k))), 1, 7)
+    values[rng.random((n, k)) < draw(st.sampled_from([0.0, 0.05, 0.15]))] = np.nan
+    return pd.DataFrame(values, columns=[f"q{j}" for j in range(k)])
+
+
+@settings(max_examples=30, deadline=None)
+@given(_answers(), st.randoms(use_true_random=False))
+def test_alpha_matches_pingouin_and_ignores_row_order(frame: pd.DataFrame, rnd) -> None:
+    complete = frame.dropna()
+    if len(complete) < 3 or (complete.var() == 0).any():
+        return
+    wb = _workbook(frame, {c: "c" for c in frame.columns})
+    before = wb.survey.copy()
+    result = construct_reliability(wb)
+    assert wb.survey.equals(before)  # the input is not mutated
+    alpha = result.alpha("c")
+    assert alpha == pytest.approx(pg.cronbach_alpha(complete)[0], abs=1e-9)
+    assert alpha <= 1.0
+    order = list(range(len(frame)))
+    rnd.shuffle(order)
+    shuffled = construct_reliability(_workbook(frame.iloc[order].reset_index(drop=True),
+                                               {c: "c" for c in frame.columns}))
+    assert shuffled.alpha("c") == pytest.approx(alpha, abs=1e-9)
+    low, high = result.constructs[["ci_low", "ci_high"]].iloc[0]
+    assert low <= alpha <= high
