@@ -363,7 +363,10 @@ def test_segment_mix_passes_the_guard(wb, truth) -> None:
     mix = tribes.segment_mix
     assert mix is not None and not mix.empty and (mix["n"] >= wb.config.min_group_size).all()
     assert set(mix["segment"]) <= set(segments)
-    assert "tribe_segment" in tribes.tables()
+    assert (mix.groupby("tribe")["share"].sum() <= 1 + 1e-9).all()
+    full = mix.groupby("tribe")["share"].sum()
+    assert (full > 0.999).any()  # tribes with nothing withheld add up to their members
+    assert "tribe_segment" in tribes.tables() and "tribe_segment" in tribes.figures()
 
 
 # --------------------------------------------------------------------------- options

@@ -148,10 +148,11 @@ def network_figure(net: Network, labels: pd.Series, *, colour_by: str, guard: Pr
     return apply_theme(fig, title=(title or f"The {net.relation} network") + sampled, height=650)
 
 
-def tribe_department_figure(result: Tribes) -> go.Figure:
-    """Heatmap: share of each tribe's members per department (withheld cells blank)."""
-    mix = result.department_mix
-    col = result.by or "department"
+def tribe_department_figure(result: Tribes, *, segments: bool = False) -> go.Figure:
+    """Heatmap: share of each tribe's members per department (or segment); withheld cells blank."""
+    mix = result.segment_mix if segments and result.segment_mix is not None else \
+        result.department_mix
+    col = "segment" if segments else (result.by or "department")
     table = mix.pivot(index="tribe", columns=col, values="share")
     counts = mix.pivot(index="tribe", columns=col, values="n")
     rows = sorted(table.index, key=_natural)
@@ -164,8 +165,12 @@ def tribe_department_figure(result: Tribes) -> go.Figure:
         colorbar={"title": "share of tribe", "tickformat": ".0%"},
         hovertemplate="%{y}, %{x}: %{z:.0%} of the tribe (%{text} people)<extra></extra>"))
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis_title=col, yaxis_title="tribe")
-    return apply_theme(fig, title=f"Tribes across {col}s (NMI {result.department_overlap:.2f}; "
-                       "small groups withheld)")
+    if segments:
+        title = "Motivational segments in each tribe (small groups withheld)"
+    else:
+        title = (f"Tribes across {col}s (NMI {result.department_overlap:.2f}; small groups "
+                 "withheld)")
+    return apply_theme(fig, title=title)
 
 
 def tribe_profile_figure(result: Tribes) -> go.Figure:
