@@ -42,7 +42,7 @@ from .segments import Segmentation, SegmentSearch, search_segments, segment_fram
 from .stories import StoryThemes, story_themes
 from .tandems import TandemAnalysis, tandem_analysis
 from .waves import WaveComparison, wave_changes
-from .workbook import Workbook
+from .workbook import Workbook, answered_enough
 
 __all__ = [
     "ActivismLadder",
@@ -82,6 +82,7 @@ __all__ = [
     "ValidationReport",
     "WaveComparison",
     "Workbook",
+    "answered_enough",
     "construct_reliability",
     "backstage_leaders",
     "find_tribes",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,7 @@ DEFAULT_LADDER: Mapping[str, str] = MappingProxyType(
 )
 
 _DEFAULT_LEADER_LEVELS: tuple[str, ...] = ()
+_NAME = "workbook.toml"
 
 
 @dataclass(frozen=True)
@@ -95,57 +97,108 @@ class Config:
         )
 
 
-def _as_int(data: Mapping[str, Any], key: str, default: int, problems: list[Problem]) -> int:
+_SECTION = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+
+
+def _key_line(text: str, key: str, section: str | None = None) -> int | None:
+    """The line of ``key = ...`` in ``section`` (``None``: the top level), for the report."""
+    current: str | None = None
+    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = _SECTION.match(line)
+        if heading:
+            current = heading.group(1).strip().strip("\"'")
+            continue
+        if current == section and pattern.match(line):
+            return number
+    return None
+
+
+class _Problems:
+    """Problems of workbook.toml, each with the line of its key."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.list: list[Problem] = []
+
+    def add(self, message: str, key: str, value: Any, section: str | None = None) -> None:
+        column = key if section is None else f"{section}.{key}"
+        self.list.append(Problem(_NAME, message, line=_key_line(self.text, key, section),
+                                 column=column, value=str(value)))
+
+
+def _as_int(data: Mapping[str, Any], key: str, default: int, problems: _Problems) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        problems.append(
-            Problem("workbook.toml", "expected a whole number of at least 1.", column=key,
-                    value=str(value))
-        )
+        problems.add("expected a whole number of at least 1.", key, value)
         return default
     return value
 
 
 def read_config(path: Path) -> tuple[Config, list[Problem]]:
-    """Read ``workbook.toml`` at ``path`` (absent: defaults). Returns the config and its problems."""
-    problems: list[Problem] = []
+    """Read ``workbook.toml`` at ``path`` (absent: defaults). Returns the config and its problems.
+
+    Each problem names the key (``column``) and its line.
+    """
     if not path.exists():
-        return Config(), problems
+        return Config(), []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        problems.append(Problem("workbook.toml", f"is not valid TOML: {err}."))
-        return Config(), problems
-    organisation = str(data.get("organisation", Config.organisation))
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return Config(), [Problem(_NAME, f"is not UTF-8 text (byte {err.start + 1} cannot be "
+                                         "read). Save it as UTF-8.")]
+    except OSError as err:
+        return Config(), [Problem(_NAME, f"cannot be opened ({err.strerror or err}).")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        line = int(where.group(1)) if where else None
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if line and line <= len(lines) else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err)).strip()
+        return Config(), [Problem(_NAME, f"is not valid TOML ({reason}). Write settings as "
+                                         "`key = value`, text in quotes, e.g. "
+                                         "`min_group_size = 5`.", line=line,
+                                  value=shown or None)]
+    problems = _Problems(text)
+    organisation = data.get("organisation", Config.organisation)
+    if not isinstance(organisation, str) or not organisation.strip():
+        problems.add("expected the organisation's name as text in quotes.", "organisation",
+                     organisation)
+        organisation = Config.organisation
     min_size = _as_int(data, "min_group_size", 5, problems)
     text_min = _as_int(data, "min_text_group_size", max(10, min_size), problems)
     levels_raw = data.get("leader_levels", [])
     if isinstance(levels_raw, str):
         levels_raw = [levels_raw]
-    if not isinstance(levels_raw, list):
-        problems.append(Problem("workbook.toml", "expected a list of level names.",
-                                column="leader_levels", value=str(levels_raw)))
+    if not isinstance(levels_raw, list) or not all(isinstance(v, str) for v in levels_raw):
+        problems.add("expected a list of level names, e.g. [\"Director\", \"Manager\"].",
+                     "leader_levels", levels_raw)
         levels_raw = []
     ladder = dict(DEFAULT_LADDER)
     ladder_raw = data.get("ladder", {})
     if not isinstance(ladder_raw, dict):
-        problems.append(Problem("workbook.toml", "expected a table mapping action to level.",
-                                column="ladder", value=str(ladder_raw)))
+        problems.add("expected a table mapping action to level ([ladder] with lines such as "
+                     "`like = \"clicktivist\"`).", "ladder", ladder_raw)
         ladder_raw = {}
     for action, level in ladder_raw.items():
         if str(level) not in LADDER_LEVELS:
-            problems.append(Problem(
-                "workbook.toml", f"expected one of {', '.join(LADDER_LEVELS)}.",
-                column=f"ladder.{action}", value=str(level)))
+            problems.add(f"expected one of {', '.join(LADDER_LEVELS)}.", action, level,
+                         section="ladder")
             continue
         ladder[str(action).strip().lower()] = str(level)
     branding_raw = data.get("branding", {})
-    branding = {str(k): str(v) for k, v in branding_raw.items()} if isinstance(branding_raw, dict) else {}
+    if not isinstance(branding_raw, dict):
+        problems.add("expected a table ([branding] with `primary`, `accent`, `logo`).",
+                     "branding", branding_raw)
+        branding_raw = {}
+    branding = {str(k): str(v) for k, v in branding_raw.items()}
     threshold = data.get("grassroots_threshold")
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)
-                                  or threshold < 0):
-        problems.append(Problem("workbook.toml", "expected a number of supporters, 0 or more.",
-                                column="grassroots_threshold", value=str(threshold)))
+    if threshold is not None and (isinstance(threshold, bool)
+                                  or not isinstance(threshold, int | float) or threshold < 0):
+        problems.add("expected a number of supporters, 0 or more.", "grassroots_threshold",
+                     threshold)
         threshold = None
     themes = _as_int(data, "story_themes", 0, problems) if "story_themes" in data else None
     config = Config(
@@ -158,4 +211,4 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
         grassroots_threshold=None if threshold is None else float(threshold),
         story_themes=themes or None,
     )
-    return config, problems
+    return config, problems.list

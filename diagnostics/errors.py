@@ -48,10 +48,10 @@ class Problem:
     severity: str = "error"
 
     def place(self) -> str:
-        """Return ``file line N, column `c```, as much of it as is known."""
+        """Return ``file line N, column `c```, as much of it as is known (``row N`` in Excel)."""
         parts = [self.file]
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(f"{'row' if self.file.lower().endswith('.xlsx') else 'line'} {self.line}")
         where = " ".join(parts)
         if self.column is not None:
             where += f", column `{self.column}`"
@@ -59,7 +59,9 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.place()}: "
-        if self.value is not None:
+        if self.value == "":
+            text += "empty cell: "
+        elif self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             text += f"value `{shown}`: "
         return text + self.message

@@ -125,18 +125,18 @@ class PrivacyGuard:
             elif 0 < parent - size < minimum:
                 reasons[key] = (f"the rest of its parent group has fewer than {minimum} "
                                 "respondents, so it could be worked out by subtraction")
-        # Secondary suppression: hidden groups must not be recoverable together
-        # as "total minus everything shown" when they are fewer than the minimum.
+        # Secondary suppression: hidden groups, and the people of the parent in no listed
+        # group, must not be recoverable together as "total minus everything shown" when
+        # they are fewer than the minimum.
+        outside = max(parent - int(n.sum()), 0)
         while True:
-            hidden = sum(int(n[k]) for k in reasons)
-            outside = parent - int(n.sum())
-            exposed = hidden + max(outside, 0)
+            exposed = sum(int(n[k]) for k in reasons) + outside
             shown = [k for k in n.index if k not in reasons]
-            if not reasons or not shown or exposed >= minimum or exposed == 0:
+            if not shown or exposed == 0 or exposed >= minimum:
                 break
             smallest = min(shown, key=lambda k: (int(n[k]), str(k)))
-            reasons[smallest] = ("hidden as well, so that a smaller hidden group cannot be "
-                                 "worked out from the total")
+            reasons[smallest] = ("hidden as well, so that a smaller hidden group (or the "
+                                 "people in no group) cannot be worked out from the total")
         mask = pd.Series([k not in reasons for k in n.index], index=n.index, dtype=bool)
         return mask, reasons
 

@@ -1,21 +1,45 @@
 """Reading one table of a data folder: CSV in any common encoding and separator, or Excel.
 
 Everything is read as text first, so that validation can quote the exact value a
-person typed, with the line a spreadsheet shows (the header is line 1).
+person typed, with the line a spreadsheet or text editor shows (the header is line 1).
+
+What is read
+------------
+- Encodings: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark
+  (Excel's *Unicode Text*), else Windows-1252 / Latin-1.
+- Separators: comma, semicolon, tab or ``|``, whichever the header uses most.
+- Line ends: ``\\n``, ``\\r\\n`` or ``\\r``; cells in quotes may hold line breaks (the line
+  of a row is the line where it starts).
+- Excel: the first sheet of an ``.xlsx`` file; numbers, dates and booleans are turned
+  into the text Excel shows.
+- A Qualtrics export: three header rows (column names, question text, ImportId); the
+  question text is kept as each column's label and the response metadata columns are
+  dropped.
+
+Rows whose cells are all empty are skipped. A row with more cells than the header is a
+problem (its extra cells belong to no column; the row is left out of further checks, as its
+cells are misaligned); a row with fewer cells is read with the missing cells empty, and a
+warning says so.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
 
-__all__ = ["RawTable", "read_table", "find_table", "QUALTRICS_METADATA"]
+__all__ = ["RawTable", "read_table", "find_table", "per_unique", "QUALTRICS_METADATA",
+           "TABLE_SUFFIXES"]
 
 #: Columns of a Qualtrics export that describe the response, not the respondent.
 QUALTRICS_METADATA: frozenset[str] = frozenset(
@@ -25,12 +49,19 @@ QUALTRICS_METADATA: frozenset[str] = frozenset(
         "RecipientEmail", "ExternalReference", "ExternalDataReference", "LocationLatitude",
         "LocationLongitude", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore",
         "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore", "Q_RelevantIDFraudScore",
-        "Q_RelevantIDLastStartDate",
+        "Q_RelevantIDLastStartDate", "Q_BallotBoxStuffing", "Q_DataPolicyViolations",
+        "Q_TotalDuration",
     }
 )
 
+#: File endings read as a table, in order of preference.
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _SEPARATORS = (",", ";", "\t", "|")
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "|"}
+#: At most this many rows are listed one by one for a structural problem of a file.
+_ROW_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -42,13 +73,18 @@ class RawTable:
     name
         File name as it is in the folder (``survey.csv``, ``survey.xlsx``).
     frame
-        All cells as strings (missing cells as empty strings); column names trimmed.
+        All cells as text (``str`` dtype; an empty cell is ``""``); cells and column names
+        trimmed of surrounding spaces.
     lines
         The line (CSV) or row (Excel) of each data row, aligned with ``frame``.
     labels
         Column labels found in the file itself (Qualtrics question text), by column.
     encoding, separator
         What the file turned out to use (for the validation report).
+    qualtrics
+        Whether the file is a Qualtrics export with three header rows.
+    header_line
+        The line (row) of the header: 1 unless blank lines come first.
     """
 
     name: str
@@ -58,25 +94,81 @@ class RawTable:
     encoding: str = "utf-8"
     separator: str = ","
     qualtrics: bool = False
+    header_line: int = 1
+
+
+class _Unreadable(Exception):
+    """The file cannot be read as a table; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 def find_table(folder: Path, stem: str) -> Path | None:
-    """The CSV or Excel file for ``stem`` in ``folder`` (CSV first), or ``None``."""
-    for suffix in (".csv", ".xlsx"):
+    """The CSV or Excel file for ``stem`` in ``folder`` (CSV first), or ``None``.
+
+    A different case of the name (``Survey.CSV``), as spreadsheet exports often produce,
+    is found too.
+    """
+    for suffix in TABLE_SUFFIXES:
         candidate = folder / f"{stem}{suffix}"
         if candidate.is_file():
             return candidate
-    # Tolerate a different case of the name, as spreadsheet exports often produce.
     if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.is_file() and entry.stem.lower() == stem and entry.suffix.lower() in (
-                ".csv", ".xlsx"
-            ):
-                return entry
+        entries = sorted(e for e in folder.iterdir() if e.is_file())
+        for suffix in TABLE_SUFFIXES:
+            for entry in entries:
+                if entry.stem.lower() == stem and entry.suffix.lower() == suffix:
+                    return entry
     return None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a text column (a missing cell counts as ``""``)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.append(uniques, np.array([""], dtype=object))
+    return codes, uniques
+
+
+def per_unique(series: pd.Series, *fns: Callable[[str], Any], dtype: Any = object) -> Any:
+    """Apply each of ``fns`` to each distinct value of a text column; spread the results back.
+
+    Survey columns hold few distinct answers, so this is far faster than a per-cell loop.
+    Returns one array per function (a single array when there is one function).
+
+    Examples
+    --------
+    >>> per_unique(pd.Series(["1", " 2", "1"]), str.strip)
+    array(['1', '2', '1'], dtype=object)
+    """
+    codes, uniques = _codes(series)
+    out = []
+    for fn in fns:
+        mapped = np.array([fn(u) for u in uniques], dtype=dtype)
+        out.append(mapped[codes] if len(mapped) else np.array([], dtype=dtype))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# --------------------------------------------------------------------------- CSV
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith(b"PK\x03\x04"):
+        raise _Unreadable(Problem(name, "is a zipped file (most likely an Excel workbook "
+                                        "with a .csv name). Rename it to .xlsx, or save it "
+                                        "from Excel as CSV UTF-8."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise _Unreadable(Problem(name, "starts like a UTF-16 text file but is not one "
+                                            f"({err.reason}). Save it as CSV UTF-8.")) from err
+    if b"\x00" in data:
+        raise _Unreadable(Problem(name, "holds binary data, not text (it has NUL bytes). "
+                                        "Save the table as CSV UTF-8 or as .xlsx."))
     for encoding in _ENCODINGS:
         try:
             return data.decode(encoding), encoding
@@ -85,99 +177,303 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def _sniff_separator(text: str) -> str:
-    header = text.split("\n", 1)[0]
+def _sniff_separator(header: str) -> str:
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda s: (counts[s], s == ","))
     return best if counts[best] > 0 else ","
 
 
-def _line_numbers(text: str, sep: str, n_rows: int) -> pd.Series:
-    """Line of each data row; exact also when quoted cells hold line breaks."""
-    newline_rows = text.count("\n") - (1 if text.endswith("\n") else 0)
-    if newline_rows == n_rows:  # one physical line per row: fast path
-        return pd.Series(range(2, n_rows + 2), dtype="int64")
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+@dataclass
+class _Records:
+    """Where each record (row) of a CSV text starts, how many cells it has, and if blank."""
+
+    starts: list[int]
+    counts: list[int]
+    blank: list[bool]
+
+
+def _records(text: str, sep: str) -> _Records:
+    """Split a CSV text into records the way the CSV parser does, keeping line numbers."""
+    if '"' not in text:  # one record per physical line: fast path
+        physical = text.split("\n")
+        if physical and physical[-1] == "":
+            physical.pop()
+        return _Records(list(range(1, len(physical) + 1)),
+                        [line.count(sep) + 1 for line in physical],
+                        [not line.strip() for line in physical])
     starts: list[int] = []
-    next(reader, None)
-    start = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
+    counts: list[int] = []
+    blank: list[bool] = []
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+        start = 1
+        for row in reader:
             starts.append(start)
-        start = reader.line_num + 1
-    starts = (starts + list(range(start, start + n_rows)))[:n_rows]
-    return pd.Series(starts, dtype="int64")
+            counts.append(len(row))
+            blank.append(len(row) <= 1 and not "".join(row).strip())
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(old_limit)
+    return _Records(starts, counts, blank)
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.Series, str, str]:
-    data = path.read_bytes()
-    text, encoding = _decode(data)
+def _unclosed_quote_line(records: _Records) -> int:
+    return records.starts[-1] if records.starts else 1
+
+
+@dataclass
+class _Parsed:
+    """A file split into header cells and body (columns 0..n-1), with line numbers."""
+
+    header: list[str]
+    body: pd.DataFrame
+    lines: np.ndarray
+    header_line: int
+    problems: list[Problem]
+    encoding: str
+    separator: str
+
+
+def _empty(encoding: str, sep: str) -> _Parsed:
+    return _Parsed([], pd.DataFrame(), np.array([], dtype=np.int64), 1, [], encoding, sep)
+
+
+def _read_csv(path: Path) -> _Parsed:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise _Unreadable(Problem(name, f"cannot be opened ({err.strerror or err}).")) from err
+    text, encoding = _decode(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if not text.strip():
-        return pd.DataFrame(), pd.Series([], dtype="int64"), encoding, ","
-    sep = _sniff_separator(text)
-    frame = pd.read_csv(
-        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-        skip_blank_lines=True, engine="c",
-    )
-    return frame, _line_numbers(text, sep, len(frame)), encoding, sep
+        return _empty(encoding, ",")
+    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    sep = _sniff_separator(first)
+    records = _records(text, sep)
+    width = max(records.counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, header=None, names=list(range(width)), dtype=str,
+                keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c",
+                quotechar='"', doublequote=True, index_col=False,
+            )
+        except pd.errors.ParserError as err:
+            if "EOF inside string" in str(err):
+                line = _unclosed_quote_line(records)
+                raise _Unreadable(Problem(
+                    name, 'a quote (") opened in this row is never closed, so the rest of the '
+                          "file would read as one cell. Close the quote, or remove it.",
+                    line=line)) from err
+            detail = str(err).strip().splitlines()[0]
+            raise _Unreadable(Problem(name, f"cannot be read as a table ({detail}). Save it "
+                                            "as CSV UTF-8 with one header row, or as .xlsx.")) \
+                from err
+    kept = [i for i, b in enumerate(records.blank) if not b]
+    if len(kept) != len(frame):
+        # The parser and the line count disagree (an unusual quoting): read it exactly.
+        frame, kept = _exact_frame(text, sep, width, records)
+    starts = np.asarray(records.starts, dtype=np.int64)[kept]
+    counts = np.asarray(records.counts, dtype=np.int64)[kept]
+    header = [str(c) for c in frame.iloc[0]] if len(frame) else []
+    n_header = int(counts[0]) if len(counts) else 0
+    header = header[:n_header]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body_lines, body_counts = starts[1:], counts[1:]
+    problems: list[Problem] = []
+    if width > n_header:
+        extra = body.iloc[:, n_header:].apply(lambda c: c.str.strip() != "").to_numpy().any(axis=1)
+        for i in np.flatnonzero(extra)[:_ROW_LIMIT]:
+            cells = [str(v) for v in body.iloc[i, n_header:] if str(v).strip()]
+            problems.append(Problem(
+                name, f"this row has {int(body_counts[i])} cells but the header has {n_header} "
+                      f"columns; the extra cells belong to no column. A {_SEPARATOR_NAMES[sep]} "
+                      "inside a value needs the value in quotes.",
+                line=int(body_lines[i]), value=", ".join(cells)))
+        if int(extra.sum()) > _ROW_LIMIT:
+            problems.append(Problem(name, f"{int(extra.sum()) - _ROW_LIMIT} more row(s) have "
+                                          "more cells than the header."))
+        # A row with extra cells is misaligned: its cells are not checked one by one.
+        body = body.iloc[~extra, :n_header].reset_index(drop=True)
+        body_lines, body_counts = body_lines[~extra], body_counts[~extra]
+    short = np.flatnonzero(body_counts < n_header)
+    if len(short) and n_header > 1:
+        problems.append(Problem(
+            name, f"{len(short)} row(s) have fewer cells than the header's {n_header} "
+                  f"(the first is shown); their missing cells were read as empty.",
+            line=int(body_lines[short[0]]), severity="warning"))
+    return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep)
 
 
-def _read_excel(path: Path) -> tuple[pd.DataFrame, pd.Series]:
-    frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
-    frame = frame.fillna("")
-    return frame, pd.Series(range(2, len(frame) + 2), dtype="int64")
+def _exact_frame(text: str, sep: str, width: int, records: _Records) -> tuple[pd.DataFrame, list[int]]:
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    finally:
+        csv.field_size_limit(old_limit)
+    kept = [i for i, b in enumerate(records.blank) if not b]
+    padded = [rows[i] + [""] * (width - len(rows[i])) for i in kept]
+    frame = pd.DataFrame(padded, columns=list(range(width)), dtype=str) if padded else \
+        pd.DataFrame(columns=list(range(width)), dtype=str)
+    return frame, kept
 
 
-def _is_qualtrics(frame: pd.DataFrame) -> bool:
-    if len(frame) < 2:
+# --------------------------------------------------------------------------- Excel
+
+def _excel_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_excel(path: Path) -> _Parsed:
+    import openpyxl
+
+    name = path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # zip, XML and openpyxl errors come in many types
+        raise _Unreadable(Problem(name, f"cannot be read as an Excel workbook "
+                                        f"({type(err).__name__}). Open it in Excel and save it "
+                                        "again as .xlsx, or as CSV UTF-8.")) from err
+    try:
+        sheet = book.worksheets[0]
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [_excel_text(v) for v in values]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+                lines.append(number)
+    except Exception as err:
+        raise _Unreadable(Problem(name, f"cannot be read as an Excel workbook "
+                                        f"({type(err).__name__}). Open it in Excel and save it "
+                                        "again as .xlsx, or as CSV UTF-8.")) from err
+    finally:
+        book.close()
+    if not rows:
+        return _empty("xlsx", "")
+    header = rows[0]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    n_header = len(header)
+    problems: list[Problem] = []
+    body_rows = []
+    for cells, line in zip(rows[1:], lines[1:], strict=True):
+        extra = [c for c in cells[n_header:] if c.strip()]
+        if extra and len(problems) < _ROW_LIMIT:
+            problems.append(Problem(name, f"this row has cells to the right of the last named "
+                                          f"column ({n_header}); they belong to no column. "
+                                          "Name their column, or delete them.",
+                                    line=line, value=", ".join(extra)))
+        body_rows.append((cells + [""] * n_header)[:n_header])
+    body = pd.DataFrame(body_rows, columns=list(range(n_header)), dtype=str) if body_rows \
+        else pd.DataFrame(columns=list(range(n_header)), dtype=str)
+    return _Parsed(header, body, np.asarray(lines[1:], dtype=np.int64), lines[0], problems,
+                   "xlsx", "")
+
+
+# --------------------------------------------------------------------------- the table
+
+def _strip(series: pd.Series) -> pd.Series:
+    codes, uniques = _codes(series)
+    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    if len(uniques) and (stripped != uniques).any():
+        return pd.Series(stripped[codes], index=series.index, dtype=str)
+    return series.astype(str)
+
+
+def _is_qualtrics(body: pd.DataFrame) -> bool:
+    if len(body) < 2:
         return False
-    second = frame.iloc[1].astype(str)
-    return bool(second.str.startswith('{"ImportId"').any())
+    return any(str(v).startswith('{"ImportId"') for v in body.iloc[1].to_numpy())
+
+
+def _qualtrics_labels(columns: list[str], texts: list[str]) -> dict[str, str]:
+    """Question text per column; a matrix statement ``Question - Statement`` keeps the statement."""
+    labels = {c: t.strip() for c, t in zip(columns, texts, strict=True)}
+    prefixes: dict[str, int] = {}
+    for text in labels.values():
+        if " - " in text:
+            prefix = text.rsplit(" - ", 1)[0]
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+    for column, text in labels.items():
+        if " - " in text:
+            prefix, statement = text.rsplit(" - ", 1)
+            if prefixes[prefix] > 1 and statement.strip():
+                labels[column] = statement.strip()
+    return labels
 
 
 def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
-    """Read one CSV or Excel file as text. Returns the table (or ``None``) and its problems."""
+    """Read one CSV or Excel file as text. Returns the table (or ``None``) and its problems.
+
+    A table with no columns (an empty file) is returned with an empty ``frame``.
+    """
     name = path.name
-    problems: list[Problem] = []
     try:
-        if path.suffix.lower() == ".xlsx":
-            frame, lines = _read_excel(path)
-            encoding, sep = "xlsx", ""
-        else:
-            frame, lines, encoding, sep = _read_csv(path)
-    except (pd.errors.ParserError, ValueError, OSError, KeyError) as err:
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        problems.append(Problem(name, f"cannot be read as a table ({detail}). Save it as a "
-                                      "UTF-8 CSV with one header row, or as .xlsx."))
-        return None, problems
-    except Exception as err:  # zip/xml errors of a corrupt .xlsx come in many types
-        problems.append(Problem(name, f"cannot be read as a table ({type(err).__name__}). "
-                                      "Save it again as a UTF-8 CSV or .xlsx."))
-        return None, problems
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    blank = [i for i, c in enumerate(frame.columns) if c == "" or c.startswith("Unnamed: ")]
-    if blank:
-        empty_cols = [frame.columns[i] for i in blank if not frame.iloc[:, i].astype(str).str.strip().any()]
-        frame = frame.drop(columns=empty_cols)
-        for i, c in enumerate(frame.columns):
-            if c == "" or c.startswith("Unnamed: "):
-                problems.append(Problem(name, "a column has values but no name in the header. "
-                                              "Give it a name, or delete it.", line=1,
-                                        column=f"#{i + 1}"))
-    duplicated = [c for c in dict.fromkeys(frame.columns) if list(frame.columns).count(c) > 1]
-    for c in duplicated:
-        problems.append(Problem(name, "this column name appears more than once in the header; "
-                                      "each column needs its own name.", line=1, column=c))
-    # pandas renames duplicates to "x.1"; report the file's own names above and keep going.
+        parsed = _read_excel(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
+    except _Unreadable as err:
+        return None, [err.problem]
+    except Exception as err:  # never a traceback for a bad input file
+        return None, [Problem(name, f"cannot be read as a table ({type(err).__name__}: {err}). "
+                                    "Save it as CSV UTF-8 with one header row, or as .xlsx.")]
+    body, problems, top = parsed.body, parsed.problems, parsed.header_line
+    names = [str(c).strip().lstrip("\ufeff").strip() for c in parsed.header]
+    if len(body.columns):
+        body = pd.DataFrame({i: _strip(body[i]) for i in body.columns}, index=body.index)
+    keep: list[int] = []
+    for i, column in enumerate(names):
+        if column:
+            keep.append(i)
+        elif (body[i] != "").any():
+            problems.append(Problem(name, "this column has values but no name in the header. "
+                                          "Give it a name, or delete the column.",
+                                    line=top, column=f"#{i + 1}"))
+    seen: dict[str, int] = {}
+    final: list[str] = []
+    for i in keep:
+        column = names[i]
+        seen[column] = seen.get(column, 0) + 1
+        if seen[column] == 2:
+            problems.append(Problem(name, "this column name appears more than once in the "
+                                          "header; each column needs its own name.",
+                                    line=top, column=column))
+        final.append(column if seen[column] == 1 else f"{column} ({seen[column]})")
+    frame = body[keep].copy() if keep else pd.DataFrame(index=body.index)
+    frame.columns = final
+    line_series = pd.Series(parsed.lines, dtype="int64")
     labels: dict[str, str] = {}
     qualtrics = _is_qualtrics(frame)
     if qualtrics:
-        labels = {c: str(frame.iloc[0][c]).strip() for c in frame.columns}
-        frame = frame.iloc[2:].reset_index(drop=True)
-        lines = lines.iloc[2:].reset_index(drop=True)
-        frame = frame.drop(columns=[c for c in frame.columns if c in QUALTRICS_METADATA])
-    frame = frame.astype(str).apply(lambda col: col.str.strip())
+        labels = _qualtrics_labels(final, [str(v) for v in frame.iloc[0]])
+        frame = frame.iloc[2:].drop(columns=[c for c in final if c in QUALTRICS_METADATA])
+        line_series = line_series.iloc[2:]
+    if len(frame.columns):
+        empty = (frame.iloc[:, 0] == "").to_numpy().copy()
+        if empty.any():
+            empty[empty] = (frame[empty] == "").all(axis=1).to_numpy()
+            frame, line_series = frame[~empty], line_series[~empty]
     frame = frame.reset_index(drop=True)
-    lines = lines.reset_index(drop=True)
-    return RawTable(name, frame, lines, labels, encoding, sep, qualtrics), problems
+    line_series = line_series.reset_index(drop=True)
+    return RawTable(name, frame, line_series, labels, parsed.encoding, parsed.separator,
+                    qualtrics, top), problems

@@ -153,6 +153,39 @@ class Workbook:
             raise ConfigError(f"wave {wave!r} is not in the survey; waves: {', '.join(self.waves)}.")
         return self.survey[self.survey["wave"] == wave].reset_index(drop=True)
 
+    def answered_enough(self, items: Sequence[str], *, wave: str | None = None,
+                        min_share: float = MIN_ANSWERED_SHARE) -> tuple[pd.DataFrame, int]:
+        """The survey rows of one wave that answered enough of ``items`` (the missing-answer policy).
+
+        Parameters
+        ----------
+        items
+            The items a diagnostic needs.
+        wave
+            The wave (default: the latest).
+        min_share
+            The share of ``items`` a respondent must have answered (default two thirds).
+
+        Returns
+        -------
+        rows, left_out
+            The kept rows (index reset) and how many respondents were left out; say the
+            count in the result's notes.
+
+        Examples
+        --------
+        >>> from diagnostics import load
+        >>> wb = load("data/sample")
+        >>> rows, left_out = wb.answered_enough(wb.items_of("motivation"))
+        >>> len(rows) + left_out == len(wb.responses())
+        True
+        """
+        unknown = [i for i in items if i not in self.codebook.index]
+        if unknown:
+            raise ConfigError(f"item(s) {', '.join(map(str, unknown))} are not in the codebook.")
+        kept, left_out = answered_enough(self.responses(wave), items, min_share=min_share)
+        return kept.reset_index(drop=True), left_out
+
     def select_waves(self, waves: Sequence[str]) -> Workbook:
         """A workbook restricted to the given waves (in the given order of time)."""
         missing = [w for w in waves if w not in self.waves]

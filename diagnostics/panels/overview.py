@@ -81,18 +81,24 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
 
     by.observe(guarded_callback(out, render), names="value")
     render()
-    return widgets.VBox([by, fig, note, out])
+    box = widgets.VBox([by, fig, note, out])
+    box.main_control = by  # type: ignore[attr-defined]
+    box.main_figure = fig  # type: ignore[attr-defined]
+    return box
 
 
 def distribution_panel(workbook: Workbook) -> widgets.VBox:
     """Answer distributions: pick an item, a grouping and a wave."""
     items = [(f"{i}: {workbook.codebook.at[i, 'label']}"[:70], i) for i in workbook.items]
     item = widgets.Dropdown(options=items, value=workbook.items[0], description="Item",
-                            layout=widgets.Layout(width="60%"))
+                            layout=widgets.Layout(width="60%"),
+                            tooltip="The survey item whose answers are shown")
     by = widgets.Dropdown(options=[("whole organisation", None)] + [(a, a) for a in workbook.attributes],
-                          value=None, description="Split by")
+                          value=None, description="Split by",
+                          tooltip="Show one bar per group of this attribute (small groups are "
+                                  "withheld)")
     wave = widgets.Dropdown(options=list(workbook.waves), value=workbook.latest_wave,
-                            description="Wave")
+                            description="Wave", tooltip="The survey wave")
     fig = go.FigureWidget()
     out = widgets.Output()
 
@@ -105,4 +111,11 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
     for control in (item, by, wave):
         control.observe(callback, names="value")
     render()
-    return widgets.VBox([widgets.HBox([item, by, wave]), fig, out])
+    # The start notebook's main panel: the item drives the distribution figure.
+    item.add_class("cdw-main-control")
+    fig.add_class("cdw-main-figure")
+    box = widgets.VBox([widgets.HBox([item, by, wave]), fig, out])
+    box.main_control = item  # type: ignore[attr-defined]
+    box.main_figure = fig  # type: ignore[attr-defined]
+    box.split_control = by  # type: ignore[attr-defined]
+    return box
