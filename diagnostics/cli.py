@@ -115,13 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             errors, warnings = report.errors, report.warnings
             if errors:
                 print(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
-                print(format_problems(errors))
             else:
-                wb = report.workbook
-                assert wb is not None
-                print(f"{args.data}: usable. {wb!r}")
+                print(f"{args.data}: usable. {report.workbook!r}")
+            if report.files:
+                print("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
+            if errors:
+                print(f"{len(errors)} problem(s):")
+                print(format_problems(errors))
             if warnings:
-                print(f"{len(warnings)} warning(s):")
+                print(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
                 print(format_problems(warnings))
             return EXIT_DATA if errors else EXIT_OK
         if args.command == "sample":

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .config import read_config
 from .errors import DataError, Problem
-from .reading import RawTable, find_table, per_unique, read_table
+from .reading import FOREIGN_SUFFIXES, RawTable, find_table, find_tables, per_unique, read_table
 from .workbook import KINDS, Workbook
 
 __all__ = ["load", "validate", "ValidationReport", "MISSING_TOKENS"]
@@ -53,6 +53,19 @@ _RESERVED = {"respondent_id": "the respondent's id", "wave": "the wave",
              "is_leader": "the formal-leader flag"}
 #: At most this many cells of one column are listed one by one.
 _CELL_LIMIT = 200
+#: The contract's column names of each file; a header that differs only in case, spaces or
+#: hyphens (``Respondent ID``, ``Scale-Max``) is read as the contract's name.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "survey": ("respondent_id", "wave", "is_leader"),
+    "codebook": ("item", "kind", "scale_min", "scale_max", "label", "construct", "reverse",
+                 "non_negotiable"),
+    "network": ("source", "target", "relation", "weight", "wave"),
+    "actions": ("respondent_id", "action", "date", "channel", "wave"),
+    "initiatives": ("initiative_id", "supporters", "sponsor_level", "outcome", "name",
+                    "sponsor_id", "started", "resources"),
+    "stories": ("story_id", "text", "direction", "author_id", "date", "channel", "wave"),
+}
+_FLOAT_ID = re.compile(r"^[+-]?\d+\.0+$")
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,8 @@ class ValidationReport:
     folder: Path
     problems: tuple[Problem, ...]
     workbook: Workbook | None
+    #: One line per file read: its size and how it was read (encoding, separator).
+    files: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -84,6 +99,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.files: list[str] = []
 
     def add(self, file: str, message: str, *, line: int | None = None, column: str | None = None,
             value: object = None, severity: str = "error") -> None:
@@ -147,11 +163,20 @@ def _require_columns(table: RawTable, columns: Iterable[str], out: _Collector) -
         found = ", ".join(table.frame.columns[:12])
         more = f" (and {len(table.frame.columns) - 12} more)" if len(table.frame.columns) > 12 else ""
         spare = [str(x) for x in table.frame.columns if x not in columns]
-        close = difflib.get_close_matches(c, spare, n=1, cutoff=0.75)
+        close = _close(c, spare)
         hint = f" Did you mean `{close[0]}`?" if close else ""
         out.add(table.name, f"the required column `{c}` is missing from the header. Columns "
                 f"found: {found or 'none'}{more}.{hint}", line=table.header_line, column=c)
     return not missing
+
+
+def _close(name: str, candidates: list[str]) -> list[str]:
+    """The candidate that ``name`` was most likely meant to be (case aside), if any."""
+    by_lower = {c.lower(): c for c in candidates}
+    if name.lower() in by_lower:
+        return [by_lower[name.lower()]]
+    found = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return [by_lower[f] for f in found]
 
 
 def _not_empty(table: RawTable, out: _Collector) -> bool:
@@ -163,17 +188,60 @@ def _not_empty(table: RawTable, out: _Collector) -> bool:
     return True
 
 
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252",
+                   "latin-1": "Latin-1", "utf-16": "UTF-16"}
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "|"}
+
+
+def _describe(table: RawTable) -> str:
+    """``survey.csv: 12 rows x 10 columns (UTF-8, comma-separated)``."""
+    rows, columns = table.frame.shape
+    if table.encoding == "xlsx":
+        how = "Excel, first sheet"
+    else:
+        how = (f"{_ENCODING_NAMES.get(table.encoding, table.encoding)}, "
+               f"{_SEPARATOR_NAMES.get(table.separator, table.separator)}-separated")
+    if table.qualtrics:
+        how += ", Qualtrics export"
+    return f"{table.name}: {rows} row(s) x {columns} column(s) ({how})"
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _canonical_columns(table: RawTable, stem: str) -> RawTable:
+    """Rename headers that differ from the contract's names only in case, spaces or hyphens."""
+    present = set(table.frame.columns)
+    wanted = {_key(c): c for c in _COLUMNS.get(stem, ()) if c not in present}
+    renames = {c: wanted[_key(c)] for c in table.frame.columns
+               if c not in _COLUMNS.get(stem, ()) and _key(c) in wanted}
+    if len(set(renames.values())) != len(renames):  # two columns would take one name
+        return table
+    if not renames:
+        return table
+    labels = {renames.get(c, c): v for c, v in table.labels.items()}
+    return RawTable(table.name, table.frame.rename(columns=renames), table.lines, labels,
+                    table.encoding, table.separator, table.qualtrics, table.header_line)
+
+
 def _read(folder: Path, stem: str, out: _Collector) -> RawTable | None:
-    path = find_table(folder, stem)
-    if path is None:
+    found = find_tables(folder, stem)
+    if not found:
         return None
+    path = found[0]
+    for other in found[1:]:
+        out.add(other.name, f"was not read: {path.name} of the same name is read instead. "
+                "Remove or rename one of them.", severity="warning")
     table, problems = read_table(path)
     out.problems.extend(problems)
+    if table is not None:
+        out.files.append(_describe(table))
     if table is not None and len(table.frame.columns) == 0:
         out.add(table.name, "the file is empty: it needs a header row and data rows (or delete "
                 "it if it is an optional file).")
         return None
-    return table
+    return _canonical_columns(table, stem) if table is not None else None
 
 
 def _unique_ids(table: RawTable, column: str, out: _Collector, what: str) -> np.ndarray:
@@ -251,7 +319,7 @@ def _item_like(series: pd.Series, name: str) -> bool:
 
 
 def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
-            codebook_name: str | None) -> tuple[pd.DataFrame, list[str]] | None:
+            codebook_name: str | None, codebook_hint: str = "") -> tuple[pd.DataFrame, list[str]] | None:
     """Validate survey.csv against the codebook (``codebook_name`` None: there is none)."""
     f = table.frame
     if "respondent_id" not in f.columns and "ResponseId" in f.columns:
@@ -271,8 +339,7 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
     if book is not None:
         absent = ~book["item"].isin(f.columns)
         for _, row in book[absent].iterrows():
-            close = difflib.get_close_matches(str(row["item"]), [str(c) for c in f.columns],
-                                              n=1, cutoff=0.75)
+            close = _close(str(row["item"]), [str(c) for c in f.columns])
             hint = f" Did you mean `{close[0]}`?" if close else ""
             out.add(codebook_name or "codebook.csv", f"names item `{row['item']}`, but "
                     f"{table.name} has no such column.{hint} Fix the name, or remove the row.",
@@ -289,7 +356,7 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
         shown = ", ".join(item_like[:8]) + (", ..." if len(item_like) > 8 else "")
         out.add("codebook.csv", f"is missing, but {table.name} has {len(item_like)} column(s) "
                 f"that look like survey items ({shown}). Add codebook.csv with a row for each "
-                "item: item, kind, scale_min, scale_max.")
+                f"item: item, kind, scale_min, scale_max.{codebook_hint}")
     attributes = [c for c in others if c not in item_like]
     ids = f["respondent_id"]
     empty_id = _missing(ids)
@@ -358,27 +425,58 @@ def _fmt(x: float) -> str:
 
 # --------------------------------------------------------------------------- optional files
 
+@dataclass(frozen=True)
+class _People:
+    """The respondent ids of the survey, and the survey's file name (for messages)."""
+
+    ids: frozenset[str]
+    file: str
+
+
+def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column: str,
+                     people: _People, out: _Collector) -> None:
+    """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's."""
+    unknown = ~frame[column].isin(people.ids)
+    if not unknown.any():
+        return
+    as_int = per_unique(frame.loc[unknown, column],
+                        lambda t: t.split(".")[0] if _FLOAT_ID.match(t) else t)
+    fixed = pd.Series(as_int, index=frame.index[unknown.to_numpy()])
+    known = fixed.isin(people.ids) & (fixed != frame.loc[unknown, column])
+    if known.any():
+        first = known.idxmax()
+        out.add(table.name, f"{int(known.sum())} id(s) are written as decimal numbers (the first "
+                f"is shown); they were read as the ids of {people.file} "
+                f"({frame.at[first, column]} as {fixed[first]}).", line=int(lines[first]),
+                column=column, value=frame.at[first, column], severity="warning")
+        frame.loc[known.index[known], column] = fixed[known]
+
+
 def _known_people(table: RawTable, frame: pd.DataFrame, lines: pd.Series, columns: list[str],
-                  people: set[str] | None, out: _Collector, what: str) -> pd.Series:
-    """Rows whose people are all in survey.csv; a warning with a count for the rest."""
+                  people: _People | None, out: _Collector, what: str) -> pd.Series:
+    """Rows whose people are all in the survey; a warning with a count for the rest.
+
+    ``frame`` is a copy owned by the caller: ids written as decimals are mended in it.
+    """
     keep = pd.Series(True, index=frame.index)
     if people is None:  # the survey could not be read: nothing to check against
         return keep
     for column in columns:
-        unknown = ~frame[column].isin(people)
+        _match_float_ids(table, frame, lines, column, people, out)
+        unknown = ~frame[column].isin(people.ids)
         if unknown.any():
             names = sorted(frame.loc[unknown, column].unique())
             examples = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
             first = int(lines[unknown].iloc[0])
             out.add(table.name, f"{int(unknown.sum())} {what} name people who are not in "
-                    f"survey.csv (the first is shown; ids: {examples}); they were left out.",
+                    f"{people.file} (the first is shown; ids: {examples}); they were left out.",
                     line=first, column=column, value=frame.loc[unknown, column].iloc[0],
                     severity="warning")
         keep &= ~unknown
     return keep
 
 
-def _network(table: RawTable, people: set[str] | None, out: _Collector) -> pd.DataFrame | None:
+def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     if not _not_empty(table, out) or not _require_columns(table, ["source", "target"], out):
         return None
     f = table.frame
@@ -402,7 +500,10 @@ def _network(table: RawTable, people: set[str] | None, out: _Collector) -> pd.Da
         "wave": f["wave"].where(~_missing(f["wave"]), None) if "wave" in f else None,
     })
     lines = table.lines
-    net, lines = net[~no_id], lines[~no_id]
+    net, lines = net[~no_id].copy(), lines[~no_id]
+    if people is not None:  # mend ids written as decimals before looking for self-ties
+        for column in ("source", "target"):
+            _match_float_ids(table, net, lines, column, people, out)
     selfie = net["source"] == net["target"]
     if selfie.any():
         out.add(table.name, f"{int(selfie.sum())} tie(s) go from a person to themselves (the "
@@ -431,7 +532,7 @@ def _dates(table: RawTable, column: str, out: _Collector) -> pd.Series:
     return date
 
 
-def _actions(table: RawTable, people: set[str] | None, out: _Collector) -> pd.DataFrame | None:
+def _actions(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id", "action"], out):
         return None
     f = table.frame
@@ -445,7 +546,7 @@ def _actions(table: RawTable, people: set[str] | None, out: _Collector) -> pd.Da
     if "date" in f:
         actions["date"] = _dates(table, "date", out)
     keep_rows = ~(no_action | no_id)
-    actions, lines = actions[keep_rows], table.lines[keep_rows]
+    actions, lines = actions[keep_rows].copy(), table.lines[keep_rows]
     keep = _known_people(table, actions, lines, ["respondent_id"], people, out, "action(s)")
     return actions[keep].reset_index(drop=True)
 
@@ -490,6 +591,19 @@ def _stories(table: RawTable, out: _Collector) -> pd.DataFrame | None:
 
 # --------------------------------------------------------------------------- entry points
 
+def _missing_hint(folder: Path, stem: str) -> str:
+    """Where the missing file may be: a format the workbook cannot read, or a subfolder."""
+    foreign = find_tables(folder, stem, FOREIGN_SUFFIXES)
+    if foreign:
+        return (f" The folder has {foreign[0].name}, which cannot be read: save it as "
+                f"{stem}.csv (CSV UTF-8) or {stem}.xlsx.")
+    inside = sorted(p for p in folder.glob(f"*/{stem}.*") if p.suffix.lower() in
+                    (".csv", ".xlsx"))
+    if inside:
+        return f" It is in the subfolder {inside[0].parent.name}: give that folder instead."
+    return ""
+
+
 def validate(path: str | Path, *, min_group_size: int | None = None) -> ValidationReport:
     """Check a data folder and load it when it is usable.
 
@@ -517,8 +631,10 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     folder = Path(path)
     out = _Collector()
     if not folder.is_dir():
+        hint = (f" It is a file: give the folder that holds it, {folder.parent}."
+                if folder.is_file() else "")
         out.add(str(folder), "is not a folder. Give the path of a data folder that holds "
-                "survey.csv (and codebook.csv).")
+                f"survey.csv (and codebook.csv).{hint}")
         return ValidationReport(folder, tuple(out.problems), None)
     config, config_problems = read_config(folder / "workbook.toml")
     out.problems.extend(config_problems)
@@ -530,19 +646,21 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     survey_raw = _read(folder, "survey", out)
     if survey_raw is None and find_table(folder, "survey") is None:
         out.add("survey.csv", "is missing. A data folder needs survey.csv (one row per "
-                "respondent and wave).")
+                f"respondent and wave).{_missing_hint(folder, 'survey')}")
     book_raw = _read(folder, "codebook", out)
     book_path = find_table(folder, "codebook")
     book = _codebook(book_raw, out) if book_raw is not None else None
     parsed = None
     if survey_raw is not None:
-        parsed = _survey(survey_raw, book, out, book_path.name if book_path else None)
+        parsed = _survey(survey_raw, book, out, book_path.name if book_path else None,
+                         _missing_hint(folder, "codebook"))
     if survey_raw is not None and book is not None and survey_raw.labels:
         labels = book["item"].map(survey_raw.labels).fillna("")
         book["label"] = book["label"].where(book["label"].astype(str) != "", labels)
-    people: set[str] | None = None
-    if parsed is not None:
-        people = set(parsed[0]["respondent_id"][~_missing(parsed[0]["respondent_id"])])
+    people: _People | None = None
+    if parsed is not None and survey_raw is not None:
+        ids = parsed[0]["respondent_id"][~_missing(parsed[0]["respondent_id"])]
+        people = _People(frozenset(ids), survey_raw.name)
     optional: dict[str, Callable[[RawTable], pd.DataFrame | None]] = {
         "network": lambda t: _network(t, people, out),
         "actions": lambda t: _actions(t, people, out),
@@ -554,7 +672,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         raw = _read(folder, stem, out)
         tables[stem] = parse(raw) if raw is not None else None
     if out.has_errors or parsed is None:
-        return ValidationReport(folder, tuple(out.problems), None)
+        return ValidationReport(folder, tuple(out.problems), None, tuple(out.files))
     survey, attributes = parsed
     codebook = (book.drop(columns=["_line", "_scale_ok"]).set_index("item") if book is not None
                 else pd.DataFrame(columns=["kind", "scale_min", "scale_max", "label", "construct",
@@ -566,7 +684,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         initiatives=tables["initiatives"], stories=tables["stories"],
         problems=tuple(p for p in out.problems if p.severity == "warning"),
     )
-    return ValidationReport(folder, tuple(out.problems), workbook)
+    return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))
 
 
 def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:

@@ -11,7 +11,9 @@ What is read
 - Line ends: ``\\n``, ``\\r\\n`` or ``\\r``; cells in quotes may hold line breaks (the line
   of a row is the line where it starts).
 - Excel: the first sheet of an ``.xlsx`` file; numbers, dates and booleans are turned
-  into the text Excel shows.
+  into the text Excel shows. ``.tsv`` and ``.txt`` files are read like CSV.
+- Cells are trimmed of surrounding spaces and their accents composed (Unicode NFC), so that
+  a name typed on two systems is one value.
 - A Qualtrics export: three header rows (column names, question text, ImportId); the
   question text is kept as each column's label and the response metadata columns are
   dropped.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,8 +41,8 @@ import pandas as pd
 
 from .errors import Problem
 
-__all__ = ["RawTable", "read_table", "find_table", "per_unique", "QUALTRICS_METADATA",
-           "TABLE_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "find_table", "find_tables", "per_unique",
+           "QUALTRICS_METADATA", "TABLE_SUFFIXES", "FOREIGN_SUFFIXES"]
 
 #: Columns of a Qualtrics export that describe the response, not the respondent.
 QUALTRICS_METADATA: frozenset[str] = frozenset(
@@ -55,7 +58,10 @@ QUALTRICS_METADATA: frozenset[str] = frozenset(
 )
 
 #: File endings read as a table, in order of preference.
-TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".tsv", ".txt")
+#: File endings of tables the workbook cannot read (a hint names them when a file is missing).
+FOREIGN_SUFFIXES: tuple[str, ...] = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".json",
+                                     ".parquet", ".sav", ".dta")
 
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _SEPARATORS = (",", ";", "\t", "|")
@@ -105,23 +111,29 @@ class _Unreadable(Exception):
         self.problem = problem
 
 
-def find_table(folder: Path, stem: str) -> Path | None:
-    """The CSV or Excel file for ``stem`` in ``folder`` (CSV first), or ``None``.
+def find_tables(folder: Path, stem: str,
+                suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> list[Path]:
+    """Every file for ``stem`` in ``folder`` with one of ``suffixes``, in order of preference.
 
-    A different case of the name (``Survey.CSV``), as spreadsheet exports often produce,
-    is found too.
+    The name is compared without regard to case (``Survey.CSV``), as spreadsheet exports
+    often change it.
     """
-    for suffix in TABLE_SUFFIXES:
-        candidate = folder / f"{stem}{suffix}"
-        if candidate.is_file():
-            return candidate
-    if folder.is_dir():
-        entries = sorted(e for e in folder.iterdir() if e.is_file())
-        for suffix in TABLE_SUFFIXES:
-            for entry in entries:
-                if entry.stem.lower() == stem and entry.suffix.lower() == suffix:
-                    return entry
-    return None
+    if not folder.is_dir():
+        return []
+    entries = sorted(e for e in folder.iterdir() if e.is_file())
+    found = []
+    for suffix in suffixes:
+        exact = [e for e in entries if e.name == f"{stem}{suffix}"]
+        other = [e for e in entries if e.stem.lower() == stem and e.suffix.lower() == suffix
+                 and e not in exact]
+        found.extend(exact + other)
+    return found
+
+
+def find_table(folder: Path, stem: str) -> Path | None:
+    """The file for ``stem`` in ``folder`` (``.csv``, then ``.xlsx``, ``.tsv``, ``.txt``), or ``None``."""
+    found = find_tables(folder, stem)
+    return found[0] if found else None
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -394,9 +406,15 @@ def _read_excel(path: Path) -> _Parsed:
 
 # --------------------------------------------------------------------------- the table
 
+def _clean(value: object) -> str:
+    """Trim spaces and compose accents (NFC), so that ``é`` typed two ways is one value."""
+    text = str(value).strip()
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _strip(series: pd.Series) -> pd.Series:
     codes, uniques = _codes(series)
-    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    stripped = np.array([_clean(u) for u in uniques], dtype=object)
     if len(uniques) and (stripped != uniques).any():
         return pd.Series(stripped[codes], index=series.index, dtype=str)
     return series.astype(str)
@@ -438,7 +456,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
         return None, [Problem(name, f"cannot be read as a table ({type(err).__name__}: {err}). "
                                     "Save it as CSV UTF-8 with one header row, or as .xlsx.")]
     body, problems, top = parsed.body, parsed.problems, parsed.header_line
-    names = [str(c).strip().lstrip("\ufeff").strip() for c in parsed.header]
+    names = [_clean(str(c).strip().lstrip("\ufeff")) for c in parsed.header]
     if len(body.columns):
         body = pd.DataFrame({i: _strip(body[i]) for i in body.columns}, index=body.index)
     keep: list[int] = []

@@ -13,6 +13,7 @@ import io
 import math
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,6 +127,33 @@ def _upper_case_names(folder: Path) -> None:
         (folder / name).rename(folder / name.replace(".csv", ".CSV").capitalize())
 
 
+def _nfd_accents(folder: Path) -> None:
+    """Accents typed as a letter plus a combining mark (as macOS may write file contents)."""
+    path = folder / "survey.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(unicodedata.normalize("NFD", line) if i % 2 else line
+                            for i, line in enumerate(lines)), encoding="utf-8")
+
+
+def _header_case(folder: Path) -> None:
+    """The contract's column names in other cases and with spaces or hyphens."""
+    changes = {"survey.csv": [("respondent_id,wave,", "Respondent ID,Wave,"),
+                              (",is_leader,", ",IS_LEADER,")],
+               "codebook.csv": [("item,kind,scale_min,scale_max,", "Item,Kind,Scale Min,Scale-Max,")],
+               "network.csv": [("source,target,", "Source,Target,")]}
+    for name, pairs in changes.items():
+        text = (folder / name).read_text(encoding="utf-8")
+        for old, new in pairs:
+            text = text.replace(old, new, 1)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def _tsv_suffix(folder: Path) -> None:
+    path = folder / "survey.csv"
+    _write_rows(folder / "survey.tsv", _rows(path), delimiter="\t")
+    path.unlink()
+
+
 def _qualtrics(folder: Path) -> None:
     shutil.copy(QUALTRICS / "survey.csv", folder / "survey.csv")
     shutil.copy(QUALTRICS / "codebook.csv", folder / "codebook.csv")
@@ -145,6 +173,9 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     "utf16_tabs": _utf16_tabs,
     "padded_and_blank_rows": _padded_and_blank_rows,
     "upper_case_names": _upper_case_names,
+    "nfd_accents": _nfd_accents,
+    "header_case": _header_case,
+    "tsv_suffix": _tsv_suffix,
     "qualtrics": _qualtrics,
 }
 
@@ -266,6 +297,50 @@ def test_missing_tokens_are_missing(tmp_path: Path) -> None:
     flat = wb.survey[wb.items].to_numpy()
     assert np.isnan(flat).sum() >= len(set(
         (1 + i % 12, 5 + i % 5) for i in range(len(tokens))))
+
+
+def test_ids_written_as_decimals_are_read_as_the_survey_ids(tmp_path: Path, plain) -> None:
+    """A network exported through a float column (1001.0) still joins the survey's 1001."""
+    folder = tmp_path / "f"
+    shutil.copytree(VALID, folder)
+    for name in ("survey.csv", "network.csv", "actions.csv"):
+        text = (folder / name).read_text(encoding="utf-8")
+        for i in range(1, 8):
+            text = text.replace(f"R0{i}", f"100{i}.0" if name != "survey.csv" else f"100{i}")
+        (folder / name).write_text(text, encoding="utf-8")
+    wb = load(folder)
+    assert [(p.file, p.line, p.column, p.value) for p in wb.problems] == [
+        ("network.csv", 2, "source", "1001.0"), ("network.csv", 2, "target", "1002.0"),
+        ("actions.csv", 2, "respondent_id", "1001.0")]
+    assert "8 id(s) are written as decimal numbers" in wb.problems[0].message
+    assert len(wb.network) == len(plain.network)
+    assert wb.network["source"].tolist()[:2] == ["1001", "1002"]
+    assert len(wb.actions) == len(plain.actions)
+
+
+def test_ids_are_kept_as_text_exactly(tmp_path: Path, plain) -> None:
+    """Leading zeros, ids longer than a float holds, and non-Latin ids join across files."""
+    ids = {"R01": "00012", "R02": "100000000000000000007919", "R03": "Zoë", "R04": "محمد",
+           "R05": "李华", "R06": "E-1.5", "R07": "12"}
+    folder = tmp_path / "ids"
+    shutil.copytree(VALID, folder)
+    for name in ("survey.csv", "network.csv", "actions.csv", "initiatives.csv", "stories.csv"):
+        text = (folder / name).read_text(encoding="utf-8")
+        for old, new in ids.items():
+            text = text.replace(old, new)
+        (folder / name).write_text(text, encoding="utf-8")
+    wb = load(folder)
+    assert not wb.problems, [str(p) for p in wb.problems]
+    assert set(wb.survey["respondent_id"]) == set(ids.values())
+    assert len(wb.network) == len(plain.network) and len(wb.actions) == len(plain.actions)
+    assert wb.network["source"].iloc[0] == "00012"
+    assert sorted(wb.leaders) == sorted([ids["R03"], ids["R06"]])
+
+
+def test_a_file_path_is_answered_with_its_folder() -> None:
+    report = validate(VALID / "survey.csv")
+    assert len(report.problems) == 1 and not report.ok
+    assert f"give the folder that holds it, {VALID}" in report.problems[0].message
 
 
 def test_short_rows_are_read_with_empty_cells_and_a_warning(tmp_path: Path) -> None:

@@ -131,6 +131,17 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
         (E, "stories.csv", 6, "direction", "sideways", "expected top-down or bottom-up"),
         (W, "stories.csv", 7, "text", "", "the story has no text; it was left out"),
     ],
+    "foreign_format": [
+        (E, "survey.csv", None, None, None, "The folder has survey.xls, which cannot be read: "
+         "save it as survey.csv (CSV UTF-8) or survey.xlsx."),
+    ],
+    "files_in_subfolder": [
+        (E, "survey.csv", None, None, None,
+         "It is in the subfolder export: give that folder instead."),
+    ],
+    "csv_and_xlsx": [
+        (W, "survey.xlsx", None, None, None, "was not read: survey.csv of the same name is read"),
+    ],
     "bad_toml_syntax": [
         (E, "workbook.toml", 4, None, "min_text_group_size =", "is not valid TOML"),
     ],
@@ -146,7 +157,8 @@ CASE_NAMES = sorted(CASES)
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_every_case_has_an_expected_report() -> None:
@@ -227,3 +239,16 @@ def test_problem_text_names_the_place() -> None:
         "codebook.csv. Fix the value, or set scale_min/scale_max for m01.")
     blank = validate(BROKEN / "blank_wave").problems[0]
     assert str(blank).startswith("survey.csv line 13, column `wave`: empty cell: ")
+
+
+def test_cli_says_how_each_file_was_read(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    folder = tmp_path / "d"
+    shutil.copytree(FIXTURES / "valid", folder)
+    text = (folder / "survey.csv").read_text(encoding="utf-8").replace(",", ";")
+    (folder / "survey.csv").write_bytes(text.encode("cp1252"))
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "  survey.csv: 12 row(s) x 10 column(s) (Windows-1252, semicolon-separated)" in out
+    assert "  network.csv: 8 row(s) x 5 column(s) (UTF-8, comma-separated)" in out
