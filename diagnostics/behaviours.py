@@ -132,7 +132,9 @@ class NonNegotiables(DiagnosticResult):
         "for the difference. A group is a weakest link only when it is below the rest after "
         "Holm's correction over all group x non-negotiable tests (the other behaviours form "
         "their own family); with a standard set, also when a one-sided exact binomial test "
-        "(t-test for means) puts it below the standard after the same correction. A group "
+        "(t-test for means) puts it below the standard after the same correction (the standard "
+        "applies to non-negotiables only). Groups withheld by the privacy guard for one "
+        "behaviour are withheld for all, so each grouping shows one set of groups. A group "
         "holds a non-negotiable when it is neither; the glue index is the share of the "
         "groups shown that hold every non-negotiable. Spread is the standard deviation of the "
         "group adherence within a grouping beyond what sampling noise explains (the "
@@ -395,8 +397,8 @@ def non_negotiables(
         An answer among the top ``favourable`` answers of the item's scale is favourable
         (default 2: top-2 box, e.g. 4 or 5 on a 1-5 scale).
     standard
-        A group is also a weakest link when it is significantly below this standard
-        (a share between 0 and 1, or a mean on the scale). None: no standard.
+        A group is also a weakest link of a non-negotiable when it is significantly below
+        this standard (a share between 0 and 1, or a mean on the scale). None: no standard.
     alpha
         Significance level of the flags after correction.
     correction
@@ -493,6 +495,15 @@ def non_negotiables(
     overall_rows: list[dict[str, Any]] = []
     suppressed: dict[tuple[str, str, str], SuppressedGroup] = {}
     coded = {name: _codes(label) for name, label in labels.items()}
+    # groups withheld on their respondents are withheld for every item; each item's own
+    # answer counts can withhold more (then for every item too, below)
+    withheld: dict[str, set[str]] = {}
+    for name, (codes, names) in coded.items():
+        sizes = pd.Series(np.bincount(codes[codes >= 0], minlength=len(names)), index=names)
+        _, reasons = guard.visible_mask(sizes[sizes > 0], total=len(rows))
+        withheld[name] = {str(g) for g in reasons}
+        for group, reason in reasons.items():
+            suppressed[(name, str(group), reason)] = SuppressedGroup(name, str(group), reason)
     for item in behaviours:
         threshold = favourable_threshold(workbook, item, favourable)
         values = rows[item].to_numpy(dtype=float)
@@ -512,6 +523,7 @@ def non_negotiables(
             agg, total = _item_group_stats(values, threshold, codes, names)
             if agg.empty:
                 continue
+            agg = agg[~agg["group"].astype(str).isin(withheld[name])]
             shown = guard.apply(agg, by="group", n="n", totals=int(total["n"]))
             for s in shown.suppressed:
                 suppressed[(name, s.group, s.reason)] = SuppressedGroup(name, s.group, s.reason)
@@ -523,6 +535,10 @@ def non_negotiables(
                          rest_k=total["k"] - g["k"])
             records.append(g)
 
+    # a group withheld for one item is withheld for every item (one view per grouping)
+    hidden = {(name, group) for name, group, _ in suppressed}
+    records = [r[[(name, str(group)) not in hidden for name, group in
+                  zip(r["grouping"], r["group"], strict=True)]] for r in records]
     overall = pd.DataFrame(overall_rows)
     overall["adherence"] = overall[measure]
     overall["adherence_low"] = overall[f"{measure}_low"]
@@ -584,6 +600,7 @@ def _group_table(records: list[pd.DataFrame], workbook: Workbook, nn_items: list
                 t = (mean - standard) / (sd / np.sqrt(n))
             g["p_standard"] = np.where(sd > 0, stats.t.cdf(t, n - 1),
                                        np.where(mean < standard, 0.0, 1.0))
+        g.loc[~g["non_negotiable"], "p_standard"] = np.nan  # the standard is for non-negotiables
     else:
         g["p_standard"] = np.nan
     g["p_adjusted"] = np.nan
@@ -591,9 +608,9 @@ def _group_table(records: list[pd.DataFrame], workbook: Workbook, nn_items: list
     for family in (True, False):
         mask = g["non_negotiable"] == family
         g.loc[mask, "p_adjusted"] = adjust_pvalues(g.loc[mask, "p"], correction)
-        if standard is not None:
-            g.loc[mask, "p_standard_adjusted"] = adjust_pvalues(g.loc[mask, "p_standard"],
-                                                                correction)
+    if standard is not None:
+        nn = g["non_negotiable"]
+        g.loc[nn, "p_standard_adjusted"] = adjust_pvalues(g.loc[nn, "p_standard"], correction)
     g["weak"] = (g["p_adjusted"] < alpha) & (g["difference"] < 0)
     g["below_standard"] = g["p_standard_adjusted"] < alpha
     g["holds"] = ~(g["weak"] | g["below_standard"])

@@ -659,8 +659,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         book["label"] = book["label"].where(book["label"].astype(str) != "", labels)
     people: _People | None = None
     if parsed is not None and survey_raw is not None:
-        ids = parsed[0]["respondent_id"][~_missing(parsed[0]["respondent_id"])]
-        people = _People(frozenset(ids), survey_raw.name)
+        ids = parsed[0]["respondent_id"].to_numpy(dtype=object)
+        people = _People(frozenset(ids[~_missing(parsed[0]["respondent_id"])]), survey_raw.name)
     optional: dict[str, Callable[[RawTable], pd.DataFrame | None]] = {
         "network": lambda t: _network(t, people, out),
         "actions": lambda t: _actions(t, people, out),

@@ -56,7 +56,8 @@ class PrivacyGuard:
     min_group_size
         Smallest group whose figures may be shown (default 5).
     min_text_group_size
-        Smallest group whose free text (quotes) may be shown (default 10).
+        Smallest group whose free text (quotes) may be shown (default: 10, or
+        ``min_group_size`` when that is larger).
     salt
         Text mixed into pseudonyms so they differ between organisations.
 
@@ -81,18 +82,20 @@ class PrivacyGuard:
     """
 
     min_group_size: int = 5
-    min_text_group_size: int = 10
+    min_text_group_size: int | None = None
     salt: str = ""
 
     def __post_init__(self) -> None:
         if self.min_group_size < 1:
             raise ConfigError("min_group_size must be at least 1.")
-        if self.min_text_group_size < self.min_group_size:
+        if self.min_text_group_size is None:
+            object.__setattr__(self, "min_text_group_size", max(10, self.min_group_size))
+        elif self.min_text_group_size < self.min_group_size:
             raise ConfigError("min_text_group_size must be at least min_group_size.")
 
     def threshold(self, *, text: bool = False) -> int:
         """The minimum group size that applies (the free-text one when ``text``)."""
-        return self.min_text_group_size if text else self.min_group_size
+        return int(self.min_text_group_size if text else self.min_group_size)  # type: ignore[arg-type]
 
     def visible_mask(
         self, sizes: pd.Series, *, total: int | None = None, text: bool = False

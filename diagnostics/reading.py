@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -246,6 +247,8 @@ class _Parsed:
     problems: list[Problem]
     encoding: str
     separator: str
+    #: Whether some cell may need trimming or composing (False: every cell is clean as read).
+    unclean: bool = True
 
 
 def _empty(encoding: str, sep: str) -> _Parsed:
@@ -320,7 +323,20 @@ def _read_csv(path: Path) -> _Parsed:
             name, f"{len(short)} row(s) have fewer cells than the header's {n_header} "
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
-    return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep)
+    return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,
+                   _may_need_cleaning(text, sep))
+
+
+def _may_need_cleaning(text: str, sep: str) -> bool:
+    """Whether a cell of ``text`` may have spaces around it or accents to compose.
+
+    Checked on the whole text at once, so that a clean file (the usual case) skips the
+    trimming of every column.
+    """
+    if '"' in text or not unicodedata.is_normalized("NFC", text):
+        return True
+    edge = re.compile(rf"(?:^|{re.escape(sep)})\s|\s(?:{re.escape(sep)}|$)", re.MULTILINE)
+    return edge.search(text) is not None
 
 
 def _exact_frame(text: str, sep: str, width: int, records: _Records) -> tuple[pd.DataFrame, list[int]]:
@@ -417,7 +433,7 @@ def _strip(series: pd.Series) -> pd.Series:
     stripped = np.array([_clean(u) for u in uniques], dtype=object)
     if len(uniques) and (stripped != uniques).any():
         return pd.Series(stripped[codes], index=series.index, dtype=str)
-    return series.astype(str)
+    return series
 
 
 def _is_qualtrics(body: pd.DataFrame) -> bool:
@@ -457,7 +473,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                     "Save it as CSV UTF-8 with one header row, or as .xlsx.")]
     body, problems, top = parsed.body, parsed.problems, parsed.header_line
     names = [_clean(str(c).strip().lstrip("\ufeff")) for c in parsed.header]
-    if len(body.columns):
+    if len(body.columns) and parsed.unclean:
         body = pd.DataFrame({i: _strip(body[i]) for i in body.columns}, index=body.index)
     keep: list[int] = []
     for i, column in enumerate(names):
@@ -477,7 +493,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                           "header; each column needs its own name.",
                                     line=top, column=column))
         final.append(column if seen[column] == 1 else f"{column} ({seen[column]})")
-    frame = body[keep].copy() if keep else pd.DataFrame(index=body.index)
+    frame = body[keep] if keep else pd.DataFrame(index=body.index)
     frame.columns = final
     line_series = pd.Series(parsed.lines, dtype="int64")
     labels: dict[str, str] = {}

@@ -142,11 +142,13 @@ def test_mean_measure_uses_welch_against_the_rest(wb) -> None:
 def test_standard_uses_an_exact_binomial_test(wb) -> None:
     res = non_negotiables(wb, standard=0.8, by=["department"])
     g = res.to_frame()
+    assert g.loc[~g["non_negotiable"], "p_standard"].isna().all()  # for non-negotiables only
+    g = g[g["non_negotiable"]]
     for row in g.itertuples():
         k = round(row.share * row.n)
         assert row.p_standard == pytest.approx(stats.binomtest(k, row.n, 0.8,
                                                                alternative="less").pvalue)
-    assert g["below_standard"].any()
+    assert set(g.loc[g["below_standard"], "group"]) == {"Operations", "Sales"}
     assert (g.loc[g["below_standard"], "share"] < 0.8).all()
     assert res.to_json()["standard"] == 0.8
 
@@ -178,6 +180,10 @@ def test_legal_never_appears_and_withheld_groups_are_recorded(result) -> None:
     text += "".join(f.to_json() for f in result.figures().values())
     assert "Legal" not in text
     assert "Legal" in {s.group for s in result.suppressed}
+    # one set of groups per grouping, whatever the item (no differencing across items)
+    g = result.to_frame()
+    sets = g.groupby(["grouping", "item"])["group"].agg(frozenset)
+    assert sets.groupby(level="grouping").nunique().eq(1).all()
 
 
 def test_complement_rule_hides_a_group_whose_rest_is_too_small(wb) -> None:

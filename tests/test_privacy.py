@@ -172,3 +172,11 @@ def test_start_notebook_panels_never_show_legal(workbook) -> None:
         assert len(box.main_figure.data) > 0
         assert not _figure_shows_small(box.main_figure)
     assert "Something unexpected" not in str(box.children)
+
+
+def test_free_text_minimum_follows_a_larger_group_minimum() -> None:
+    assert PrivacyGuard().threshold(text=True) == 10
+    assert PrivacyGuard(min_group_size=11).threshold(text=True) == 11
+    assert PrivacyGuard(min_group_size=3, min_text_group_size=4).threshold(text=True) == 4
+    with pytest.raises(ConfigError):
+        PrivacyGuard(min_group_size=8, min_text_group_size=6)

@@ -7,7 +7,6 @@ each diagnostic's own tests check that *it* finds the planted truth.
 from __future__ import annotations
 
 import json
-import time
 import tomllib
 from pathlib import Path
 
@@ -426,9 +425,7 @@ def test_nmf_recovers_the_story_themes(org) -> None:
 
 @pytest.mark.parametrize("people", [200, 5000])
 def test_other_sizes(people: int) -> None:
-    start = time.perf_counter()
     org = generate_sample(people=people, seed=11)
-    assert time.perf_counter() - start < 10
     assert org.survey["respondent_id"].nunique() == people
     assert org.survey.groupby("department")["respondent_id"].nunique()["Legal"] == 3
     assert len(org.truth["hyper_connected"]) == max(2, round(0.01 * people))
@@ -436,8 +433,9 @@ def test_other_sizes(people: int) -> None:
 
 
 @pytest.mark.slow
-def test_100000_people_in_under_30_seconds(tmp_path: Path) -> None:
-    start = time.perf_counter()
+def test_100000_people(tmp_path: Path) -> None:
+    """The generator scales (its speed is measured in benchmarks/bench_sample.py, not here)."""
     write_sample(tmp_path / "big", people=100_000, seed=7)
-    assert time.perf_counter() - start < 30
-    assert sum(1 for _ in open(tmp_path / "big" / "survey.csv", encoding="utf-8")) > 150_000
+    survey = pd.read_csv(tmp_path / "big" / "survey.csv", usecols=["respondent_id", "wave"])
+    assert survey["respondent_id"].nunique() == 100_000
+    assert not survey.duplicated().any()

@@ -35,7 +35,7 @@ def truth():
 
 @pytest.fixture(scope="module")
 def result(wb) -> WaveComparison:
-    return wave_changes(wb)
+    return wave_changes(wb, k=5)  # five segments: as planted, and no costly search for k
 
 
 # --------------------------------------------------------------------------- planted truth
@@ -288,8 +288,8 @@ def test_run_json_on_a_network_only_folder(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- segment movers
 
 @pytest.mark.skipif(not HAS_SEGMENTS, reason="diagnostics.segments is not in this version yet")
-def test_segment_movers_recovered(wb, truth) -> None:
-    res = wave_changes(wb, k=5)
+def test_segment_movers_recovered(result, truth) -> None:
+    res = result
     planted = set(truth["segment_movers"])
     f = res.followed
     detected = set(f.loc[f["from_segment"] != f["to_segment"], "respondent_id"])
