@@ -78,6 +78,10 @@ def format_problems(problems: Sequence[Problem], limit: int = SCREENFUL) -> str:
 class DiagnosticsError(Exception):
     """Base class of every error the workbook raises on purpose."""
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, show the message a person can act on instead of a traceback."""
+        return [f"\x1b[1;31m{type(self).__name__}\x1b[0m: {self}"]
+
 
 class DataError(DiagnosticsError):
     """The data folder cannot be used as it is.

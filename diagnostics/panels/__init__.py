@@ -4,6 +4,18 @@ Each notebook calls one panel per cell; the panels call the library and draw wit
 figure code as the report.
 """
 
-from .common import error_box, redraw, sample_folder, show_figure, start
+from .common import (
+    FigureView,
+    default_folder,
+    error_box,
+    guarded_callback,
+    help_labels,
+    mark_main,
+    redraw,
+    sample_folder,
+    show_figure,
+    start,
+)
 
-__all__ = ["error_box", "redraw", "sample_folder", "show_figure", "start"]
+__all__ = ["FigureView", "default_folder", "error_box", "guarded_callback", "help_labels", "mark_main", "redraw",
+           "sample_folder", "show_figure", "start"]

@@ -8,7 +8,6 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..behaviours import NonNegotiables, groupings_from, non_negotiables
 from ..plots.behaviours import (
@@ -20,12 +19,13 @@ from ..plots.behaviours import (
 )
 from ..runner import RunResults
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["non_negotiables_panel", "contrast_panel"]
 
-_STANDARDS: list[tuple[str, float | None]] = [("none", None), ("70% favourable", 0.7),
-                                              ("80% favourable", 0.8), ("90% favourable", 0.9)]
+#: 0.0 stands for "no standard" (ipywidgets shows a None value as an empty dropdown).
+_STANDARDS: list[tuple[str, float]] = [("none", 0.0), ("70% favourable", 0.7),
+                                        ("80% favourable", 0.8), ("90% favourable", 0.9)]
 
 
 def _groupings(workbook: Workbook,
@@ -100,13 +100,13 @@ def non_negotiables_panel(workbook: Workbook, *,
         description="Adherence", tooltips=["Share of answers in the top two of the scale",
                                            "Mean answer"])
     standard = widgets.Dropdown(
-        options=_STANDARDS, value=None, description="Standard",
+        options=_STANDARDS, value=0.0, description="Standard",
         description_tooltip="A group below this standard (significantly) is a weakest link too",
         tooltip="A group below this standard (significantly) is a weakest link too")
-    heatmap = go.FigureWidget(heatmap_figure(first, grouping=grouping.value))
+    heatmap = show_figure(heatmap_figure(first, grouping=grouping.value))
     heatmap.add_class("cdw-main-figure")
-    gauge = go.FigureWidget(glue_figure(first))
-    links = go.FigureWidget(weakest_links_figure(first))
+    gauge = show_figure(glue_figure(first))
+    links = show_figure(weakest_links_figure(first))
     table = widgets.HTML(_links_html(first))
     note = widgets.HTML(_withheld(first, workbook.config.min_group_size))
     out = widgets.Output()
@@ -118,7 +118,7 @@ def non_negotiables_panel(workbook: Workbook, *,
 
     def recompute() -> None:
         standard.disabled = measure.value != "share"
-        chosen = standard.value if measure.value == "share" else None
+        chosen = (standard.value or None) if measure.value == "share" else None
         box.result = compute(measure.value, chosen)
         redraw(heatmap, heatmap_figure(box.result, grouping=grouping.value))
         redraw(gauge, glue_figure(box.result))
@@ -146,9 +146,9 @@ def contrast_panel(result: NonNegotiables | widgets.VBox) -> widgets.VBox:
     :func:`non_negotiables_panel` (its current result is used).
     """
     res = result.result if isinstance(result, widgets.VBox) else result
-    children: list[widgets.Widget] = [go.FigureWidget(spread_figure(res))]
+    children: list[widgets.Widget] = [show_figure(spread_figure(res))]
     if not res.say_do.empty:
-        children.append(go.FigureWidget(say_do_figure(res)))
+        children.append(show_figure(say_do_figure(res)))
     else:
         children.append(widgets.HTML("<i>The codebook pairs no importance item with a "
                                      "practice item (column importance_of).</i>"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +17,8 @@ from ..errors import DiagnosticsError
 from ..loading import load
 from ..workbook import Workbook
 
-__all__ = ["sample_folder", "start", "error_box", "show_figure", "redraw", "guarded_callback"]
+__all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
+           "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels"]
 
 
 def sample_folder() -> Path:
@@ -23,54 +26,176 @@ def sample_folder() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-def start(data: str | Path | None = None) -> Workbook:
-    """Prepare a notebook: offline plotly, then load the data folder (default: the sample).
+#: Environment variable naming the data folder the notebooks open (default: the sample).
+DATA_ENV = "CULTURE_DIAGNOSTICS_DATA"
 
+
+def default_folder() -> Path:
+    """The data folder the notebooks open: ``$CULTURE_DIAGNOSTICS_DATA``, else the sample.
+
+    Examples
+    --------
+    >>> default_folder().name
+    'sample'
+    """
+    return Path(os.environ[DATA_ENV]).expanduser() if os.environ.get(DATA_ENV) else sample_folder()
+
+
+def start(data: str | Path | None = None) -> Workbook:
+    """Prepare a notebook: offline plotly, then load the data folder.
+
+    The default folder is ``$CULTURE_DIAGNOSTICS_DATA`` when set (``CULTURE_DIAGNOSTICS_DATA=
+    /path/to/folder make lab`` opens every notebook on that folder), else the bundled sample.
     Raises :class:`~diagnostics.DataError` with the validation report when the folder is
     not usable; the start notebook shows it as a list.
     """
     import plotly.offline
 
     plotly.offline.init_notebook_mode(connected=False)
-    return load(data or sample_folder())
+    return load(data or default_folder())
 
 
-def error_box(err: BaseException) -> widgets.HTML:
-    """An error shown in the page, not as a traceback: the message a person can act on."""
+def _error_html(err: BaseException) -> str:
     if isinstance(err, DiagnosticsError):
         text = html.escape(str(err)).replace("\n", "<br>")
     else:
         text = ("Something unexpected went wrong; the details are below for the project's "
                 "issue tracker.<pre>" + html.escape("".join(traceback.format_exception(err)))
                 + "</pre>")
-    return widgets.HTML(f"<div style='border-left:4px solid #c0392b;padding:6px 10px;"
-                        f"background:#fdecea'>{text}</div>")
+    return (f"<div class='cdw-error' style='border-left:4px solid #c0392b;padding:6px 10px;"
+            f"background:#fdecea'>{text}</div>")
 
 
-def show_figure(fig: go.Figure) -> go.FigureWidget:
-    """A FigureWidget that later redraws in place."""
-    return go.FigureWidget(fig)
+def error_box(err: BaseException) -> widgets.HTML:
+    """An error shown in the page, not as a traceback: the message a person can act on."""
+    box = widgets.HTML(_error_html(err))
+    box.add_class("cdw-error")
+    return box
 
 
-def redraw(target: go.FigureWidget, new: go.Figure) -> None:
-    """Replace the traces and layout of a shown FigureWidget with those of ``new``, in one update."""
+def show_error(output: widgets.Output, err: BaseException) -> None:
+    """Show ``err`` in ``output`` (replacing what it showed) as an error box."""
+    output.outputs = ({"output_type": "display_data", "metadata": {},
+                       "data": {"text/html": _error_html(err),
+                                "text/plain": f"{type(err).__name__}: {err}"}},)
+
+
+class FigureView(widgets.Output):
+    """A plotly figure in the page that redraws in place: ``view.show(fig)``.
+
+    The figure is drawn by JupyterLab's plotly renderer (the ``application/vnd.plotly.v1+json``
+    output that ships with plotly), set as the widget's state. Unlike ``go.FigureWidget``, it
+    does not load plotly's 5 MB widget module once per figure: anywidget gives that module
+    two seconds, after which the figure is blank and ignores every later update, which
+    happens on a busy machine or with several figures in one notebook.
+
+    Attributes
+    ----------
+    figure
+        The ``go.Figure`` shown now (``view.data`` is its traces).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> view = FigureView(go.Figure(go.Bar(x=["a"], y=[1])))
+    >>> view.show(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
+    >>> list(view.data[0].x)
+    ['a', 'b']
+    """
+
+    def __init__(self, fig: go.Figure | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.figure: go.Figure = go.Figure()
+        if fig is not None:
+            self.show(fig)
+
+    @property
+    def data(self) -> tuple[Any, ...]:
+        """The traces shown now."""
+        return tuple(self.figure.data)
+
+    def show(self, fig: go.Figure) -> None:
+        """Draw ``fig`` in place of what is shown."""
+        import plotly.io as pio
+
+        spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+        spec["config"] = {"responsive": True, "displaylogo": False}
+        title = fig.layout.title.text or "plotly figure"
+        self.figure = fig
+        self.outputs = ({"output_type": "display_data", "metadata": {},
+                         "data": {"application/vnd.plotly.v1+json": spec,
+                                  "text/plain": f"<Figure: {title}>"}},)
+
+
+def show_figure(fig: go.Figure | None = None) -> FigureView:
+    """A figure view that later redraws in place with :func:`redraw`."""
+    return FigureView(fig)
+
+
+def redraw(target: FigureView | go.FigureWidget, new: go.Figure) -> None:
+    """Replace what a shown figure draws with ``new``, in one update."""
+    if isinstance(target, FigureView):
+        target.show(new)
+        return
     with target.batch_update():
         target.data = []
         target.add_traces(list(new.data))
         target.layout = new.layout
 
 
+def mark_main(box: widgets.Box, control: widgets.Widget,
+              fig: FigureView | go.FigureWidget) -> widgets.Box:
+    """Mark a notebook's main panel: ``control`` drives ``fig`` (for the browser test and benchmark).
+
+    Adds the CSS classes ``cdw-main-control`` and ``cdw-main-figure`` and sets
+    ``box.main_control`` and ``box.main_figure``; returns ``box``.
+    """
+    control.add_class("cdw-main-control")
+    fig.add_class("cdw-main-figure")
+    box.main_control = control  # type: ignore[attr-defined]
+    box.main_figure = fig  # type: ignore[attr-defined]
+    return box
+
+
+def help_labels(widget: widgets.Widget) -> widgets.Widget:
+    """Make the tooltips of ``widget``'s controls (and its children's) show on their labels.
+
+    ipywidgets 8 drops the ``tooltip`` of a dropdown or text box that has a description; this
+    puts it on the label as hover text. Returns ``widget``.
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> d = help_labels(widgets.Dropdown(options=["a"], description="Item", tooltip="Pick one"))
+    >>> d.description
+    "<span title='Pick one'>Item</span>"
+    """
+    todo = [widget]
+    while todo:
+        w = todo.pop()
+        todo.extend(getattr(w, "children", ()))
+        tip, label = getattr(w, "tooltip", None), getattr(w, "description", "")
+        if tip and label and not getattr(w, "description_allow_html", True):
+            w.description = (f"<span title='{html.escape(tip, quote=True)}'>"
+                             f"{html.escape(label)}</span>")
+            w.description_allow_html = True
+    return widget
+
+
 def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:
-    """Wrap a widget callback so errors show in ``output`` instead of being swallowed."""
+    """Wrap a widget callback so errors show in ``output`` instead of being swallowed.
+
+    An error shown by an earlier call disappears when ``render`` succeeds again.
+    """
 
     def callback(_change: Any = None) -> None:
         try:
             render()
         except Exception as err:  # shown in the page, never swallowed
-            output.clear_output()
-            with output:
-                from IPython.display import display
-
-                display(error_box(err))
+            show_error(output, err)
+        else:
+            if any("cdw-error" in str(o.get("data", {}).get("text/html", ""))
+                   for o in output.outputs):
+                output.outputs = ()
 
     return callback

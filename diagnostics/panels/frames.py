@@ -6,7 +6,6 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..errors import DiagnosticsError
 from ..plots import segments as seg_plots
@@ -14,7 +13,7 @@ from ..plots.reliability import alpha_figure, item_rest_figure
 from ..reliability import MISSING_POLICIES, construct_reliability
 from ..segments import K_RANGE, LOW_CERTAINTY, Segmentation, SegmentSearch, search_segments
 from ..workbook import KINDS, Workbook
-from .common import error_box, guarded_callback, redraw
+from .common import error_box, guarded_callback, redraw, show_figure
 
 __all__ = ["reliability_panel", "segments_panel", "SegmentCache"]
 
@@ -32,21 +31,21 @@ def _notes_html(result: Any) -> str:
 def reliability_panel(workbook: Workbook) -> widgets.VBox:
     """Cronbach's alpha per construct and how each item fits (pick kinds and missing policy)."""
     kinds = [k for k in KINDS if workbook.constructs(k)]
-    kind = widgets.Dropdown(options=[("all kinds", None)] + [(k, k) for k in kinds], value=None,
+    kind = widgets.Dropdown(options=[("all kinds", "")] + [(k, k) for k in kinds], value="",
                             description="Items",
                             tooltip="Which kinds of items to check (motivation first)")
     missing = widgets.ToggleButtons(
         options=list(MISSING_POLICIES), value="listwise", description="Missing",
         tooltips=["respondents who answered every item of the construct",
                   "respondents with two thirds answered; pairwise covariances"])
-    alpha_fig = go.FigureWidget()
-    items_fig = go.FigureWidget()
+    alpha_fig = show_figure()
+    items_fig = show_figure()
     notes = widgets.HTML()
     out = widgets.Output()
 
     def render() -> None:
         out.clear_output()
-        result = construct_reliability(workbook, kinds=None if kind.value is None else
+        result = construct_reliability(workbook, kinds=None if not kind.value else
                                        [kind.value], missing=missing.value)
         redraw(alpha_fig, alpha_figure(result))
         redraw(items_fig, item_rest_figure(result))
@@ -162,8 +161,8 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                               value="kmeans", description="Method",
                               tooltip="k-means, or a Gaussian mixture (with each person's "
                                       "posterior probability)")
-    k = widgets.Dropdown(options=[("auto (criteria choose)", None)]
-                         + [(str(x), x) for x in K_RANGE], value=None,
+    k = widgets.Dropdown(options=[("auto (criteria choose)", 0)]  # 0: auto (None shows empty)
+                         + [(str(x), x) for x in K_RANGE], value=0,
                          description="Segments",
                          tooltip="Number of segments: auto lets silhouette, BIC and stability "
                                  "choose (and says when there are none)")
@@ -176,18 +175,18 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                           description="Group by",
                           tooltip="Attribute for the segment x group view (small groups "
                                   "withheld)")
-    criteria_fig = go.FigureWidget()
-    profile_fig = go.FigureWidget()
+    criteria_fig = show_figure()
+    profile_fig = show_figure()
     profile_fig.add_class("cdw-main-figure")
-    sizes_fig = go.FigureWidget()
-    spread_fig = go.FigureWidget()
-    projection_fig = go.FigureWidget()
+    sizes_fig = show_figure()
+    spread_fig = show_figure()
+    projection_fig = show_figure()
     summary = widgets.HTML()
     out = widgets.Output()
 
     def current() -> Segmentation:
         with out:
-            return cache.get(use.value, method.value, k.value, progress=progress)
+            return cache.get(use.value, method.value, k.value or None, progress=progress)
 
     def figure(name: str, option: str | None = None) -> go.Figure:
         return cache.figure(use.value, method.value, k.value, name, option)

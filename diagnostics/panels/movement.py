@@ -6,14 +6,13 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
 
 from ..activism import ActivismLadder, activism_ladder
 from ..indicators import movement_indicators
 from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["ladder_panel", "tandem_panel", "indicators_panel"]
 
@@ -39,16 +38,17 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
         empty.result = None  # type: ignore[attr-defined]
         return empty
     ladder = result or activism_ladder(workbook)
-    options: list[tuple[str, tuple[str, str] | None]] = [("whole organisation (funnel)", None)]
+    # ("funnel", ""), not None: ipywidgets shows a None value as an empty dropdown
+    options: list[tuple[str, tuple[str, str]]] = [("whole organisation (funnel)", ("funnel", ""))]
     for a in dict.fromkeys(ladder.by_group["attribute"]):
         options += [(f"{a}: every rung", ("rungs", a)),
                     (f"{a}: activists and advocates, with intervals", ("deeds", a))]
-    by = widgets.Dropdown(options=options, value=None, description="Show",
+    by = widgets.Dropdown(options=options, value=("funnel", ""), description="Show",
                           layout=widgets.Layout(width="60%"),
                           description_tooltip="The whole organisation as a funnel, the share of "
                                               "each rung per group, or the share of activists "
                                               "and advocates per group with 95% intervals")
-    fig = go.FigureWidget(ladder.figure())
+    fig = show_figure(ladder.figure())
     out = widgets.Output()
     ratio = ladder.clicks_to_deeds
     low, high = ladder.clicks_to_deeds_ci
@@ -59,7 +59,7 @@ def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> wi
         "</b> true advocates.<br>" + _notes(ladder) if np.isfinite(ratio) else _notes(ladder))
 
     def render() -> None:
-        if by.value is None:
+        if by.value[0] == "funnel":
             new = ladder.figure()
         elif by.value[0] == "rungs":
             new = ladder_by_group_figure(ladder, by.value[1])
@@ -108,7 +108,7 @@ def tandem_panel(workbook: Workbook) -> widgets.VBox:
                              f"the default ({first.threshold:g}) is the "
                              f"{first.threshold_source}"))
     threshold.add_class("cdw-main-control")
-    fig = go.FigureWidget(first.figure())
+    fig = show_figure(first.figure())
     fig.add_class("cdw-main-figure")
     text = widgets.HTML(_test_html(first))
     out = widgets.Output()
@@ -160,7 +160,7 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
                              description_tooltip="Steps of peer influence counted in the "
                                                  "influence spread")
     first = movement_indicators(workbook, levels=levels, hops=2)
-    fig = go.FigureWidget(first.figure())
+    fig = show_figure(first.figure())
     table = widgets.HTML(_table_html(first))
     momentum = first.figures().get("momentum")
     out = widgets.Output()
@@ -177,5 +177,5 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
     hops.observe(guarded_callback(out, render), names="value")
     parts: list[widgets.Widget] = [hops, fig, table]
     if momentum is not None:
-        parts.append(go.FigureWidget(momentum))
+        parts.append(show_figure(momentum))
     return widgets.VBox([*parts, out])

@@ -33,7 +33,7 @@ from ..plots.network import (
     tribe_profile_figure,
 )
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["network_panel", "tribes_panel", "passion_panel", "brokers_panel", "seeding_panel",
            "reach_panel", "change_panel"]
@@ -82,7 +82,7 @@ def network_panel(workbook: Workbook) -> widgets.VBox:
                               tooltip="Tribe (Leiden), department (small ones withheld), passion "
                                       "x connectivity quadrant, or role")
     colour.add_class("cdw-main-control")
-    fig = go.FigureWidget()
+    fig = show_figure()
     fig.add_class("cdw-main-figure")
     note = widgets.HTML()
     out = widgets.Output()
@@ -127,8 +127,8 @@ def tribes_panel(workbook: Workbook) -> widgets.VBox:
         return _message("No network.csv in the data folder: no tribes to show.")
     relation = _relation(workbook)
     resolution = _resolution()
-    heat = go.FigureWidget()
-    sizes = go.FigureWidget()
+    heat = show_figure()
+    sizes = show_figure()
     table = widgets.HTML()
     out = widgets.Output()
 
@@ -136,7 +136,8 @@ def tribes_panel(workbook: Workbook) -> widgets.VBox:
         tribes = find_tribes(workbook, relation=relation.value, resolution=resolution.value,
                              stability_runs=0)
         if tribes.department_mix.empty:
-            heat.layout.title = "No department attribute to compare tribes with"
+            redraw(heat, go.Figure(layout_title_text="No department attribute to compare "
+                                                     "tribes with"))
         else:
             redraw(heat, tribe_department_figure(tribes))
         redraw(sizes, tribe_profile_figure(tribes))
@@ -160,7 +161,7 @@ def passion_panel(workbook: Workbook) -> widgets.VBox:
                                 description="Connected share", readout_format=".0%",
                                 continuous_update=False, layout=_WIDE, style=_STYLE,
                                 tooltip="The best-connected share of people counted as connected")
-    fig = go.FigureWidget()
+    fig = show_figure()
     note = widgets.HTML()
     out = widgets.Output()
 
@@ -188,7 +189,7 @@ def brokers_panel(workbook: Workbook) -> widgets.VBox:
                                    continuous_update=False, layout=_WIDE, style=_STYLE,
                                    tooltip="Other tribes a backstage leader has at least two "
                                            "ties with")
-    fig = go.FigureWidget()
+    fig = show_figure()
     table = widgets.HTML()
     out = widgets.Output()
 
@@ -224,8 +225,8 @@ def seeding_panel(workbook: Workbook) -> widgets.VBox:
                                       ("Linear threshold", "threshold")], value="cascade",
                              description="Spread model", layout=_WIDE, style=_STYLE,
                              tooltip="How behaviour passes from person to person")
-    curves = go.FigureWidget()
-    by_share = go.FigureWidget()
+    curves = show_figure()
+    by_share = show_figure()
     note = widgets.HTML()
     out = widgets.Output()
 
@@ -254,8 +255,8 @@ def reach_panel(workbook: Workbook) -> widgets.VBox:
         return _message("No formal leaders are flagged (is_leader or leader_levels): reach to "
                         "the top cannot be measured.")
     relation = _relation(workbook)
-    fig = go.FigureWidget()
-    groups = go.FigureWidget()
+    fig = show_figure()
+    groups = show_figure()
     note = widgets.HTML()
     out = widgets.Output()
 
@@ -285,7 +286,7 @@ def change_panel(workbook: Workbook) -> widgets.VBox:
     relation = widgets.Dropdown(options=found, value=found[0], description="Relation",
                                 layout=_WIDE, style=_STYLE,
                                 tooltip="A relation asked in more than one wave")
-    fig = go.FigureWidget()
+    fig = show_figure()
     table = widgets.HTML()
     out = widgets.Output()
 

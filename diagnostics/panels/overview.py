@@ -6,14 +6,36 @@ import html
 from pathlib import Path
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..loading import validate
 from ..overview import item_distribution, participation
 from ..workbook import Workbook
-from .common import error_box, guarded_callback, redraw, sample_folder
+from .common import (
+    default_folder,
+    error_box,
+    guarded_callback,
+    help_labels,
+    mark_main,
+    redraw,
+    show_figure,
+)
 
 __all__ = ["validation_panel", "participation_panel", "distribution_panel"]
+
+
+#: Labels as wide as their text (ipywidgets cuts them at 80 px otherwise).
+_LABEL = {"description_width": "initial"}
+
+
+def _item_options(workbook: Workbook) -> list[tuple[str, str]]:
+    """``(label, item)`` pairs: the item and its question text, cut to fit a dropdown."""
+    labels = workbook.codebook["label"] if "label" in workbook.codebook else None
+    options = []
+    for item in workbook.items:
+        text = labels.get(item) if labels is not None else None
+        shown = f"{item}: {text}" if isinstance(text, str) and text.strip() else str(item)
+        options.append((shown if len(shown) <= 80 else shown[:77] + "...", item))
+    return options
 
 
 def _report_html(folder: Path) -> tuple[str, Workbook | None]:
@@ -40,9 +62,10 @@ def validation_panel(folder: str | Path | None = None) -> widgets.VBox:
 
     The loaded workbook is kept on the returned box as ``box.workbook``.
     """
-    path = widgets.Text(value=str(folder or sample_folder()), description="Data folder",
-                        layout=widgets.Layout(width="70%"),
-                        tooltip="A folder with survey.csv, codebook.csv and optional files")
+    path = widgets.Text(value=str(folder or default_folder()), description="Data folder",
+                        layout=widgets.Layout(width="70%"), style=_LABEL, continuous_update=False,
+                        tooltip="A folder with survey.csv, codebook.csv and optional files; "
+                                "press Enter or Check to validate it")
     button = widgets.Button(description="Check", button_style="primary",
                             tooltip="Validate the folder and show every problem found")
     out = widgets.HTML()
@@ -50,16 +73,21 @@ def validation_panel(folder: str | Path | None = None) -> widgets.VBox:
     box.workbook = None  # type: ignore[attr-defined]
 
     def check(_: object = None) -> None:
+        button.disabled, button.description = True, "Checking..."
+        out.value = "<i>Reading and checking every file of the folder...</i>"
         try:
             text, wb = _report_html(Path(path.value).expanduser())
             out.value = text
             box.workbook = wb  # type: ignore[attr-defined]
         except Exception as err:  # shown in the page
             out.value = error_box(err).value
+        finally:
+            button.disabled, button.description = False, "Check"
 
     button.on_click(check)
+    path.observe(check, names="value")
     check()
-    return box
+    return help_labels(box)
 
 
 def participation_panel(workbook: Workbook) -> widgets.VBox:
@@ -67,8 +95,9 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
     if not workbook.attributes:
         return widgets.VBox([widgets.HTML("<i>The survey has no attribute columns to group by.</i>")])
     by = widgets.Dropdown(options=list(workbook.attributes), value=workbook.attributes[0],
-                          description="Group by", tooltip="Attribute to count respondents by")
-    fig = go.FigureWidget(participation(workbook, by=by.value).figure())
+                          description="Group by", style=_LABEL,
+                          tooltip="The attribute to count respondents by, per wave")
+    fig = show_figure()
     note = widgets.HTML()
     out = widgets.Output()
 
@@ -79,43 +108,44 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
                       f"(minimum {workbook.config.min_group_size}).</i>" if result.suppressed else "")
         out.clear_output()
 
-    by.observe(guarded_callback(out, render), names="value")
-    render()
+    callback = guarded_callback(out, render)
+    by.observe(callback, names="value")
+    callback()
     box = widgets.VBox([by, fig, note, out])
-    box.main_control = by  # type: ignore[attr-defined]
+    box.main_control = by  # type: ignore[attr-defined]  (the notebook's main one is below)
     box.main_figure = fig  # type: ignore[attr-defined]
-    return box
+    return help_labels(box)
 
 
 def distribution_panel(workbook: Workbook) -> widgets.VBox:
     """Answer distributions: pick an item, a grouping and a wave."""
-    items = [(f"{i}: {workbook.codebook.at[i, 'label']}"[:70], i) for i in workbook.items]
-    item = widgets.Dropdown(options=items, value=workbook.items[0], description="Item",
-                            layout=widgets.Layout(width="60%"),
-                            tooltip="The survey item whose answers are shown")
-    by = widgets.Dropdown(options=[("whole organisation", None)] + [(a, a) for a in workbook.attributes],
-                          value=None, description="Split by",
-                          tooltip="Show one bar per group of this attribute (small groups are "
-                                  "withheld)")
+    if not workbook.items:
+        return widgets.VBox([widgets.HTML("<i>The survey has no item columns (codebook.csv lists "
+                                          "none), so there are no answers to show.</i>")])
+    item = widgets.Dropdown(options=_item_options(workbook), value=workbook.items[0],
+                            description="Item", style=_LABEL, layout=widgets.Layout(width="60%"),
+                            tooltip="The survey question whose answers are shown")
+    # "" stands for the whole organisation: a None value would show as an empty dropdown
+    by = widgets.Dropdown(options=[("whole organisation", "")] + [(a, a) for a in workbook.attributes],
+                          value="", description="Split by", style=_LABEL,
+                          tooltip="One bar for the whole organisation, or one per group of this "
+                                  "attribute (groups below the privacy minimum are withheld)")
     wave = widgets.Dropdown(options=list(workbook.waves), value=workbook.latest_wave,
-                            description="Wave", tooltip="The survey wave")
-    fig = go.FigureWidget()
+                            description="Wave", style=_LABEL,
+                            tooltip="The survey wave (default: the latest)")
+    fig = show_figure()
     out = widgets.Output()
 
     def render() -> None:
-        result = item_distribution(workbook, item=item.value, by=by.value, wave=wave.value)
+        result = item_distribution(workbook, item=item.value, by=by.value or None, wave=wave.value)
         redraw(fig, result.figure())
         out.clear_output()
 
     callback = guarded_callback(out, render)
     for control in (item, by, wave):
         control.observe(callback, names="value")
-    render()
-    # The start notebook's main panel: the item drives the distribution figure.
-    item.add_class("cdw-main-control")
-    fig.add_class("cdw-main-figure")
-    box = widgets.VBox([widgets.HBox([item, by, wave]), fig, out])
-    box.main_control = item  # type: ignore[attr-defined]
-    box.main_figure = fig  # type: ignore[attr-defined]
+    callback()
+    # the start notebook's main panel: the item drives the distribution figure
+    box = mark_main(widgets.VBox([widgets.HBox([item, by, wave]), fig, out]), item, fig)
     box.split_control = by  # type: ignore[attr-defined]
-    return box
+    return help_labels(box)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..stories import StoryThemes, fit_story_model, story_themes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["themes_panel", "resonance_panel", "quotes_html"]
 
@@ -64,7 +64,7 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
                                                    f"({first.n_themes}) is the elbow of the "
                                                    "reconstruction error"))
     count.add_class("cdw-main-control")
-    fig = go.FigureWidget(first.figure())
+    fig = show_figure(first.figure())
     fig.add_class("cdw-main-figure")
     summary = widgets.HTML(_summary(first))
     quotes = widgets.HTML(quotes_html(first))
@@ -106,7 +106,7 @@ def resonance_panel(workbook: Workbook, n_themes: int | None = None) -> widgets.
                           description_tooltip="Attribute of the story authors to group by")
     from ..plots.stories import resonance_figure
 
-    fig = go.FigureWidget()
+    fig = show_figure()
     note = widgets.HTML()
     out = widgets.Output()
 

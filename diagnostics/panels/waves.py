@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..plots.waves import changes_figure, group_changes_figure, network_figure, sankey_figure
 from ..runner import RunResults
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw
+from .common import guarded_callback, redraw, show_figure
 
 __all__ = ["waves_panel", "group_changes_panel", "movers_panel"]
 
@@ -87,7 +86,7 @@ def waves_panel(workbook: Workbook, *,
                             description_tooltip="Which figures to compare between the waves",
                             tooltip="Which figures to compare between the waves")
     kind.add_class("cdw-main-control")
-    fig = go.FigureWidget(changes_figure(first, kind=default))
+    fig = show_figure(changes_figure(first, kind=default))
     fig.add_class("cdw-main-figure")
     summary = widgets.HTML(_summary(first))
     out = widgets.Output()
@@ -134,13 +133,13 @@ def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
                             description="Figure", description_tooltip="The figure to split by group",
                             tooltip="The figure to split by group")
     groupings = list(dict.fromkeys(res.group_changes["grouping"]))
-    grouping = widgets.Dropdown(options=[("all", None)] + [(g, g) for g in groupings], value=None,
+    grouping = widgets.Dropdown(options=[("all", "")] + [(g, g) for g in groupings], value="",
                                 description="Grouping", tooltip="Show one grouping or all")
-    fig = go.FigureWidget(group_changes_figure(res, item=item.value))
+    fig = show_figure(group_changes_figure(res, item=item.value))
     out = widgets.Output()
 
     def render() -> None:
-        redraw(fig, group_changes_figure(res, item=item.value, grouping=grouping.value))
+        redraw(fig, group_changes_figure(res, item=item.value, grouping=grouping.value or None))
         out.clear_output()
 
     callback = guarded_callback(out, render)
@@ -154,11 +153,11 @@ def movers_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     res = result.result if isinstance(result, widgets.VBox) else result
     children: list[widgets.Widget] = []
     if not res.flows.empty:
-        children.append(go.FigureWidget(sankey_figure(res)))
+        children.append(show_figure(sankey_figure(res)))
     else:
         why = [n for n in res.notes if n.startswith("Segment movers")]
         children.append(widgets.HTML("<i>" + html.escape(why[0] if why else
                                      "People could not be followed across segments.") + "</i>"))
     if (res.changes["kind"] == "network").any():
-        children.append(go.FigureWidget(network_figure(res)))
+        children.append(show_figure(network_figure(res)))
     return widgets.VBox(children)

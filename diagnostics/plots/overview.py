@@ -37,6 +37,6 @@ def distribution_figure(result: ItemDistribution) -> go.Figure:
                     name=f"{answer:g}", marker_color=color,
                     hovertemplate="%{y}: %{x:.0%}<extra>answer " + f"{answer:g}" + "</extra>")
     fig.update_layout(barmode="stack", xaxis_tickformat=".0%", xaxis_title="share of answers",
-                      legend_title_text="answer")
+                      legend_title_text="answer", legend_traceorder="normal")
     title = result.label if len(result.label) < 80 else result.label[:77] + "..."
     return apply_theme(fig, title=f"{result.item}: {title}")

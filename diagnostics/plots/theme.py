@@ -21,8 +21,9 @@ def apply_theme(fig: go.Figure, *, title: str | None = None, height: int | None 
         template="plotly_white",
         colorway=list(COLORS),
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13},
-        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 50},
-        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 80},
+        # at the bottom edge of the whole figure, so it never covers the x-axis title
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0.01},
     )
     if title is not None:
         fig.update_layout(title={"text": title, "x": 0.01})

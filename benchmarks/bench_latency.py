@@ -1,0 +1,303 @@
+"""Interaction latency: from a change of each notebook's main control to the redrawn figure.
+
+For every ``notebooks/*.ipynb``, on the bundled sample (600 people) and on a generated
+organisation of 10,000 people (``diagnostics.sample.write_sample(dir, people=10000, seed=7)``,
+opened through ``CULTURE_DIAGNOSTICS_DATA``):
+
+- **panel**: the notebook's code cells run in this process; the panel marked as the main one
+  (``box.main_control``, ``box.main_figure``; see ``panels.common.mark_main``) is found among
+  the cells' results; the control is set to each next value in turn, and the time until the
+  figure holds new traces is recorded (median and worst of several changes; the first change,
+  which fills caches, is reported too).
+- **browser**: the same notebook in JupyterLab and chromium (``tests/notebook_browser.py``);
+  the time from the ``change`` event on the control to the last redraw of the figure's SVG
+  (a MutationObserver timestamp), median of several changes. Skipped when chromium is absent.
+
+Targets (issue 8): under 0.3 s on the sample, under 1 s at 10,000 people.
+
+Run: ``python -m benchmarks latency`` (``--quick``: sample size only, panel level only).
+``python benchmarks/bench_latency.py --profile NOTEBOOK`` profiles one notebook's change.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+DATA_ENV = "CULTURE_DIAGNOSTICS_DATA"
+TARGET_S = {600: 0.3, 10_000: 1.0}
+CHANGES = 5
+
+
+@contextlib.contextmanager
+def _data_folder(folder: Path | None) -> Iterator[None]:
+    old = os.environ.get(DATA_ENV)
+    if folder is None:
+        os.environ.pop(DATA_ENV, None)
+    else:
+        os.environ[DATA_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = old
+
+
+def run_cells(path: Path) -> list[Any]:
+    """Run a notebook's code cells here; return every cell's displayed value (last expression)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    shown: list[Any] = []
+    cwd = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in nb.cells:
+                if cell.cell_type != "code" or not cell.source.strip():
+                    continue
+                tree = ast.parse(cell.source)
+                last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                body = tree.body[:-1] if last is not None else tree.body
+                exec(compile(ast.Module(body=body, type_ignores=[]), path.name, "exec"), namespace)
+                if last is not None:
+                    shown.append(eval(compile(ast.Expression(last.value), path.name, "eval"),
+                                      namespace))
+    finally:
+        os.chdir(cwd)
+    return shown
+
+
+def find_main_panel(objects: list[Any]) -> Any:
+    """The widget box whose ``main_control`` carries the ``cdw-main-control`` class.
+
+    Falls back to the first box with ``main_control`` and ``main_figure`` attributes.
+    """
+    todo, found = list(objects), []
+    while todo:
+        obj = todo.pop(0)
+        if hasattr(obj, "main_control") and hasattr(obj, "main_figure"):
+            found.append(obj)
+        todo.extend(getattr(obj, "children", ()) or ())
+    marked = [b for b in found
+              if "cdw-main-control" in getattr(b.main_control, "_dom_classes", ())]
+    return (marked or found or [None])[0]
+
+
+def _values(control: Any) -> list[Any]:
+    """The values the control can take, starting after its current one."""
+    options = getattr(control, "_options_values", None)
+    if options is not None:
+        values = list(options)
+    elif hasattr(control, "min") and hasattr(control, "max"):
+        step = getattr(control, "step", 1) or 1
+        values, v = [], control.min
+        while v <= control.max and len(values) < 50:
+            values.append(v)
+            v += step
+    elif isinstance(control.value, bool):
+        values = [control.value, not control.value]
+    else:
+        raise TypeError(f"cannot enumerate the values of {type(control).__name__}")
+    if control.value in values:
+        i = values.index(control.value)
+        values = values[i + 1:] + values[:i]
+    return values
+
+
+def _trace_ids(fig: Any) -> tuple[int, ...]:
+    return tuple(id(t) for t in fig.data)
+
+
+def _data_of(fig: Any) -> str:
+    """The traces as JSON, of a ``panels.FigureView`` (its ``.figure``) or a FigureWidget."""
+    plotly_figure = getattr(fig, "figure", fig)
+    return json.dumps(plotly_figure.to_plotly_json()["data"], sort_keys=True, default=str)
+
+
+def panel_latency(box: Any, *, changes: int = CHANGES, timeout: float = 120.0) -> dict[str, Any]:
+    """Set the main control to its next values; seconds until the figure has new traces."""
+    control, fig = box.main_control, box.main_figure
+    seconds: list[float] = []
+    unchanged = 0
+    for value in _values(control)[:changes]:
+        data_before, ids_before = _data_of(fig), _trace_ids(fig)
+        start = time.perf_counter()
+        control.value = value
+        while _trace_ids(fig) == ids_before and _data_of(fig) == data_before:
+            if time.perf_counter() - start > timeout:
+                break
+            time.sleep(0.001)
+        seconds.append(time.perf_counter() - start)
+        unchanged += _data_of(fig) == data_before
+    return {"first_s": seconds[0], "median_s": statistics.median(seconds[1:] or seconds),
+            "max_s": max(seconds), "changes": len(seconds), "unchanged": unchanged,
+            "control": type(control).__name__,
+            "description": getattr(control, "description", "")}
+
+
+def _panel_rows(size: int, folder: Path | None) -> list[dict[str, Any]]:
+    rows = []
+    with _data_folder(folder):
+        for path in NOTEBOOKS:
+            start = time.perf_counter()
+            try:
+                box = find_main_panel(run_cells(path))
+            except Exception as err:  # a broken notebook is a row, not the end of the run
+                rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
+                             "seconds": float("nan"), "error": f"{type(err).__name__}: {err}"})
+                continue
+            setup = time.perf_counter() - start
+            if box is None:
+                rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
+                             "seconds": float("nan"), "error": "no main panel marked"})
+                continue
+            found = panel_latency(box)
+            rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
+                         "seconds": found["median_s"], "notebook_run_s": round(setup, 2),
+                         "target_s": TARGET_S.get(size), **found,
+                         "meets_target": found["max_s"] < TARGET_S.get(size, float("inf"))})
+    return rows
+
+
+#: Records the time of every mutation of the figure, then changes the control as a user does
+#: (a dropdown's next option, or a slider's handle one step right); the change is timed from
+#: that event.
+_BROWSER_CHANGE_JS = """([fig, control]) => {
+  window.__cdwMutations = [];
+  const observer = new MutationObserver(() => window.__cdwMutations.push(performance.now()));
+  observer.observe(fig, {subtree: true, childList: true, attributes: true, characterData: true});
+  window.__cdwObserver = observer;
+  const select = control.querySelector('select');
+  const handle = control.querySelector('.noUi-handle');
+  if (handle) handle.focus();
+  window.__cdwStart = performance.now();
+  if (select) {
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    return 'dropdown';
+  }
+  if (handle) {
+    const key = Number(handle.getAttribute('aria-valuenow')) >= Number(handle.getAttribute('aria-valuemax'))
+      ? 'ArrowLeft' : 'ArrowRight';
+    handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true}));
+    return 'slider';
+  }
+  observer.disconnect();
+  return null;
+}"""
+
+
+def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import notebook_browser as nbb
+    from playwright.sync_api import sync_playwright
+
+    rows: list[dict[str, Any]] = []
+    with nbb.JupyterLab(workdir, data=folder) as lab, sync_playwright() as p:
+        browser = nbb.launch(p)
+        for path in NOTEBOOKS:
+            name = f"latency_browser:{path.stem}"
+            page = browser.new_page(viewport=nbb.VIEWPORT)
+            try:
+                opened = nbb.open_notebook(page, lab, path.name)
+                nbb.run_all_cells(opened)
+                figure = nbb.main_figure(page)
+                control = page.locator(".cdw-main-control")
+                seconds, kind = [], None
+                for _ in range(CHANGES):
+                    before = nbb.signature(figure)
+                    kind = page.evaluate(_BROWSER_CHANGE_JS,
+                                         [figure.element_handle(), control.element_handle()])
+                    if kind is None:
+                        break
+                    nbb.wait_for_new_figure(page, figure, before)
+                    # the redraw has begun; when nothing has moved for 1 s, read the last change
+                    page.wait_for_function(
+                        "() => performance.now() - (window.__cdwMutations.at(-1) || 0) > 1000",
+                        timeout=nbb.REDRAW_MS, polling=100)
+                    last, start = page.evaluate(
+                        "() => { window.__cdwObserver.disconnect(); "
+                        "return [window.__cdwMutations.at(-1), window.__cdwStart]; }")
+                    seconds.append((last - start) / 1000)
+                if not seconds:
+                    rows.append({"benchmark": name, "size": size, "seconds": float("nan"),
+                                 "error": "the main control is neither a dropdown nor a slider"})
+                    continue
+                rows.append({"benchmark": name, "size": size, "control": kind,
+                             "seconds": statistics.median(seconds), "max_s": max(seconds),
+                             "changes": len(seconds), "target_s": TARGET_S.get(size),
+                             "meets_target": max(seconds) < TARGET_S.get(size, float("inf"))})
+            except Exception as err:  # a broken notebook is a row, not the end of the run
+                rows.append({"benchmark": name, "size": size, "seconds": float("nan"),
+                             "error": f"{type(err).__name__}: {err}"[:500]})
+            finally:
+                page.close()
+                lab.shutdown_kernels()
+        browser.close()
+    return rows
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Latency rows per notebook: panel level at 600 and 10,000 people, and in the browser."""
+    from diagnostics.sample import write_sample
+
+    rows = _panel_rows(600, None)
+    if quick:
+        return rows
+    with tempfile.TemporaryDirectory(prefix="cdw-latency-") as tmp:
+        big = write_sample(Path(tmp) / "org10k", people=10_000, seed=7)
+        rows += _panel_rows(10_000, big)
+        if Path(os.environ.get("CDW_CHROMIUM", "/usr/bin/chromium")).exists():
+            rows += _browser_rows(600, None, Path(tmp) / "lab600")
+            rows += _browser_rows(10_000, big, Path(tmp) / "lab10k")
+    return rows
+
+
+def profile(name: str, *, people: int = 600, top: int = 25) -> str:
+    """cProfile of one change of ``name``'s main control (after a warm-up change)."""
+    import cProfile
+    import pstats
+
+    path = next(p for p in NOTEBOOKS if name in p.stem)
+    with tempfile.TemporaryDirectory(prefix="cdw-profile-") as tmp:
+        folder = None
+        if people != 600:
+            from diagnostics.sample import write_sample
+
+            folder = write_sample(Path(tmp) / "org", people=people, seed=7)
+        with _data_folder(folder):
+            box = find_main_panel(run_cells(path))
+            values = _values(box.main_control)
+            box.main_control.value = values[0]
+            profiler = cProfile.Profile()
+            profiler.enable()
+            box.main_control.value = values[1 % len(values)]
+            profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--profile":
+        people = int(sys.argv[3]) if len(sys.argv) > 3 else 600
+        print(profile(sys.argv[2], people=people))
+    else:
+        for row in run(quick="--quick" in sys.argv):
+            print(json.dumps(row))

@@ -1,0 +1,120 @@
+"""The shared panel pieces: figure views, main-panel marks, errors in the page, the data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from diagnostics import DataError, load
+from diagnostics.panels import FigureView, default_folder, mark_main, redraw, show_figure
+from diagnostics.panels.common import DATA_ENV, error_box, guarded_callback
+from diagnostics.panels.overview import distribution_panel, participation_panel, validation_panel
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def _shown(view: FigureView) -> dict:
+    (output,) = view.outputs
+    return output["data"][PLOTLY_MIME]
+
+
+def test_figure_view_draws_and_redraws_in_place() -> None:
+    view = show_figure(go.Figure(go.Bar(x=["a"], y=[1], name="first")))
+    assert _shown(view)["data"][0]["name"] == "first"
+    redraw(view, go.Figure([go.Bar(x=["a", "b"], y=[3, 4], name="second"), go.Scatter(y=[1])]))
+    shown = _shown(view)
+    assert [t["name"] for t in shown["data"][:1]] == ["second"] and len(shown["data"]) == 2
+    assert len(view.outputs) == 1, "a redraw replaces the figure, it does not append one"
+    assert [t.type for t in view.data] == ["bar", "scatter"]
+
+
+def test_redraw_still_accepts_a_figure_widget() -> None:
+    widget = go.FigureWidget(go.Figure(go.Bar(y=[1])))
+    redraw(widget, go.Figure(go.Scatter(y=[5, 6], name="new")))
+    assert [t.name for t in widget.data] == ["new"]
+
+
+def test_mark_main_sets_classes_and_attributes() -> None:
+    import ipywidgets as widgets
+
+    control, view = widgets.Dropdown(options=["a", "b"]), FigureView()
+    box = mark_main(widgets.VBox([control, view]), control, view)
+    assert "cdw-main-control" in control._dom_classes
+    assert "cdw-main-figure" in view._dom_classes
+    assert box.main_control is control and box.main_figure is view
+
+
+def test_distribution_panel_main_control_changes_the_figure(workbook) -> None:
+    box = distribution_panel(workbook)
+    before = _shown(box.main_figure)["data"]
+    box.main_control.value = workbook.items[3]
+    after = _shown(box.main_figure)["data"]
+    assert after != before
+    assert box.main_figure.figure.layout.title.text.startswith(workbook.items[3])
+
+
+def test_split_by_shows_the_whole_organisation_by_default(workbook) -> None:
+    box = distribution_panel(workbook)
+    split = box.children[0].children[1]
+    assert split.value == "" and split.label == "whole organisation"
+    split.value = "department"
+    groups = {g for t in _shown(box.main_figure)["data"] for g in t["y"]}
+    assert "Legal" not in groups and len(groups) > 1  # Legal (3 people) is withheld
+
+
+def test_every_control_has_a_label_and_help(workbook) -> None:
+    import ipywidgets as widgets
+
+    boxes = [validation_panel(), participation_panel(workbook), distribution_panel(workbook)]
+    todo, controls = list(boxes), []
+    while todo:
+        w = todo.pop()
+        todo.extend(getattr(w, "children", ()))
+        if isinstance(w, widgets.ValueWidget) and not isinstance(w, widgets.HTML):
+            controls.append(w)
+    assert len(controls) >= 5
+    for c in controls:
+        assert c.description and c.tooltip, f"{type(c).__name__} {c.description!r} lacks help"
+        if isinstance(c, widgets.Dropdown | widgets.Text):  # their tooltip alone is not shown
+            assert f"title='{c.tooltip}'" in c.description
+
+
+def test_errors_show_in_the_page_not_as_tracebacks() -> None:
+    import ipywidgets as widgets
+
+    out = widgets.Output()
+
+    state = {"fail": True}
+
+    def render() -> None:
+        if state["fail"]:
+            raise ValueError("boom")
+
+    callback = guarded_callback(out, render)
+    callback()
+    (shown,) = out.outputs
+    assert "cdw-error" in str(shown["data"]) and "boom" in str(shown["data"])
+    state["fail"] = False
+    callback()
+    assert out.outputs == (), "a fixed error disappears"
+    assert "Something unexpected went wrong" in error_box(ValueError("x")).value
+    known = error_box(DataError([]))
+    assert "Traceback" not in known.value and "cdw-error" in known._dom_classes
+
+
+def test_data_errors_render_without_traceback_in_notebooks(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "missing")
+    lines = info.value._render_traceback_()
+    assert len(lines) == 1 and "DataError" in lines[0] and "is not a folder" in lines[0]
+
+
+def test_default_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    assert default_folder().name == "sample"
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    assert default_folder() == tmp_path
+    assert validation_panel().children[0].children[0].value == str(tmp_path)
