@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from ..errors import DiagnosticsError
 from ..plots import segments as seg_plots
