@@ -364,7 +364,7 @@ def test_the_panel_redraws_the_main_figure_when_k_changes(sample) -> None:
     control, figure = box.main_control, box.main_figure
     assert "cdw-main-control" in control._dom_classes
     assert "cdw-main-figure" in figure._dom_classes
-    assert control.value is None and len(figure.data[0].y) == 5
+    assert control.value == 0 and len(figure.data[0].y) == 5  # 0: auto, the criteria choose
     control.value = 3
     assert len(figure.data[0].y) == 3
     control.value = 8

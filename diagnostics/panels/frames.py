@@ -190,7 +190,7 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
             return cache.get(use.value, method.value, k.value or None, progress=progress)
 
     def figure(name: str, option: str | None = None) -> go.Figure:
-        return cache.figure(use.value, method.value, k.value, name, option)
+        return cache.figure(use.value, method.value, k.value or None, name, option)
 
     def render_spread() -> None:
         if by.value in workbook.attributes:
