@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_results import fake_results
@@ -16,15 +19,30 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Callable[[Callable[[Any], None]], None]]:
+    """Run a check with a headless chromium: ``browser(check)`` calls ``check(chromium)``.
+
+    Playwright's sync API refuses to start in a thread where another sync session is open
+    (``tests/test_browser.py`` keeps one for the whole session in the same xdist worker), so
+    this module's session lives in a thread of its own and every check runs there.
+    """
     if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make system`")
-    from playwright.sync_api import sync_playwright
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-browser")
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    def start() -> tuple[Any, Any]:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        return playwright, playwright.chromium.launch(executable_path=CHROMIUM,
+                                                      args=["--no-sandbox"])
+
+    playwright, chromium = pool.submit(start).result()
+    try:
+        yield lambda check: pool.submit(check, chromium).result()
+    finally:
+        pool.submit(lambda: (chromium.close(), playwright.stop())).result()
+        pool.shutdown()
 
 
 def _open(browser, path: Path):
@@ -43,6 +61,10 @@ def _open(browser, path: Path):
 
 
 def test_report_makes_no_request_and_draws_every_chart(browser, report_build: ReportBuild) -> None:
+    browser(lambda chromium: _check_report(chromium, report_build))
+
+
+def _check_report(browser: Any, report_build: ReportBuild) -> None:
     page, requests, dialogs = _open(browser, report_build.path("html"))
     n = len(report_build.info["figures"])
     drawn = page.eval_on_selector_all(
@@ -63,6 +85,10 @@ def test_report_makes_no_request_and_draws_every_chart(browser, report_build: Re
 
 def test_hostile_text_shows_as_text(browser, workbook, tmp_path: Path) -> None:
     write_report(fake_results(workbook), tmp_path, formats="html")
+    browser(lambda chromium: _check_hostile(chromium, tmp_path))
+
+
+def _check_hostile(browser: Any, tmp_path: Path) -> None:
     page, requests, dialogs = _open(browser, tmp_path / "report.html")
     assert not dialogs, dialogs
     assert requests == [(tmp_path / "report.html").as_uri()]
