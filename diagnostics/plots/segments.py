@@ -63,8 +63,8 @@ def criteria_figure(result: Segmentation) -> go.Figure:
     ref_hi = (c["reference"] + 2 * c["reference_sd"].fillna(0)).tolist()
     ref_lo = (c["reference"] - 2 * c["reference_sd"].fillna(0)).tolist()
     fig.add_scatter(x=c["k"].tolist() + c["k"].tolist()[::-1], y=ref_hi + ref_lo[::-1],
-                    fill="toself", fillcolor="rgba(150,150,150,0.25)", line={"width": 0},
-                    hoverinfo="skip", name="unclustered reference (±2 SD)", row=1, col=1)
+                    mode="lines", fill="toself", fillcolor="rgba(150,150,150,0.25)",
+                    line={"width": 0}, hoverinfo="skip", name="unclustered reference (±2 SD)", row=1, col=1)
     fig.add_scatter(x=c["k"], y=c["reference"], mode="lines", line=REFERENCE_LINE,
                     name="unclustered reference", row=1, col=1,
                     hovertemplate="k = %{x}: reference %{y:.3f}<extra></extra>")
