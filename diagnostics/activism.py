@@ -128,7 +128,9 @@ def _bootstrap_ratio(clicks: np.ndarray, deeds: np.ndarray, *, confidence: float
         d = deeds[idx].sum()
         ratios[b] = clicks[idx].sum() / d if d else np.inf
     alpha = (1 - confidence) / 2
-    low, high = np.quantile(ratios, [alpha, 1 - alpha])
+    with np.errstate(invalid="ignore"):  # resamples without deeds give inf; inf - inf is nan
+        bounds = np.quantile(ratios, [alpha, 1 - alpha])
+    low, high = np.where(np.isnan(bounds), np.inf, bounds)  # between two infinite ratios: inf
     return float(low), float(high)
 
 

@@ -20,8 +20,8 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import (
-    CORRECTIONS,
     adjust_pvalues,
+    check_test_options,
     mean_interval,
     newcombe_interval,
     two_proportion_test,
@@ -451,12 +451,7 @@ def non_negotiables(
     """
     if measure not in MEASURES:
         raise ConfigError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}.")
-    if correction not in CORRECTIONS:
-        raise ConfigError(f"correction must be one of {', '.join(CORRECTIONS)}, got {correction!r}.")
-    if not 0 < alpha < 1:
-        raise ConfigError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}.")
-    if not isinstance(favourable, int | np.integer) or favourable < 1:
-        raise ConfigError(f"favourable must be a whole number of top answers >= 1, got {favourable!r}.")
+    check_test_options(correction=correction, alpha=alpha, favourable=favourable)
     behaviours = workbook.items_of("behaviour")
     nn_items = workbook.non_negotiables
     if not behaviours:

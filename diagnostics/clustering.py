@@ -28,7 +28,7 @@ from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-__all__ = ["ClusterModel", "KFit", "Selection", "fit_model", "select", "copula_reference",
+__all__ = ["ClusterModel", "Copula", "Rows", "KFit", "Selection", "fit_model", "select", "copula_reference",
            "match_labels", "seed_of", "adjusted_rand", "silhouette", "ALGORITHMS"]
 
 ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm")
@@ -109,6 +109,39 @@ def silhouette(z: np.ndarray, labels: np.ndarray, *, chunk: int = 1024) -> float
 
 # --------------------------------------------------------------------------- models
 
+class Rows:
+    """A standardised matrix prepared once for many predictions (answered mask, patterns).
+
+    ``nan`` marks an unanswered feature.
+    """
+
+    def __init__(self, z: np.ndarray) -> None:
+        self.z = np.asarray(z, dtype=float)
+        self.answered = ~np.isnan(self.z)
+        self.z0 = np.where(self.answered, self.z, 0.0)
+        self.sq = (self.z0**2).sum(axis=1)
+        self.weight = self.answered.astype(float)
+        self._patterns: tuple[np.ndarray, list[np.ndarray]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.z)
+
+    @property
+    def patterns(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The distinct answered-patterns and the rows of each."""
+        if self._patterns is None:
+            complete = self.answered.all(axis=1)
+            if complete.all():
+                self._patterns = (self.answered[:1], [np.arange(len(self.z))])
+            else:
+                pats, inverse = np.unique(self.answered, axis=0, return_inverse=True)
+                inverse = np.asarray(inverse).ravel()
+                order = np.argsort(inverse, kind="stable")
+                bounds = np.cumsum(np.bincount(inverse, minlength=len(pats)))[:-1]
+                self._patterns = (pats, np.split(order, bounds))
+        return self._patterns
+
+
 @dataclass(frozen=True, eq=False)
 class ClusterModel:
     """A fitted partition model in the standardised feature space.
@@ -135,47 +168,55 @@ class ClusterModel:
     def k(self) -> int:
         return int(self.centres.shape[0])
 
-    def scores(self, z: np.ndarray) -> np.ndarray:
-        """``(n, k)`` scores over the answered features (higher = closer / more likely)."""
-        z = np.asarray(z, dtype=float)
-        answered = ~np.isnan(z)
-        if self.algorithm == "single":
-            return np.zeros((len(z), 1))
-        if self.algorithm == "kmeans":
-            z0 = np.where(answered, z, 0.0)
-            c = self.centres
-            dist = ((z0**2).sum(axis=1)[:, None] - 2.0 * z0 @ c.T
-                    + answered.astype(float) @ (c**2).T)
-            return -dist
-        return self._log_joint(z, answered)
+    def scores(self, z: np.ndarray | Rows) -> np.ndarray:
+        """``(n, k)`` scores over the answered features (higher = closer / more likely).
 
-    def _log_joint(self, z: np.ndarray, answered: np.ndarray) -> np.ndarray:
-        assert self.covariance is not None
-        k = self.k
-        out = np.empty((len(z), k))
+        k-means: minus the squared distance to each centre over the answered features;
+        mixture: log of weight times the marginal density of the answered features.
+        """
+        rows = z if isinstance(z, Rows) else Rows(z)
+        if self.algorithm == "single":
+            return np.zeros((len(rows), 1))
+        if self.algorithm == "kmeans":
+            c = self.centres
+            return -(rows.sq[:, None] - 2.0 * rows.z0 @ c.T + rows.weight @ (c**2).T)
+        return self._log_joint(rows)
+
+    def _log_joint(self, data: Rows) -> np.ndarray:
+        if self.covariance is None:  # pragma: no cover - a mixture always has one
+            raise ValueError("a Gaussian mixture needs its covariance")
+        z = data.z
+        out = np.empty((len(z), self.k))
         log_w = np.log(np.clip(self.weights, 1e-300, None))
-        patterns, inverse = np.unique(answered, axis=0, return_inverse=True)
-        inverse = np.asarray(inverse).ravel()
-        for index, pattern in enumerate(patterns):
-            rows = inverse == index
+        patterns, members = data.patterns
+        for pattern, rows in zip(patterns, members, strict=True):
             seen = np.flatnonzero(pattern)
             if seen.size == 0:
                 out[rows] = log_w
                 continue
-            chol = linalg.cholesky(self.covariance[np.ix_(seen, seen)], lower=True)
+            # one shared covariance: whiten the rows and the centres once per pattern
+            chol = linalg.cholesky(self.covariance[np.ix_(seen, seen)], lower=True,
+                                   check_finite=False)
             log_det = 2.0 * float(np.log(np.diag(chol)).sum())
-            x = z[np.ix_(rows, seen)]
+            x = linalg.solve_triangular(chol, z[np.ix_(rows, seen)].T, lower=True,
+                                        check_finite=False)
+            m = linalg.solve_triangular(chol, self.centres[:, seen].T, lower=True,
+                                        check_finite=False)
+            maha = ((x**2).sum(axis=0)[:, None] - 2.0 * x.T @ m + (m**2).sum(axis=0)[None, :])
             const = -0.5 * (log_det + seen.size * math.log(2 * math.pi))
-            for j in range(k):
-                d = linalg.solve_triangular(chol, (x - self.centres[j, seen]).T, lower=True)
-                out[rows, j] = log_w[j] + const - 0.5 * (d**2).sum(axis=0)
+            out[rows] = log_w[None, :] + const - 0.5 * maha
         return out
 
-    def predict(self, z: np.ndarray) -> np.ndarray:
+    def predict(self, z: np.ndarray | Rows) -> np.ndarray:
         """The segment of each row (ties: the lower segment number)."""
+        if self.algorithm == "kmeans":  # the row's own squared length does not matter
+            rows = z if isinstance(z, Rows) else Rows(z)
+            c = self.centres
+            near = 2.0 * rows.z0 @ c.T - rows.weight @ (c**2).T
+            return np.argmax(near, axis=1).astype(np.int64)
         return np.argmax(self.scores(z), axis=1).astype(np.int64)
 
-    def proba(self, z: np.ndarray) -> np.ndarray | None:
+    def proba(self, z: np.ndarray | Rows) -> np.ndarray | None:
         """Posterior segment probabilities (Gaussian mixture only; ``None`` for k-means)."""
         if self.algorithm == "kmeans":
             return None
@@ -255,23 +296,36 @@ def _lloyd(z: np.ndarray, sq: np.ndarray, centres: np.ndarray, *, max_iter: int,
     return centres, labels.astype(np.int64), inertia
 
 
+#: Above this many rows, k-means and the mixture start on a random subsample of this size
+#: and are then refined on all rows.
+MAX_START_ROWS = 20000
+
+
 def kmeans(z: np.ndarray, k: int, *, seed: int, n_init: int, max_iter: int = 300,
            tol: float = 1e-4) -> tuple[np.ndarray, np.ndarray, float]:
     """k-means (k-means++ starts, Lloyd iterations), the best of ``n_init`` runs.
 
-    ``tol`` is relative to the mean variance of the columns (as in scikit-learn).
-    Returns centres ``(k, p)``, labels and inertia.
+    ``tol`` is relative to the mean variance of the columns (as in scikit-learn). Above
+    :data:`MAX_START_ROWS` rows the runs are made on a random subsample of that size and
+    the best is refined with Lloyd iterations on all rows. Returns centres ``(k, p)``,
+    labels and inertia.
     """
     z = np.ascontiguousarray(z, dtype=float)
     rng = np.random.default_rng(seed)
-    sq = (z**2).sum(axis=1)
     tol_abs = tol * float(np.mean(np.var(z, axis=0)))
+    start = z
+    if len(z) > MAX_START_ROWS:
+        start = z[np.sort(rng.choice(len(z), MAX_START_ROWS, replace=False))]
+    sq = (start**2).sum(axis=1)
     best: tuple[np.ndarray, np.ndarray, float] | None = None
     for _ in range(max(1, n_init)):
-        run = _lloyd(z, sq, _kmeans_pp(z, sq, k, rng), max_iter=max_iter, tol=tol_abs)
+        run = _lloyd(start, sq, _kmeans_pp(start, sq, k, rng), max_iter=max_iter, tol=tol_abs)
         if best is None or run[2] < best[2]:
             best = run
-    assert best is not None
+    if best is None:  # pragma: no cover - n_init >= 1
+        raise ValueError("n_init must be at least 1")
+    if start is not z:
+        best = _lloyd(z, (z**2).sum(axis=1), best[0], max_iter=min(max_iter, 100), tol=tol_abs)
     return best
 
 
@@ -287,14 +341,23 @@ def fit_model(z: np.ndarray, k: int, algorithm: str, *, seed: int,
         return ClusterModel("kmeans", centres, weights), _kmeans_bic(z, labels, centres)
     resid = z - centres[labels]
     cov = resid.T @ resid / len(z) + 1e-4 * np.eye(z.shape[1])
+    w = np.clip(weights, 1e-6, None)
+    w = w / w.sum()
+    precision = np.linalg.inv(cov)
     with warnings.catch_warnings(), config_context(assume_finite=True,
                                                    skip_parameter_validation=True):
         warnings.simplefilter("ignore", ConvergenceWarning)
+        if len(z) > MAX_START_ROWS:  # EM on a subsample, then a few steps on all rows
+            rows = np.random.default_rng(seed).choice(len(z), MAX_START_ROWS, replace=False)
+            sub = GaussianMixture(n_components=k, covariance_type="tied", reg_covar=1e-4,
+                                  max_iter=200, random_state=seed, weights_init=w,
+                                  means_init=centres, precisions_init=precision).fit(
+                                      z[np.sort(rows)])
+            w, centres, precision = sub.weights_, sub.means_, sub.precisions_
         gm = GaussianMixture(n_components=k, covariance_type="tied", reg_covar=1e-4,
-                             max_iter=200, random_state=seed,
-                             weights_init=np.clip(weights, 1e-6, None) / np.clip(
-                                 weights, 1e-6, None).sum(),
-                             means_init=centres, precisions_init=np.linalg.inv(cov)).fit(z)
+                             max_iter=200 if len(z) <= MAX_START_ROWS else 10,
+                             random_state=seed, weights_init=w, means_init=centres,
+                             precisions_init=precision).fit(z)
     model = ClusterModel("gmm", gm.means_.copy(), gm.weights_.copy(),
                          np.asarray(gm.covariances_).copy())
     return model, float(gm.bic(z))
@@ -302,8 +365,7 @@ def fit_model(z: np.ndarray, k: int, algorithm: str, *, seed: int,
 
 def match_labels(reference: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Relabel ``labels`` to agree best with ``reference`` (Hungarian method on the overlap)."""
-    table = np.zeros((k, k), dtype=np.int64)
-    np.add.at(table, (labels, reference), 1)
+    table = np.bincount(labels * k + reference, minlength=k * k).reshape(k, k)
     rows, cols = linear_sum_assignment(-table)
     mapping = np.arange(k)
     mapping[rows] = cols
@@ -321,26 +383,39 @@ def _canonical(model: ClusterModel, labels: np.ndarray) -> ClusterModel:
 
 # --------------------------------------------------------------------------- reference
 
-def copula_reference(x: np.ndarray, rng: np.random.Generator, m: int) -> np.ndarray:
-    """``m`` rows drawn from an unclustered population like ``x``.
+@dataclass(frozen=True, eq=False)
+class Copula:
+    """An unclustered population like ``x``: a Gaussian copula with ``x``'s margins.
 
-    A Gaussian copula: the correlation of the normal scores of ``x`` and, per column, the
-    empirical distribution of ``x`` (so discreteness, skew and the correlation between
-    items are kept, but there is only one cloud).
+    The correlation of the normal scores of ``x`` and, per column, the empirical
+    distribution of ``x``: discreteness, skew and the correlation between items are kept,
+    but there is only one cloud. Build once, draw many times.
     """
-    n, p = x.shape
-    ranks = np.column_stack([stats.rankdata(x[:, j]) for j in range(p)])
-    normal = stats.norm.ppf(ranks / (n + 1))
-    corr = np.atleast_2d(np.corrcoef(normal, rowvar=False))
-    corr = np.nan_to_num(corr, nan=0.0)
-    np.fill_diagonal(corr, 1.0)
-    vals, vecs = np.linalg.eigh(corr)
-    root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-    draws = rng.standard_normal((m, p)) @ root.T
-    u = stats.norm.cdf(draws)
-    ordered = np.sort(x, axis=0)
-    idx = np.clip(np.ceil(u * n).astype(np.int64) - 1, 0, n - 1)
-    return np.take_along_axis(ordered, idx, axis=0)
+
+    root: np.ndarray
+    ordered: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Copula:
+        n, p = x.shape
+        ranks = np.column_stack([stats.rankdata(x[:, j]) for j in range(p)])
+        normal = stats.norm.ppf(ranks / (n + 1))
+        corr = np.nan_to_num(np.atleast_2d(np.corrcoef(normal, rowvar=False)), nan=0.0)
+        np.fill_diagonal(corr, 1.0)
+        vals, vecs = np.linalg.eigh(corr)
+        return cls(vecs * np.sqrt(np.clip(vals, 0.0, None)), np.sort(x, axis=0))
+
+    def draw(self, rng: np.random.Generator, m: int) -> np.ndarray:
+        """``m`` rows of the unclustered population."""
+        n, p = self.ordered.shape
+        u = stats.norm.cdf(rng.standard_normal((m, p)) @ self.root.T)
+        idx = np.clip(np.ceil(u * n).astype(np.int64) - 1, 0, n - 1)
+        return np.take_along_axis(self.ordered, idx, axis=0)
+
+
+def copula_reference(x: np.ndarray, rng: np.random.Generator, m: int) -> np.ndarray:
+    """``m`` rows drawn from an unclustered population like ``x`` (see :class:`Copula`)."""
+    return Copula.of(x).draw(rng, m)
 
 
 def _standardise(x: np.ndarray) -> np.ndarray:
@@ -432,8 +507,8 @@ def _n_init(n: int, algorithm: str) -> int:
 
 def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm: str, *,
            random_state: int = 0, min_size: int = 5, resamples: int = 20,
-           references: int = 20, max_silhouette_rows: int = 3000,
-           max_resample_rows: int = 5000, max_reference_rows: int = 2000,
+           references: int = 20, max_silhouette_rows: int = 2000,
+           max_resample_rows: int = 5000, max_reference_rows: int = 1000,
            progress: bool = False) -> Selection:
     """Fit each k, score it (silhouette, BIC, stability) and test against an unclustered reference.
 
@@ -464,6 +539,8 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
     """
     zc = z_all[complete]
     n_c = len(zc)
+    everyone = Rows(z_all)
+    complete_rows = Rows(zc)
     ks = [int(k) for k in ks]
     sil_rows = (np.arange(n_c) if n_c <= max_silhouette_rows else np.sort(
         np.random.default_rng(seed_of(random_state, _SILHOUETTE)).choice(
@@ -476,29 +553,36 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
     bar = tqdm(total=total, desc="Segments: fits, resamples, reference", disable=not progress,
                leave=False)
     fits: dict[int, KFit] = {}
-    # small data: one thread (thread start-up costs more than it saves on a busy machine)
-    limit = 1 if n_c <= 20000 else None
-    with threadpool_limits(limits=limit), bar:
+    # one thread: the work is many small matrix products, for which thread start-up and
+    # waiting cost more than they save (measured on 2 cores)
+    with threadpool_limits(limits=1), bar:
         for k in ks:
             model, bic = fit_model(zc, k, algorithm, seed=seed_of(random_state, _FIT, k),
                                    n_init=_n_init(n_c, algorithm))
             model = _canonical(model, model.predict(zc))
-            labels = model.predict(z_all)
+            scores = model.scores(everyone) if algorithm == "gmm" else None
+            labels = (np.argmax(scores, axis=1).astype(np.int64) if scores is not None
+                      else model.predict(everyone))
             bar.update(1)
             sil = silhouette(zc[sil_rows], labels[complete][sil_rows])
             aris = np.empty(resamples)
-            agree = np.zeros(len(z_all))
+            # k-means: refits assign everyone (their agreement is the certainty); the
+            # mixture's certainty is its posterior, so its refits are compared on the
+            # complete rows only (the marginal densities of partial rows are costly)
+            target = everyone if algorithm == "kmeans" else complete_rows
+            reference_labels = labels if algorithm == "kmeans" else labels[complete]
+            agree = np.zeros(len(target))
             for b, idx in enumerate(boot):
                 refit, _ = fit_model(zc[idx], k, algorithm,
                                      seed=seed_of(random_state, _RESAMPLE, b, k),
                                      n_init=2 if algorithm == "kmeans" else 1)
-                other = refit.predict(z_all)
-                aris[b] = adjusted_rand(labels, other)
-                agree += match_labels(labels, other, k) == labels
+                other = refit.predict(target)
+                aris[b] = adjusted_rand(reference_labels, other)
+                agree += match_labels(reference_labels, other, k) == reference_labels
                 bar.update(1)
-            if algorithm == "gmm":
-                proba = model.proba(z_all)
-                certainty = proba.max(axis=1) if proba is not None else agree / max(resamples, 1)
+            if scores is not None:
+                proba = np.exp(scores - logsumexp(scores, axis=1, keepdims=True))
+                certainty = proba.max(axis=1)
             else:
                 certainty = agree / max(resamples, 1)
             fits[k] = KFit(k, model, labels, certainty, sil, bic,
@@ -509,8 +593,9 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
         observed = _best_silhouettes(zc[rows], ks, seed_of(random_state, _REFERENCE, 1), 2)
         bar.update(1)
         reference = np.full((references, len(ks)), np.nan)
+        copula = Copula.of(zc) if references else None
         for r in range(references):
-            draw = copula_reference(zc, ref_rng, m_ref)
+            draw = copula.draw(ref_rng, m_ref)  # type: ignore[union-attr]
             reference[r] = _best_silhouettes(_standardise(draw), ks,
                                              seed_of(random_state, _REFERENCE, 2, r), 2)
             bar.update(1)

@@ -15,12 +15,31 @@ from scipy import stats
 
 from .errors import ConfigError
 
-__all__ = ["CORRECTIONS", "wilson_interval", "newcombe_interval", "two_proportion_test",
+__all__ = ["CORRECTIONS", "check_test_options", "wilson_interval", "newcombe_interval", "two_proportion_test",
            "welch_test", "mean_interval", "adjust_pvalues", "overlap_frame", "CHANGE_TESTS",
            "OVERLAP_COLUMNS"]
 
 #: Multiple-comparison corrections understood by :func:`adjust_pvalues`.
 CORRECTIONS: tuple[str, ...] = ("holm", "fdr_bh", "bonferroni", "none")
+
+
+def check_test_options(*, correction: str, alpha: float, favourable: int) -> None:
+    """Check the options shared by the group comparisons; raise ``ConfigError`` naming the bad one.
+
+    Examples
+    --------
+    >>> check_test_options(correction="holm", alpha=0.05, favourable=2)
+    >>> check_test_options(correction="holm", alpha=5, favourable=2)
+    Traceback (most recent call last):
+    ...
+    diagnostics.errors.ConfigError: alpha must be between 0 and 1 (e.g. 0.05), got 5.
+    """
+    if correction not in CORRECTIONS:
+        raise ConfigError(f"correction must be one of {', '.join(CORRECTIONS)}, got {correction!r}.")
+    if not 0 < alpha < 1:
+        raise ConfigError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}.")
+    if not isinstance(favourable, int | np.integer) or favourable < 1:
+        raise ConfigError(f"favourable must be a whole number of top answers >= 1, got {favourable!r}.")
 
 
 def _z(confidence: float) -> float:

@@ -350,15 +350,17 @@ class Segmentation(DiagnosticResult):
         "centre over the answered items; Gaussian mixture: the marginal density), so nothing "
         "is imputed. Methods: k-means (scikit-learn, k-means++ starts) or a Gaussian mixture "
         "with one covariance matrix shared by the segments (scikit-learn, covariance_type="
-        "'tied'). For k from 2 to 8, three criteria are shown side by side: the mean "
-        "silhouette (Rousseeuw 1987; on a random subsample of 3,000 at large n), BIC (the "
+        "'tied'); above 20,000 respondents both start on a random subsample of 20,000 and are "
+        "then refined on everyone. For k from 2 to 8, three criteria are shown side by side: the mean "
+        "silhouette (Rousseeuw 1987; on a random subsample of 2,000 at large n), BIC (the "
         "mixture's; for k-means the X-means BIC of equal spherical Gaussians, Pelleg & Moore "
         "2000) and stability, the mean adjusted Rand index (Hubert & Arabie 1985) between the "
         "segmentation and refits on 20 bootstrap resamples (of at most 5,000 respondents). "
         "Whether there are segments at all is tested against an unclustered reference in the "
         "spirit of the gap statistic (Tibshirani, Walther & Hastie 2001) and SigClust (Liu et "
         "al. 2008): 20 samples from a Gaussian copula with the data's item distributions and "
-        "correlations (one cloud, no groups); segments are reported only when the best "
+        "correlations (one cloud, no groups; at most 1,000 rows each, against a subsample of "
+        "the same size); segments are reported only when the best "
         "silhouette beats every-but-5% of the reference's best and exceeds its mean by at "
         "least 0.05. The number of segments is the k with the largest silhouette margin over "
         "the reference among the stable (stability >= 0.75) and admissible ones (every segment "
@@ -573,10 +575,9 @@ def _wilson(count: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 def _segment_means(values: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """``(k, p)`` mean of each column per segment over answered values (nan when none)."""
     seen = ~np.isnan(values)
-    sums = np.zeros((k, values.shape[1]))
-    counts = np.zeros((k, values.shape[1]))
-    np.add.at(sums, labels, np.where(seen, values, 0.0))
-    np.add.at(counts, labels, seen.astype(float))
+    onehot = (labels[None, :] == np.arange(k)[:, None]).astype(float)
+    sums = onehot @ np.where(seen, values, 0.0)
+    counts = onehot @ seen.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts
 

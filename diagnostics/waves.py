@@ -25,8 +25,8 @@ from tqdm.auto import tqdm
 from .behaviours import favourable_threshold, say_do_pairs
 from .comparisons import (
     CHANGE_TESTS,
-    CORRECTIONS,
     adjust_pvalues,
+    check_test_options,
     overlap_frame,
     wilson_interval,
 )
@@ -599,12 +599,7 @@ def wave_changes(
     """
     if test not in CHANGE_TESTS:
         raise ConfigError(f"test must be one of {', '.join(CHANGE_TESTS)}, got {test!r}.")
-    if correction not in CORRECTIONS:
-        raise ConfigError(f"correction must be one of {', '.join(CORRECTIONS)}, got {correction!r}.")
-    if not 0 < alpha < 1:
-        raise ConfigError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}.")
-    if not isinstance(favourable, int | np.integer) or favourable < 1:
-        raise ConfigError(f"favourable must be a whole number of top answers >= 1, got {favourable!r}.")
+    check_test_options(correction=correction, alpha=alpha, favourable=favourable)
     by = list(workbook.attributes) if by is None else [by] if isinstance(by, str) else list(by)
     unknown = [b for b in by if b not in workbook.attributes]
     if unknown:

@@ -187,16 +187,28 @@ class Workbook:
         return kept.reset_index(drop=True), left_out
 
     def select_waves(self, waves: Sequence[str]) -> Workbook:
-        """A workbook restricted to the given waves (in the given order of time)."""
-        missing = [w for w in waves if w not in self.waves]
-        if missing:
-            raise ConfigError(f"wave(s) {', '.join(missing)} not in the survey; waves: "
-                              f"{', '.join(self.waves)}.")
-        keep = self.survey["wave"].isin(waves)
-        survey = self.survey[keep].reset_index(drop=True)
-        ordered = tuple(w for w in self.waves if w in set(waves))
+        """A workbook restricted to the given waves.
+
+        Waves may be survey waves or, in a folder whose survey has a single wave (for
+        example people and their network only), waves of the network's ties.
+        """
         net = self.network
-        if net is not None and net["wave"].notna().any():
+        net_waves: set[str] = set()
+        if net is not None and "wave" in net and net["wave"].notna().any():
+            net_waves = set(net["wave"].dropna().astype(str))
+        survey_only = len(self.waves) == 1
+        known = set(self.waves) | (net_waves if survey_only else set())
+        missing = [w for w in waves if w not in known]
+        if missing:
+            listed = sorted(known, key=_natural_key)
+            raise ConfigError(f"wave(s) {', '.join(missing)} not in the data; waves: "
+                              f"{', '.join(listed)}. Give waves separated by commas, e.g. "
+                              f"--waves {','.join(listed[-2:])}.")
+        survey, ordered = self.survey, self.waves
+        if any(w in self.waves for w in waves):
+            survey = self.survey[self.survey["wave"].isin(waves)].reset_index(drop=True)
+            ordered = tuple(w for w in self.waves if w in set(waves))
+        if net_waves:
             net = net[net["wave"].isna() | net["wave"].isin(waves)].reset_index(drop=True)
         return Workbook(self.folder, self.config, survey, self.codebook, self.attributes, ordered,
                         net, self.actions, self.initiatives, self.stories, self.problems)

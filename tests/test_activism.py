@@ -172,3 +172,17 @@ def test_the_department_of_three_appears_in_no_movement_output(wb) -> None:
             t.to_csv() for t in result.tables().values()) + "".join(
             f.to_json() for f in result.figures().values())
         assert "Legal" not in blob, key
+
+
+def test_clicks_to_deeds_interval_is_open_ended_when_resamples_lack_deeds() -> None:
+    import warnings
+
+    from diagnostics.activism import _bootstrap_ratio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "invalid value" warning from inf - inf
+        low, high = _bootstrap_ratio(np.array([3.0, 2.0]), np.array([1.0, 0.0]),
+                                     confidence=0.95, random_state=0)
+    # resamples: the first person twice (ratio 6/2 = 3, a quarter), one of each (5/1 = 5, a
+    # half), the second twice (no deeds: inf, a quarter); 2.5% and 97.5% quantiles: 3 and inf
+    assert (low, high) == (3.0, np.inf)

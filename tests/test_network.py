@@ -123,6 +123,7 @@ def test_centralities_equal_networkx(wb, wave: str) -> None:
     reverse = g.reverse()
     reach = [len(nx.single_source_shortest_path_length(reverse, p, cutoff=2)) - 1 for p in ids]
     assert np.array_equal(net.two_step_reach(), reach)
+    assert np.array_equal(np.diff(net.reach_sets(2).indptr) - 1, reach)
 
 
 def test_sampled_betweenness_estimates_the_exact_one(wb) -> None:
@@ -200,6 +201,11 @@ def test_movement_seeds_beat_random_people(wb, truth) -> None:
     assert 0 < seeds.reach_random < seeds.reach <= 1 and 0 < seeds.reach_leaders <= 1
     for _, curve in seeds.curves.groupby("strategy"):
         assert curve["mean"].is_monotonic_increasing
+    sizes = seeds.summary.set_index("strategy")["people"]
+    assert sizes["best-placed leaders"] == sizes["random people"] == len(seeds.people)
+    assert sizes["formal leaders"] == net.leader.sum()
+    best = greedy_seeds(net, 6, among=np.flatnonzero(net.leader))
+    assert net.leader[best].all() and len(best) == 6
     by = seeds.by_share
     assert set(by["share"]) >= {0.01, 0.03, 0.035}
     assert (by["low"] <= by["mean"]).all() and (by["mean"] <= by["high"]).all()
@@ -357,7 +363,10 @@ def test_segment_mix_passes_the_guard(wb, truth) -> None:
     mix = tribes.segment_mix
     assert mix is not None and not mix.empty and (mix["n"] >= wb.config.min_group_size).all()
     assert set(mix["segment"]) <= set(segments)
-    assert "tribe_segment" in tribes.tables()
+    assert (mix.groupby("tribe")["share"].sum() <= 1 + 1e-9).all()
+    full = mix.groupby("tribe")["share"].sum()
+    assert (full > 0.999).any()  # tribes with nothing withheld add up to their members
+    assert "tribe_segment" in tribes.tables() and "tribe_segment" in tribes.figures()
 
 
 # --------------------------------------------------------------------------- options
@@ -465,7 +474,9 @@ def test_large_networks_are_drawn_as_a_sample() -> None:
                          guard=PrivacyGuard())
     drawn = sum(len(t.x) for t in fig.data if t.mode == "markers")
     assert isinstance(fig, go.Figure) and drawn == MAX_PEOPLE_DRAWN
-    assert "random 1,000" in fig.layout.title.text
+    assert "1,000 of 1,500 people" in fig.layout.title.text
+    ties = fig.data[0].x
+    assert np.isfinite(np.asarray(ties, dtype=float)).sum() > 2 * MAX_PEOPLE_DRAWN  # ties kept
 
 
 def test_distances_grow_with_steps(wb) -> None:

@@ -43,3 +43,18 @@ def test_werte_loads_as_motivation_items(tmp_path: Path) -> None:
     assert wb.survey[wb.items].notna().all().all()
     assert set(wb.constructs("motivation")) == {"hedonism", "power", "tradition", "security",
                                                 "self-direction"}
+
+
+def test_network_waves_can_be_selected_in_a_network_only_folder(tmp_path: Path) -> None:
+    from diagnostics import ConfigError
+    from diagnostics.cli import main
+
+    folder = network_folder("sampson_monastery", tmp_path / "s",
+                            networks=["LikeT1", "LikeT2", "LikeT3"])
+    picked = load(folder).select_waves(["T1", "T3"])
+    assert sorted(picked.network["wave"].unique()) == ["T1", "T3"]
+    assert len(picked.survey) == 18
+    with pytest.raises(ConfigError, match="T9"):
+        load(folder).select_waves(["T1", "T9"])
+    out = tmp_path / "r.json"
+    assert main(["run", str(folder), "--json", str(out), "--waves", "T1,T3", "--quiet"]) == 0

@@ -353,3 +353,22 @@ def test_the_unclustered_reference_keeps_margins_and_correlation() -> None:
         assert abs(draw[:, j].mean() - x[:, j].mean()) < 0.15
     gap = np.abs(np.corrcoef(draw, rowvar=False) - np.corrcoef(x, rowvar=False)).max()
     assert gap < 0.1
+
+
+# --------------------------------------------------------------------------- the panel
+
+def test_the_panel_redraws_the_main_figure_when_k_changes(sample) -> None:
+    from diagnostics.panels import frames
+
+    box = frames.segments_panel(sample, progress=False)
+    control, figure = box.main_control, box.main_figure
+    assert "cdw-main-control" in control._dom_classes
+    assert "cdw-main-figure" in figure._dom_classes
+    assert control.value == 0 and len(figure.data[0].y) == 5  # 0: auto, the criteria choose
+    control.value = 3
+    assert len(figure.data[0].y) == 3
+    control.value = 8
+    assert len(figure.data[0].y) == 8
+    assert not box.children[-1].outputs  # no error shown in the page
+    reliability = frames.reliability_panel(sample)
+    assert reliability.children[2].data  # the alpha figure

@@ -65,7 +65,7 @@ class BackstageLeaders(DiagnosticResult):
     method: ClassVar[str] = (
         "Brokers sit between groups that are otherwise apart. Per person: betweenness "
         "(Freeman 1977; shortest paths on the undirected ties, counted in steps; for more than "
-        "4,000 people estimated from 1,000 sampled source people, Brandes & Pich 2007), Burt's "
+        "4,000 people estimated from 250 sampled source people, Brandes & Pich 2007), Burt's "
         "constraint (structural holes; low = the contacts are not tied to each other; weighted, "
         "both tie directions) and the number of other tribes the person has at least two ties "
         "with. Backstage leaders are people without a formal leadership role who bridge at "
@@ -161,7 +161,7 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
     top
         Keep at most this many (default all who qualify).
     betweenness_sources
-        Source people sampled for betweenness (default: exact up to 4,000 people, else 1,000).
+        Source people sampled for betweenness (default: exact up to 4,000 people, else 250).
     seed
         Seed of the betweenness sample (and of the default tribes).
     names

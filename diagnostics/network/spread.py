@@ -27,7 +27,8 @@ __all__ = ["MovementSeeds", "movement_seeds", "greedy_seeds", "simulate_spread",
 #: Spread models: independent cascade and linear threshold.
 MODELS: tuple[str, ...] = ("cascade", "threshold")
 #: The seed sets compared.
-STRATEGIES: tuple[str, ...] = ("movement seeds", "formal leaders", "random people")
+STRATEGIES: tuple[str, ...] = ("movement seeds", "formal leaders", "best-placed leaders",
+                               "random people")
 #: Seed shares of the reach-by-share curve (the chosen share is added).
 SEED_SHARES: tuple[float, ...] = (0.005, 0.01, 0.02, 0.03, 0.035, 0.05)
 #: Claimed and analogue figures shown as reference lines: (share, label). See REFERENCES.md.
@@ -38,20 +39,23 @@ REFERENCE_SHARES: tuple[tuple[float, str], ...] = (
 )
 
 
-def greedy_seeds(net: Network, k: int, *, steps: int = 2) -> np.ndarray:
+def greedy_seeds(net: Network, k: int, *, steps: int = 2,
+                 among: np.ndarray | None = None) -> np.ndarray:
     """The ``k`` people whose combined reach within ``steps`` steps is largest (greedy).
 
     Lazy greedy maximum coverage (Minoux's accelerated greedy; within 1 - 1/e of the best
     set): each pick adds the person who reaches the most people not yet reached.
+    ``among`` (node indices) restricts the choice (e.g. to formal leaders).
     Returns node indices in the order picked (so every prefix is the greedy set of its size).
     """
     reach = net.reach_sets(steps)
     indptr, indices = reach.indptr, reach.indices
     covered = np.zeros(net.n, dtype=bool)
-    heap = [(-int(indptr[i + 1] - indptr[i]), i) for i in range(net.n)]
+    pool = range(net.n) if among is None else (int(i) for i in among)
+    heap = [(-int(indptr[i + 1] - indptr[i]), i) for i in pool]
     heapq.heapify(heap)
     picked: list[int] = []
-    while heap and len(picked) < min(k, net.n):
+    while heap and len(picked) < k:
         neg, i = heapq.heappop(heap)
         gain = int((~covered[indices[indptr[i]:indptr[i + 1]]]).sum())
         if heap and gain < -heap[0][0]:
@@ -168,10 +172,12 @@ class MovementSeeds(DiagnosticResult):
         Mean share of people reached from the seeds, from the formal leaders (all of
         them; NaN when none are flagged) and from random people (as many as the seeds).
     summary
-        One row per strategy: ``strategy``, ``people``, ``reach``, ``low``, ``high`` (5th
-        and 95th percentile over runs).
+        One row per strategy (movement seeds, formal leaders, best-placed leaders: as many
+        leaders as seeds, random people): ``strategy``, ``people``, ``reach``, ``low``,
+        ``high`` (5th and 95th percentile over runs).
     curves
-        ``strategy``, ``step``, ``mean``, ``low``, ``high``: share reached by step.
+        ``strategy``, ``step``, ``mean``, ``low``, ``high``: share reached by step (until the
+        means stop moving).
     by_share
         ``share``, ``people``, ``strategy`` (movement seeds or random people), ``mean``,
         ``low``, ``high``: final reach by seed share.
@@ -191,7 +197,9 @@ class MovementSeeds(DiagnosticResult):
         "(random thresholds, weights normalised per person). Each seed set is simulated many "
         "times with a fixed random seed; random seed sets are drawn anew in every run. Reach "
         "is the mean share of people reached, seeds included, with the 5th-95th percentile "
-        "over runs. Formal leaders start with all of them. The 1% comes from the seeds and "
+        "over runs. Formal leaders start with all of them; best-placed leaders with as many "
+        "leaders as there are seeds, chosen by the same greedy rule among leaders only. The "
+        "1% comes from the seeds and "
         "has no primary source; 3% (Innovisor, a vendor claim) and 3.5% (Chenoweth's "
         "non-violent political campaigns, not organisations) are analogues: all three are "
         "drawn as references, not thresholds.")
@@ -251,6 +259,9 @@ class MovementSeeds(DiagnosticResult):
             text += (f" and {self.reach_leaders:.0%} from all {int(lead['people'])} formal "
                      "leaders")
             band += f" (leaders {lead['low']:.0%}-{lead['high']:.0%})"
+        if "best-placed leaders" in rows.index:
+            best = rows.loc["best-placed leaders"]
+            text += (f"; as many best-placed leaders as seeds reach {best['reach']:.0%}")
         text += ". (The 1% rule of thumb is a claim of the seeds without a primary source.)"
         return [Finding(text, value=f"{self.reach:.0%}", uncertainty=band, weight=0.8)]
 
@@ -346,20 +357,23 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     flow = _flow(net, model, probability)
     rng = np.random.default_rng(seed)
     leaders = np.flatnonzero(net.leader)
-    tasks = [("movement seeds", k), ("formal leaders", len(leaders)), ("random people", k)]
+    best_leaders = greedy_seeds(net, k, steps=steps, among=leaders)
+    tasks = [("movement seeds", k), ("formal leaders", len(leaders)),
+             ("best-placed leaders", len(best_leaders)), ("random people", k)]
     tasks += [(f"by share {s}", size(s)) for s in all_shares]
     summary, curves, by_share = [], [], []
     finals: dict[str, np.ndarray] = {}
     histories: dict[str, np.ndarray] = {}
     bar = tqdm(total=len(tasks), desc="spread", disable=not progress)
     for name, m in tasks:
-        if name == "formal leaders" and m == 0:
+        if name in ("formal leaders", "best-placed leaders") and m == 0:
             bar.update()
             continue
         if name == "random people":
             masks = _random_masks(rng, runs, n, m)
         else:
-            picked = leaders if name == "formal leaders" else order[:m]
+            picked = {"formal leaders": leaders,
+                      "best-placed leaders": best_leaders}.get(name, order[:m])
             masks = np.zeros((runs, n), dtype=bool)
             masks[:, picked] = True
         history = simulate_spread(flow, masks, model=model, rng=rng, max_steps=max_steps)
@@ -378,6 +392,9 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     bar.close()
     longest = max(h.shape[1] for h in histories.values())
     curves = [_curve(name, h, longest) for name, h in histories.items()]
+    # show the curves until the means stop moving (a rare long run would stretch them)
+    moving = [int(np.flatnonzero(np.diff(c["mean"]) > 5e-4).max(initial=-1)) + 2 for c in curves]
+    curves = [c.iloc[: max(2, max(moving) + 1)] for c in curves]
     by_share_frame = pd.DataFrame(by_share).rename(columns={"reach": "mean"})
     by_share_frame = by_share_frame[["share", "people", "strategy", "mean", "low", "high"]]
     notes = [f"{runs} simulation runs per seed set ({model} model"

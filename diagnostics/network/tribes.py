@@ -82,8 +82,8 @@ class Tribes(DiagnosticResult):
         blank when fewer than the privacy minimum answered).
     department_mix, segment_mix
         People per tribe and department (the ``by`` attribute; or segment), ``n`` and
-        ``share`` of the tribe, through the privacy guard (``segment_mix`` is ``None``
-        without segments).
+        ``share`` (of the tribe's members with a department or segment), through the privacy
+        guard (``segment_mix`` is ``None`` without segments).
     """
 
     key: ClassVar[str] = "tribes"
@@ -130,7 +130,8 @@ class Tribes(DiagnosticResult):
     def figure(self) -> go.Figure:
         from ..plots.network import network_figure
 
-        return network_figure(self.network, self.assignments, colour_by="tribe", guard=self.guard,
+        labels = self.assignments.reindex(self.network.ids).fillna(NO_TRIBE)
+        return network_figure(self.network, labels, colour_by="tribe", guard=self.guard,
                               names=self.names, title=f"Tribes in the {self.network.relation} "
                               f"network ({self.n_tribes} tribes)")
 
@@ -140,6 +141,8 @@ class Tribes(DiagnosticResult):
         figs = {"network": self.figure(), "profile": tribe_profile_figure(self)}
         if not self.department_mix.empty:
             figs["tribe_department"] = tribe_department_figure(self)
+        if self.segment_mix is not None and not self.segment_mix.empty:
+            figs["tribe_segment"] = tribe_department_figure(self, segments=True)
         return figs
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -199,12 +202,16 @@ def _mood(profile: pd.DataFrame, members: pd.Series, scores: pd.Series,
     return profile, withheld
 
 
-def _mix(members: pd.Series, other: pd.Series, column: str, sizes: pd.Series,
+def _mix(members: pd.Series, other: pd.Series, column: str,
          guard: PrivacyGuard) -> tuple[pd.DataFrame, list[SuppressedGroup]]:
-    """People per tribe and group (department, segment), through the guard."""
+    """People per tribe and group (department, segment), through the guard.
+
+    ``share`` is of the tribe's members who have a group; groups too small in the whole
+    network never appear, whatever the tribe.
+    """
     both = pd.DataFrame({"tribe": members, column: other.reindex(members.index)}).dropna()
     withheld: list[SuppressedGroup] = []
-    # groups too small in the whole network never appear, whatever the tribe
+    per_tribe = both.groupby("tribe").size()
     totals = both[column].value_counts()
     mask, reasons = guard.visible_mask(totals)
     withheld += [SuppressedGroup(column, str(k), r) for k, r in reasons.items()]
@@ -213,9 +220,9 @@ def _mix(members: pd.Series, other: pd.Series, column: str, sizes: pd.Series,
     if counts.empty:
         return counts.assign(share=pd.Series(dtype=float)), withheld
     shown = guard.apply(counts, by=["tribe", column], n="n", within="tribe",
-                        totals={k: int(v) for k, v in sizes.items()})
+                        totals={k: int(v) for k, v in per_tribe.items()})
     frame = shown.frame.copy()
-    frame["share"] = frame["n"] / frame["tribe"].map(sizes).astype(float)
+    frame["share"] = frame["n"] / frame["tribe"].map(per_tribe).astype(float)
     withheld += list(shown.suppressed)
     return frame.reset_index(drop=True), withheld
 
@@ -343,17 +350,15 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     else:
         profile = profile.assign(energy=np.nan, energy_n=0)
         notes.append("The codebook has no energy items; tribe mood is not shown.")
-    sizes = pd.Series(size, index=[tribe_label(j) for j in range(k)])
     if by and by in workbook.attributes:
-        department_mix, hidden = _mix(assignments, dept, by, sizes, guard)
+        department_mix, hidden = _mix(assignments, dept, by, guard)
         withheld += hidden
     else:
         department_mix = pd.DataFrame(columns=["tribe", by or "department", "n", "share"])
     segment_mix = None
     seg = getattr(segments, "assignments", None)
     if isinstance(seg, pd.Series) and len(seg):
-        segment_mix, hidden = _mix(assignments, seg.astype(object).rename(None), "segment", sizes,
-                                   guard)
+        segment_mix, hidden = _mix(assignments, seg.astype(object).rename(None), "segment", guard)
         withheld += hidden
     if not has.all():
         notes.append(f"{int((~has).sum())} people without {net.relation} ties belong to no tribe.")

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from ..errors import DiagnosticsError
 from ..plots import segments as seg_plots
@@ -62,6 +63,12 @@ def reliability_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([kind, missing]), notes, alpha_fig, items_fig, out])
 
 
+def _default_attribute(workbook: Workbook) -> str | None:
+    if "department" in workbook.attributes:
+        return "department"
+    return workbook.attributes[0] if workbook.attributes else None
+
+
 class SegmentCache:
     """The fitted searches of one workbook, by (use, method), each with every k built.
 
@@ -73,20 +80,42 @@ class SegmentCache:
         self.workbook = workbook
         self.random_state = random_state
         self._searches: dict[tuple[str, str], SegmentSearch] = {}
+        self._figures: dict[tuple[Any, ...], go.Figure] = {}
 
     def search(self, use: str, method: str, *, progress: bool = False) -> SegmentSearch:
         key = (use, method)
         if key not in self._searches:
             found = search_segments(self.workbook, use=use, method=method,
                                     random_state=self.random_state, progress=progress)
-            for k in (None, *found.ks):  # build every k now, so a change of k only redraws
-                found.segmentation(k)
             self._searches[key] = found
+            attribute = _default_attribute(self.workbook)
+            for k in (None, *found.ks):  # build every k now: a change of k only redraws
+                self.figure(use, method, k, "profile", "constructs")
+                for name in ("sizes", "criteria", "projection"):
+                    self.figure(use, method, k, name)
+                if attribute is not None:
+                    self.figure(use, method, k, "spread", attribute)
         return self._searches[key]
 
     def get(self, use: str, method: str, k: int | None, *,
             progress: bool = False) -> Segmentation:
         return self.search(use, method, progress=progress).segmentation(k)
+
+    def figure(self, use: str, method: str, k: int | None, name: str,
+               option: str | None = None) -> go.Figure:
+        """A figure of one segmentation, built once: ``profile`` (option: level),
+        ``criteria``, ``sizes``, ``spread`` (option: attribute) or ``projection``."""
+        key = (use, method, k, name, option)
+        if key not in self._figures:
+            result = self.get(use, method, k)
+            if name == "profile":
+                fig = seg_plots.profile_figure(result, level=option or "constructs")
+            elif name == "spread":
+                fig = seg_plots.spread_figure(result, str(option))
+            else:
+                fig = getattr(seg_plots, f"{name}_figure")(result)
+            self._figures[key] = fig
+        return self._figures[key]
 
 
 def _summary_html(result: Segmentation) -> str:
@@ -145,8 +174,7 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                                   description="Profile by",
                                   tooltips=["z-score per construct", "z-score per item"])
     by = widgets.Dropdown(options=list(workbook.attributes) or ["(none)"],
-                          value=("department" if "department" in workbook.attributes else
-                                 (workbook.attributes[0] if workbook.attributes else "(none)")),
+                          value=_default_attribute(workbook) or "(none)",
                           description="Group by",
                           tooltip="Attribute for the segment x group view (small groups "
                                   "withheld)")
@@ -163,28 +191,31 @@ def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
         with out:
             return cache.get(use.value, method.value, k.value or None, progress=progress)
 
-    def render_spread(result: Segmentation) -> None:
-        if by.value in result.attributes:
-            redraw(spread_fig, seg_plots.spread_figure(result, by.value))
+    def figure(name: str, option: str | None = None) -> go.Figure:
+        return cache.figure(use.value, method.value, k.value or None, name, option)
+
+    def render_spread() -> None:
+        if by.value in workbook.attributes:
+            redraw(spread_fig, figure("spread", by.value))
 
     def render() -> None:
         result = current()
         out.clear_output()
-        redraw(profile_fig, seg_plots.profile_figure(result, level=level.value))
-        redraw(criteria_fig, seg_plots.criteria_figure(result))
-        redraw(sizes_fig, seg_plots.sizes_figure(result))
-        render_spread(result)
-        redraw(projection_fig, seg_plots.projection_figure(result))
+        redraw(profile_fig, figure("profile", level.value))  # the main figure first
         summary.value = _summary_html(result)
+        redraw(sizes_fig, figure("sizes"))
+        render_spread()
+        redraw(criteria_fig, figure("criteria"))
+        redraw(projection_fig, figure("projection"))
 
     def render_profile() -> None:
-        redraw(profile_fig, seg_plots.profile_figure(current(), level=level.value))
+        redraw(profile_fig, figure("profile", level.value))
 
     callback = guarded_callback(out, render)
     for control in (use, method, k):
         control.observe(callback, names="value")
     level.observe(guarded_callback(out, render_profile), names="value")
-    by.observe(guarded_callback(out, lambda: render_spread(current())), names="value")
+    by.observe(guarded_callback(out, render_spread), names="value")
     try:
         render()
     except DiagnosticsError as err:

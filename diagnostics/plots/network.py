@@ -38,6 +38,7 @@ _NAMED = {
     "formal leaders": "#0072B2", "hyper-connected": "#D55E00", "backstage leaders": "#009E73",
     "the engine": "#D55E00", "hidden influencers": "#0072B2", "isolated enthusiasts": "#E69F00",
     "the periphery": "#999999", "movement seeds": "#D55E00", "random people": "#999999",
+    "best-placed leaders": "#56B4E9",
 }
 
 
@@ -46,14 +47,27 @@ def _natural(text: object) -> list[object]:
 
 
 def _people_drawn(net: Network, max_people: int, seed: int) -> np.ndarray:
-    """Indices of the people drawn: everyone, or a random sample of people with ties."""
+    """Indices of the people drawn: everyone, or neighbourhoods of randomly picked people.
+
+    Beyond ``max_people``, a uniform sample of people would keep almost none of their ties;
+    instead whole neighbourhoods (up to 50 people within two steps, nearest first) of randomly
+    picked people with ties are drawn until ``max_people`` are in, so tribes stay visible.
+    """
     if net.n <= max_people:
         return np.arange(net.n)
 
     def compute() -> np.ndarray:
         rng = np.random.default_rng(seed)
-        pool = np.flatnonzero(net.connected())
-        return np.sort(rng.choice(pool, size=min(max_people, len(pool)), replace=False))
+        pool = rng.permutation(np.flatnonzero(net.connected()))
+        g = net.undirected()
+        picked: dict[int, None] = {}
+        for start in pool:
+            if len(picked) >= max_people:
+                break
+            hood = g.neighborhood(int(start), order=2)[:50]
+            for v in hood[: max_people - len(picked)]:
+                picked[int(v)] = None
+        return np.sort(np.fromiter(picked, dtype=np.int64))
     return net.cached(("drawn", max_people, seed), compute)
 
 
@@ -91,8 +105,8 @@ def network_figure(net: Network, labels: pd.Series, *, colour_by: str, guard: Pr
     title
         Figure title.
     max_people
-        Beyond this many people a random sample of people with ties is drawn (the title
-        says so); the layout is computed once per network and kept.
+        Beyond this many people, the neighbourhoods of randomly picked people are drawn,
+        up to this many (the title says so); the layout is computed once per network and kept.
     seed
         Seed of the layout and the sample.
     """
@@ -127,16 +141,18 @@ def network_figure(net: Network, labels: pd.Series, *, colour_by: str, guard: Pr
             marker={"size": size[sel], "color": colour, "line": {"width": 0.5, "color": "white"}},
             text=np.asarray(shown, dtype=object)[sel], customdata=indeg[sel],
             hovertemplate="%{text}<br>" + str(g) + "<br>named by %{customdata}<extra></extra>")
-    sampled = "" if len(drawn) == net.n else f" (a random {len(drawn):,} of {net.n:,} people)"
+    sampled = "" if len(drawn) == net.n else (
+        f" ({len(drawn):,} of {net.n:,} people: neighbourhoods of people picked at random)")
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
                       legend_title_text=colour_by, hovermode="closest")
     return apply_theme(fig, title=(title or f"The {net.relation} network") + sampled, height=650)
 
 
-def tribe_department_figure(result: Tribes) -> go.Figure:
-    """Heatmap: share of each tribe's members per department (withheld cells blank)."""
-    mix = result.department_mix
-    col = result.by or "department"
+def tribe_department_figure(result: Tribes, *, segments: bool = False) -> go.Figure:
+    """Heatmap: share of each tribe's members per department (or segment); withheld cells blank."""
+    mix = result.segment_mix if segments and result.segment_mix is not None else \
+        result.department_mix
+    col = "segment" if segments else (result.by or "department")
     table = mix.pivot(index="tribe", columns=col, values="share")
     counts = mix.pivot(index="tribe", columns=col, values="n")
     rows = sorted(table.index, key=_natural)
@@ -149,8 +165,12 @@ def tribe_department_figure(result: Tribes) -> go.Figure:
         colorbar={"title": "share of tribe", "tickformat": ".0%"},
         hovertemplate="%{y}, %{x}: %{z:.0%} of the tribe (%{text} people)<extra></extra>"))
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis_title=col, yaxis_title="tribe")
-    return apply_theme(fig, title=f"Tribes across {col}s (NMI {result.department_overlap:.2f}; "
-                       "small groups withheld)")
+    if segments:
+        title = "Motivational segments in each tribe (small groups withheld)"
+    else:
+        title = (f"Tribes across {col}s (NMI {result.department_overlap:.2f}; small groups "
+                 "withheld)")
+    return apply_theme(fig, title=title)
 
 
 def tribe_profile_figure(result: Tribes) -> go.Figure:

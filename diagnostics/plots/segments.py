@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .theme import COLORS, DIVERGING, REFERENCE_LINE, apply_theme
 
@@ -54,39 +53,50 @@ def profile_figure(result: Segmentation, *, level: str = "constructs") -> go.Fig
 
 
 def criteria_figure(result: Segmentation) -> go.Figure:
-    """Silhouette (with the unclustered reference), BIC and stability by number of segments."""
-    c = result.criteria
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("silhouette (higher: better separated)",
-                                        "BIC (lower: better)",
-                                        "stability: mean adjusted Rand over resamples"))
-    ref_hi = (c["reference"] + 2 * c["reference_sd"].fillna(0)).tolist()
-    ref_lo = (c["reference"] - 2 * c["reference_sd"].fillna(0)).tolist()
-    fig.add_scatter(x=c["k"].tolist() + c["k"].tolist()[::-1], y=ref_hi + ref_lo[::-1],
-                    mode="lines", fill="toself", fillcolor="rgba(150,150,150,0.25)",
-                    line={"width": 0}, hoverinfo="skip", name="unclustered reference (±2 SD)", row=1, col=1)
-    fig.add_scatter(x=c["k"], y=c["reference"], mode="lines", line=REFERENCE_LINE,
-                    name="unclustered reference", row=1, col=1,
-                    hovertemplate="k = %{x}: reference %{y:.3f}<extra></extra>")
-    fig.add_scatter(x=c["k"], y=c["silhouette"], mode="lines+markers", name="silhouette",
-                    line={"color": COLORS[0]}, row=1, col=1,
-                    hovertemplate="k = %{x}: silhouette %{y:.3f}<extra></extra>")
-    fig.add_scatter(x=c["k"], y=c["bic"], mode="lines+markers", name="BIC",
-                    line={"color": COLORS[1]}, row=2, col=1,
-                    hovertemplate="k = %{x}: BIC %{y:,.0f}<extra></extra>")
-    fig.add_scatter(x=c["k"], y=c["stability"], mode="lines+markers", name="stability",
-                    line={"color": COLORS[2]}, row=3, col=1,
-                    hovertemplate="k = %{x}: stability %{y:.2f}<extra></extra>")
+    """Silhouette (with the unclustered reference), BIC and stability by number of segments.
+
+    Three stacked panels sharing the k axis (drawn on three y-axes of one figure).
+    """
     from ..clustering import STABLE
 
-    fig.add_hline(y=STABLE, line=REFERENCE_LINE, row=3, col=1)
-    chosen = c.loc[c["chosen"], "k"]
-    if len(chosen) and result.chosen_automatically and result.structure:
-        fig.add_vline(x=int(chosen.iloc[0]), line={"color": "#333333", "dash": "dash"})
-    if not result.chosen_automatically:
-        fig.add_vline(x=result.k, line={"color": "#333333", "dash": "dash"})
-    fig.update_xaxes(dtick=1, row=3, col=1, title_text="number of segments (k)")
-    fig.update_layout(height=620)
+    c = result.criteria
+    ks = c["k"].tolist()
+    fig = go.Figure()
+    ref_hi = (c["reference"] + 2 * c["reference_sd"].fillna(0)).tolist()
+    ref_lo = (c["reference"] - 2 * c["reference_sd"].fillna(0)).tolist()
+    fig.add_scatter(x=ks + ks[::-1], y=ref_hi + ref_lo[::-1], mode="lines", fill="toself",
+                    fillcolor="rgba(150,150,150,0.25)", line={"width": 0}, hoverinfo="skip",
+                    name="unclustered reference (±2 SD)", yaxis="y")
+    fig.add_scatter(x=ks, y=c["reference"], mode="lines", line=REFERENCE_LINE,
+                    name="unclustered reference", yaxis="y",
+                    hovertemplate="k = %{x}: reference %{y:.3f}<extra></extra>")
+    fig.add_scatter(x=ks, y=c["silhouette"], mode="lines+markers", name="silhouette",
+                    line={"color": COLORS[0]}, yaxis="y",
+                    hovertemplate="k = %{x}: silhouette %{y:.3f}<extra></extra>")
+    fig.add_scatter(x=ks, y=c["bic"], mode="lines+markers", name="BIC",
+                    line={"color": COLORS[1]}, yaxis="y2",
+                    hovertemplate="k = %{x}: BIC %{y:,.0f}<extra></extra>")
+    fig.add_scatter(x=ks, y=c["stability"], mode="lines+markers", name="stability",
+                    line={"color": COLORS[2]}, yaxis="y3",
+                    hovertemplate="k = %{x}: stability %{y:.2f}<extra></extra>")
+    domains = ([0.72, 1.0], [0.38, 0.64], [0.0, 0.3])
+    titles = ("silhouette (higher: better separated)", "BIC (lower: better)",
+              "stability: mean adjusted Rand over resamples")
+    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y3", "y0": STABLE,
+               "y1": STABLE, "line": REFERENCE_LINE}]
+    marked = (result.k if not result.chosen_automatically or result.structure else None)
+    if marked is not None and marked in ks:
+        shapes.append({"type": "line", "xref": "x", "x0": marked, "x1": marked,
+                       "yref": "paper", "y0": 0, "y1": 1,
+                       "line": {"color": "#333333", "dash": "dash"}})
+    fig.update_layout(
+        height=620, shapes=shapes,
+        xaxis={"dtick": 1, "anchor": "y3", "title": "number of segments (k)"},
+        yaxis={"domain": domains[0]}, yaxis2={"domain": domains[1]},
+        yaxis3={"domain": domains[2]},
+        annotations=[{"text": t, "xref": "paper", "yref": "paper", "x": 0, "y": d[1],
+                      "xanchor": "left", "yanchor": "bottom", "showarrow": False}
+                     for t, d in zip(titles, domains, strict=True)])
     verdict = {"none": "no cluster structure", "fixed": f"k = {result.k} fixed"}.get(
         result.clarity, f"k = {result.k}, {result.clarity} choice")
     return apply_theme(fig, title=f"How many segments? ({verdict})")
