@@ -26,6 +26,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -148,7 +149,7 @@ def panel_latency(box: Any, *, changes: int = CHANGES, timeout: float = 120.0) -
     return {"first_s": seconds[0], "median_s": statistics.median(seconds[1:] or seconds),
             "max_s": max(seconds), "changes": len(seconds), "unchanged": unchanged,
             "control": type(control).__name__,
-            "description": getattr(control, "description", "")}
+            "description": re.sub(r"<[^>]+>", "", getattr(control, "description", ""))}
 
 
 def _panel_rows(size: int, folder: Path | None) -> list[dict[str, Any]]:

@@ -106,10 +106,9 @@ def test_notebook_in_browser(path: Path, lab: JupyterLab, browser: Any) -> None:
             f"{path.name}: mark exactly one main figure (panels.common.mark_main)")
         controls = controls_on_page(page)
         assert not controls["empty"], f"{path.name}: dropdowns showing nothing: {controls['empty']}"
-        unreadable = controls["unlabelled"] + controls["no_help"]
-        if unreadable:
-            warnings.warn(f"{path.name}: controls without a label or help text: {controls}",
-                          stacklevel=1)
+        assert not controls["unlabelled"] and not controls["no_help"], (
+            f"{path.name}: controls without a label or help text (a tooltip; "
+            f"panels.common.with_help): {controls}")
 
         before = signature(figure)
         assert '"data":[]' not in before, f"{path.name}: the main figure has no traces"

@@ -15,7 +15,8 @@ from .common import (
     sample_folder,
     show_figure,
     start,
+    with_help,
 )
 
 __all__ = ["FigureView", "default_folder", "error_box", "guarded_callback", "help_labels", "mark_main", "redraw",
-           "sample_folder", "show_figure", "start"]
+           "sample_folder", "show_figure", "start", "with_help"]

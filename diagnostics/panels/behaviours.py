@@ -19,7 +19,7 @@ from ..plots.behaviours import (
 )
 from ..runner import RunResults
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure
+from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["non_negotiables_panel", "contrast_panel"]
 
@@ -61,6 +61,7 @@ def _links_html(result: NonNegotiables) -> str:
             f"{rows}</table>")
 
 
+@with_help
 def non_negotiables_panel(workbook: Workbook, *,
                           results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
     """Adherence heatmap by group (main control: the grouping), glue gauge and weakest links.
@@ -139,6 +140,7 @@ def non_negotiables_panel(workbook: Workbook, *,
     return box
 
 
+@with_help
 def contrast_panel(result: NonNegotiables | widgets.VBox) -> widgets.VBox:
     """The contrast: spread between groups per behaviour, and the say-do gaps.
 

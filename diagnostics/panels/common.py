@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -18,7 +19,8 @@ from ..loading import load
 from ..workbook import Workbook
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
-           "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels"]
+           "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
+           "with_help"]
 
 
 def sample_folder() -> Path:
@@ -180,6 +182,30 @@ def help_labels(widget: widgets.Widget) -> widgets.Widget:
                              f"{html.escape(label)}</span>")
             w.description_allow_html = True
     return widget
+
+
+_Panel = TypeVar("_Panel", bound=Callable[..., Any])
+
+
+def with_help(panel: _Panel) -> _Panel:
+    """Decorate a panel function so that its controls' tooltips show (:func:`help_labels`).
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> @with_help
+    ... def panel() -> widgets.VBox:
+    ...     return widgets.VBox([widgets.Dropdown(options=["a"], description="Item",
+    ...                                           tooltip="Pick one")])
+    >>> panel().children[0].description
+    "<span title='Pick one'>Item</span>"
+    """
+
+    @functools.wraps(panel)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return help_labels(panel(*args, **kwargs))
+
+    return wrapper  # type: ignore[return-value]
 
 
 def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:

@@ -14,7 +14,7 @@ from ..plots.reliability import alpha_figure, item_rest_figure
 from ..reliability import MISSING_POLICIES, construct_reliability
 from ..segments import K_RANGE, LOW_CERTAINTY, Segmentation, SegmentSearch, search_segments
 from ..workbook import KINDS, Workbook
-from .common import error_box, guarded_callback, redraw, show_figure
+from .common import error_box, guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["reliability_panel", "segments_panel", "SegmentCache"]
 
@@ -29,6 +29,7 @@ def _notes_html(result: Any) -> str:
     return f"<ul style='margin:4px 0'>{''.join(parts)}</ul>" if parts else ""
 
 
+@with_help
 def reliability_panel(workbook: Workbook) -> widgets.VBox:
     """Cronbach's alpha per construct and how each item fits (pick kinds and missing policy)."""
     kinds = [k for k in KINDS if workbook.constructs(k)]
@@ -146,6 +147,7 @@ def _summary_html(result: Segmentation) -> str:
     return head + _notes_html(result)
 
 
+@with_help
 def segments_panel(workbook: Workbook, *, cache: SegmentCache | None = None,
                    progress: bool = True) -> widgets.VBox:
     """Motivational segments: criteria by k, profiles, sizes, where they sit, a 2-D view.

@@ -12,7 +12,7 @@ from ..indicators import movement_indicators
 from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure
+from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["ladder_panel", "tandem_panel", "indicators_panel"]
 
@@ -31,6 +31,7 @@ def _unavailable(text: str) -> widgets.VBox:
     return widgets.VBox([widgets.HTML(f"<i>{html.escape(text)}</i>")])
 
 
+@with_help
 def ladder_panel(workbook: Workbook, result: ActivismLadder | None = None) -> widgets.VBox:
     """The activism ladder: the funnel for everyone, or the rungs per group of an attribute."""
     if workbook.actions is None:
@@ -90,6 +91,7 @@ def _test_html(result: TandemAnalysis) -> str:
             "claimed and unverified: a reference, not a target.<br>" + _notes(result))
 
 
+@with_help
 def tandem_panel(workbook: Workbook) -> widgets.VBox:
     """Success per quadrant of grassroots support x sponsorship; the threshold is the main control.
 
@@ -150,6 +152,7 @@ def _table_html(result: object) -> str:
             + "".join(rows) + "</table>")
 
 
+@with_help
 def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -> widgets.VBox:
     """The indicator dashboard; the slider sets the steps of influence in the influence spread."""
     if ladder is None and workbook.actions is not None:

@@ -33,7 +33,7 @@ from ..plots.network import (
     tribe_profile_figure,
 )
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure
+from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["network_panel", "tribes_panel", "passion_panel", "brokers_panel", "seeding_panel",
            "reach_panel", "change_panel"]
@@ -68,6 +68,7 @@ def _notes(result: Any) -> str:
     return "".join(f"<div><i>{line}</i></div>" for line in lines)
 
 
+@with_help
 def network_panel(workbook: Workbook) -> widgets.VBox:
     """The network picture: pick the relation, the tribes' resolution and what colours people.
 
@@ -121,6 +122,7 @@ def network_panel(workbook: Workbook) -> widgets.VBox:
     return box
 
 
+@with_help
 def tribes_panel(workbook: Workbook) -> widgets.VBox:
     """Tribes across departments (heatmap) and each tribe's size and mood."""
     if not relations(workbook):
@@ -152,6 +154,7 @@ def tribes_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([relation, resolution]), heat, sizes, table, out])
 
 
+@with_help
 def passion_panel(workbook: Workbook) -> widgets.VBox:
     """Passion x connectivity: who is connected, who is passionate, and the hyper-connected."""
     if not relations(workbook):
@@ -180,6 +183,7 @@ def passion_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([relation, share]), fig, note, out])
 
 
+@with_help
 def brokers_panel(workbook: Workbook) -> widgets.VBox:
     """Backstage leaders: brokerage against visibility, and the ranked list (pseudonymous)."""
     if not relations(workbook):
@@ -211,6 +215,7 @@ def brokers_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([relation, min_tribes]), fig, table, out])
 
 
+@with_help
 def seeding_panel(workbook: Workbook) -> widgets.VBox:
     """Movement seeding: pick the seed share and the spread model; compare with leaders."""
     if not relations(workbook):
@@ -247,6 +252,7 @@ def seeding_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([relation, share, model]), curves, by_share, note, out])
 
 
+@with_help
 def reach_panel(workbook: Workbook) -> widgets.VBox:
     """Reach to the top: how many people are within 1, 2, 3 steps of a formal leader."""
     if not relations(workbook):
@@ -276,6 +282,7 @@ def reach_panel(workbook: Workbook) -> widgets.VBox:
     return widgets.VBox([relation, fig, groups, note, out])
 
 
+@with_help
 def change_panel(workbook: Workbook) -> widgets.VBox:
     """Change between waves of a relation whose ties carry a wave."""
     from ..network import relation_waves

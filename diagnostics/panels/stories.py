@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..stories import StoryThemes, fit_story_model, story_themes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure
+from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["themes_panel", "resonance_panel", "quotes_html"]
 
@@ -48,6 +48,7 @@ def _summary(result: StoryThemes) -> str:
             f"{result.n_themes} themes ({html.escape(result.chosen_by)}).")
 
 
+@with_help
 def themes_panel(workbook: Workbook) -> widgets.VBox:
     """Themes by direction; the number of themes is the main control.
 
@@ -92,6 +93,7 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
     return box
 
 
+@with_help
 def resonance_panel(workbook: Workbook, n_themes: int | None = None) -> widgets.VBox:
     """Which themes each group of authors tells, by an attribute of the authors."""
     if workbook.stories is None or "author_id" not in workbook.stories:

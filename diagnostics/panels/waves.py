@@ -12,7 +12,7 @@ from ..plots.waves import changes_figure, group_changes_figure, network_figure, 
 from ..runner import RunResults
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure
+from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["waves_panel", "group_changes_panel", "movers_panel"]
 
@@ -46,6 +46,7 @@ def _summary(result: WaveComparison) -> str:
             f"{rows}</table>")
 
 
+@with_help
 def waves_panel(workbook: Workbook, *,
                 results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
     """Change bars with intervals (main control: which figures), and the two wave pickers.
@@ -120,6 +121,7 @@ def waves_panel(workbook: Workbook, *,
     return box
 
 
+@with_help
 def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     """One figure's change per group: pick the figure and the grouping."""
     res = result.result if isinstance(result, widgets.VBox) else result
@@ -148,6 +150,7 @@ def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([item, grouping]), fig, out])
 
 
+@with_help
 def movers_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     """The Sankey of segment movers, and the network's changes when there is a network."""
     res = result.result if isinstance(result, widgets.VBox) else result

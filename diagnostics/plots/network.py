@@ -288,8 +288,8 @@ def spread_figure(result: MovementSeeds) -> go.Figure:
         colour = _NAMED.get(name, COLORS[i % len(COLORS)])
         label = f"{name} ({int(sizes[name])})"
         fig.add_scatter(x=np.concatenate([part["step"], part["step"][::-1]]),
-                        y=np.concatenate([part["high"], part["low"][::-1]]), fill="toself",
-                        line={"width": 0}, fillcolor=colour, opacity=0.15, hoverinfo="skip",
+                        y=np.concatenate([part["high"], part["low"][::-1]]), mode="lines",
+                        fill="toself", line={"width": 0}, fillcolor=colour, opacity=0.15, hoverinfo="skip",
                         showlegend=False, name=label)
         fig.add_scatter(x=part["step"], y=part["mean"], mode="lines+markers", name=label,
                         line={"color": colour},

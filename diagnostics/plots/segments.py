@@ -64,7 +64,7 @@ def criteria_figure(result: Segmentation) -> go.Figure:
     fig = go.Figure()
     ref_hi = (c["reference"] + 2 * c["reference_sd"].fillna(0)).tolist()
     ref_lo = (c["reference"] - 2 * c["reference_sd"].fillna(0)).tolist()
-    fig.add_scatter(x=ks + ks[::-1], y=ref_hi + ref_lo[::-1], fill="toself",
+    fig.add_scatter(x=ks + ks[::-1], y=ref_hi + ref_lo[::-1], mode="lines", fill="toself",
                     fillcolor="rgba(150,150,150,0.25)", line={"width": 0}, hoverinfo="skip",
                     name="unclustered reference (±2 SD)", yaxis="y")
     fig.add_scatter(x=ks, y=c["reference"], mode="lines", line=REFERENCE_LINE,
