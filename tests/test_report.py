@@ -314,7 +314,7 @@ def test_images_are_drawn_in_one_browser_session(monkeypatch, tmp_path: Path) ->
     """Starting chromium takes seconds: every figure of a report shares one session."""
     import kaleido
 
-    from diagnostics.report.images import ImageJob, write_images
+    from diagnostics.report.images import TABS, ImageJob, write_images
 
     sessions: list[int] = []
     written: list[str] = []
@@ -322,6 +322,7 @@ def test_images_are_drawn_in_one_browser_session(monkeypatch, tmp_path: Path) ->
     class FakeKaleido:
         def __init__(self, **options) -> None:
             assert options.get("mathjax") is False  # no MathJax from a CDN
+            assert options.get("n") == TABS  # figures drawn side by side, one tab per core
 
         async def __aenter__(self):
             sessions.append(1)
