@@ -36,6 +36,7 @@ from .network import (
 )
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .reliability import Reliability, construct_reliability
+from .report import build_report, write_report
 from .results import DiagnosticResult, Finding, Skipped
 from .runner import RunOptions, RunResults, run_all
 from .segments import Segmentation, SegmentSearch, search_segments, segment_frames
@@ -98,6 +99,8 @@ __all__ = [
     "segment_frames",
     "validate",
     "wave_changes",
+    "build_report",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

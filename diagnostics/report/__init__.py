@@ -1,0 +1,207 @@
+"""The client report: from a run's results to HTML, PDF, PowerPoint and Excel.
+
+:func:`build_report` gathers the content once (every figure and table from the results'
+own ``figures()`` and ``tables()``, the executive summary from their ``findings()``);
+:func:`write_report` writes the requested formats from it, whole or not at all.
+
+=========  =========================================================================
+format     what it is
+=========  =========================================================================
+``html``   one self-contained page: plotly.js inlined once, works offline
+``pdf``    the same content paginated (weasyprint), charts drawn by plotly.js (2x images)
+``pptx``   an editable 16:9 deck: native charts where PowerPoint has the type
+``xlsx``   the table behind every figure, one sheet each, formulas neutralised
+=========  =========================================================================
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm.auto import tqdm
+
+from ..errors import ConfigError
+from ..outputs import staged_directory
+from .content import Report, build_report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..runner import RunResults
+
+__all__ = ["write_report", "build_report", "Report", "ReportOutcome", "SUPPORTED_FORMATS",
+           "FILE_NAMES"]
+
+SUPPORTED_FORMATS: tuple[str, ...] = ("html", "pdf", "pptx", "xlsx")
+FILE_NAMES: dict[str, str] = {f: f"report.{f}" for f in SUPPORTED_FORMATS}
+#: Pixel scale of the images of charts (PDF pages and the deck's non-native charts): a
+#: 960-pixel-wide figure becomes 1920 pixels, about 270 dpi across an A4 page's text width.
+#: JPEG (quality 0.92) rather than SVG or PNG: weasyprint draws SVG text slowly and re-encodes
+#: every PNG (together over half the PDF's time), while it embeds a JPEG as it is; at this
+#: resolution the difference does not show, and the browser's rendering is the faithful one.
+IMAGE_SCALE = 2
+IMAGE_FORMAT = "jpeg"
+
+
+class ReportOutcome(list):  # type: ignore[type-arg]
+    """The files written (a list of paths), with what was measured while writing them.
+
+    Attributes
+    ----------
+    seconds
+        Seconds per stage: ``content``, ``images``, and each format (wall clock).
+    cpu_seconds
+        Processor seconds of this process for the whole report (chromium, which draws the
+        images, not included): a measure that a busy machine does not inflate.
+    pages
+        Pages of the PDF (0 when no PDF was written).
+    figure_pages
+        Figure id to its PDF page.
+    slides, native_charts
+        Slides of the deck and how many of its charts are native PowerPoint charts.
+    report
+        The content every format was written from.
+    """
+
+    seconds: dict[str, float]
+    cpu_seconds: float
+    pages: int
+    figure_pages: dict[str, int]
+    slides: int
+    native_charts: int
+    report: Report | None
+
+
+@dataclass
+class _Clock:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
+def _formats(formats: Sequence[str] | str) -> list[str]:
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    wanted = [f.strip().lower().lstrip(".") for f in formats if f.strip()]
+    unknown = [f for f in wanted if f not in SUPPORTED_FORMATS]
+    if unknown or not wanted:
+        raise ConfigError(f"--format {','.join(formats)!s}: {', '.join(unknown) or 'nothing'} "
+                          f"is not a report format; expected a comma-separated list of "
+                          f"{', '.join(SUPPORTED_FORMATS)}.")
+    return list(dict.fromkeys(wanted))
+
+
+def write_report(results: RunResults, out: str | Path, *,
+                 formats: Sequence[str] | str = SUPPORTED_FORMATS, names: bool = False,
+                 progress: bool = False,
+                 on_progress: Callable[[str, int, int], Any] | None = None) -> ReportOutcome:
+    """Write the client report for ``results`` into folder ``out``.
+
+    Parameters
+    ----------
+    results
+        What :func:`diagnostics.run_all` produced.
+    out
+        The output folder (created when missing). Files appear there only when every
+        requested format was written; existing files are replaced, others left alone.
+    formats
+        Any of ``html``, ``pdf``, ``pptx``, ``xlsx`` (a sequence, or text separated by commas).
+    names
+        Show respondent ids instead of pseudonyms (analyst use only).
+    progress
+        Show a progress bar (tqdm: text in a terminal, a widget in a notebook).
+    on_progress
+        Called with (what is being done, steps done, steps in all), for the notebook panel.
+
+    Returns
+    -------
+    ReportOutcome
+        The paths written (``report.html``, ``report.pdf``, ``report.pptx``, ``report.xlsx``),
+        with seconds per stage, PDF pages and native chart count.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown format.
+    OutputError
+        When a file cannot be written, or chromium (needed for pdf and pptx images) cannot
+        be started; nothing is left behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostics import load, run_all
+    >>> results = run_all(load("data/sample"), only=[])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     written = write_report(results, out, formats="html,xlsx")
+    ...     [p.name for p in written]
+    ['report.html', 'report.xlsx']
+    """
+    from .html import render_html
+    from .images import ImageJob, write_images
+    from .pdf import write_pdf
+    from .pptx import needs_image, write_pptx
+    from .xlsx import write_xlsx
+
+    wanted = _formats(formats)
+    cpu_start = time.process_time()
+    clock = _Clock()
+    outcome = ReportOutcome()
+    outcome.seconds, outcome.pages, outcome.figure_pages = clock.seconds, 0, {}
+    outcome.cpu_seconds = 0.0
+    outcome.slides = outcome.native_charts = 0
+    outcome.report = None
+    steps = ["content"] + (["images"] if {"pdf", "pptx"} & set(wanted) else []) + wanted
+    done = 0
+    with tqdm(total=len(steps), desc="report", unit="step", disable=not progress) as bar, \
+            tempfile.TemporaryDirectory(prefix="report-images-") as tmp:
+
+        def advance(label: str) -> None:
+            nonlocal done
+            done += 1
+            bar.update(1)
+            bar.set_postfix_str(label)
+            if on_progress is not None:
+                on_progress(label, done, len(steps))
+
+        bar.set_postfix_str("gathering results")
+        report = clock.run("content", lambda: build_report(results, names=names, progress=progress))
+        outcome.report = report
+        advance("content gathered")
+        images_dir = Path(tmp)
+        images: dict[str, Path] = {}
+        if {"pdf", "pptx"} & set(wanted):
+            jobs: list[ImageJob] = []
+            for fig in report.figures:
+                if "pdf" in wanted or needs_image(fig):
+                    images[fig.id] = images_dir / f"{fig.id}.jpg"
+                    jobs.append(ImageJob(fig.safe, images[fig.id], IMAGE_FORMAT, scale=IMAGE_SCALE))
+            with tqdm(total=len(jobs), desc="report: images", unit="image",
+                      disable=not progress, leave=False) as image_bar:
+                clock.run("images", lambda: write_images(jobs, on_done=image_bar.update))
+            advance("images drawn")
+        with staged_directory(out) as stage:
+            for fmt in wanted:
+                target = stage / FILE_NAMES[fmt]
+                if fmt == "html":
+                    clock.run("html", lambda t=target: t.write_text(render_html(report), encoding="utf-8"))
+                elif fmt == "pdf":
+                    info = clock.run("pdf", lambda t=target: write_pdf(report, t, images))
+                    outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
+                elif fmt == "pptx":
+                    deck = clock.run("pptx", lambda t=target: write_pptx(report, t, images))
+                    outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
+                else:
+                    clock.run("xlsx", lambda t=target: write_xlsx(report, t))
+                advance(f"{fmt} written")
+    outcome.extend(Path(out) / FILE_NAMES[f] for f in wanted)
+    outcome.cpu_seconds = round(time.process_time() - cpu_start, 3)
+    return outcome

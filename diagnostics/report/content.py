@@ -1,0 +1,449 @@
+"""The report's content, built once from the run's results and shared by every format.
+
+Every figure and table comes from a result's own ``figures()`` and ``tables()`` (the
+notebooks draw with the same calls), so the report and a notebook show the same numbers.
+The report adds only what needs no privacy decision of its own: the participation
+figures of the overview (which pass the guard), counts of what the guard withheld (never
+group sizes), the methods and the references.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import mimetypes
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..errors import DiagnosticsError
+from ..results import DiagnosticResult, Finding, Skipped
+from .references import CLAIMS, Claim, Reference, references_for
+from .sanitize import People, escape_markup, map_strings, plain_text, safe_colour
+
+if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
+    from ..runner import RunResults
+    from ..workbook import Workbook
+
+__all__ = ["Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
+           "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
+
+OVERVIEW_KEY = "who_answered"
+#: Titles of the contract's diagnostics, for those this version cannot run yet.
+CONTRACT_TITLES: dict[str, str] = {
+    "segments": "Frame segments", "non_negotiables": "Non-negotiable behaviours",
+    "tribes": "Tribes", "hyper_connected": "Hyper-connected people",
+    "backstage_leaders": "Backstage leaders", "movement_seeds": "Movement seeds",
+    "reach_to_top": "Reach to the top", "activism": "Activism ladder",
+    "tandems": "Grassroots and leadership in tandem", "stories": "Story themes",
+    "waves": "Change between waves", "reliability": "Construct reliability",
+}
+DEFAULT_PRIMARY = "#1F4E79"
+DEFAULT_ACCENT = "#E69F00"
+#: Layout keys that hold no text from the data (left alone when escaping, for speed).
+_NO_TEXT = frozenset({"template", "colorway", "colorscale", "marker_colorscale"})
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of a section.
+
+    ``figure`` is the result's own figure (the very object, unless people had to be shown
+    another way): the notebook panel shows it and PowerPoint rebuilds it as a native chart
+    from its values. ``safe`` is the same figure as a plotly dict with free-text markup
+    escaped for plotly.js (the HTML page and the PDF's images).
+    """
+
+    id: str
+    section: str
+    name: str
+    title: str
+    figure: go.Figure
+    safe: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table behind a section's figures, with its (unique, valid) Excel sheet name."""
+
+    section: str
+    name: str
+    sheet: str
+    frame: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What the privacy guard withheld in one section for one grouping (counts only)."""
+
+    dimension: str
+    groups: int
+    reasons: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One diagnostic's part of the report."""
+
+    key: str
+    title: str
+    method: str
+    figures: tuple[ReportFigure, ...]
+    tables: tuple[ReportTable, ...]
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...]
+    withheld: tuple[Withheld, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"sec-{self.key}"
+
+    @property
+    def withheld_groups(self) -> int:
+        return sum(w.groups for w in self.withheld)
+
+
+@dataclass(frozen=True)
+class SkippedSection:
+    key: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyFinding:
+    """A finding of the executive summary and the section it comes from."""
+
+    finding: Finding
+    section: Section
+
+    @property
+    def figure(self) -> ReportFigure | None:
+        return self.section.figures[0] if self.section.figures else None
+
+
+@dataclass(frozen=True)
+class Branding:
+    """Colours, logo and organisation name from workbook.toml (checked, never trusted)."""
+
+    organisation: str
+    primary: str = DEFAULT_PRIMARY
+    accent: str = DEFAULT_ACCENT
+    logo: bytes | None = None
+    logo_mime: str = ""
+    logo_name: str = ""
+
+    @property
+    def logo_data_uri(self) -> str:
+        if self.logo is None:
+            return ""
+        import base64
+
+        return f"data:{self.logo_mime};base64,{base64.b64encode(self.logo).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the four formats show, computed once."""
+
+    title: str
+    branding: Branding
+    date: str
+    data_folder: str
+    respondents: tuple[tuple[str, int], ...]
+    intro: str
+    summary: tuple[KeyFinding, ...]
+    sections: tuple[Section, ...]
+    skipped: tuple[SkippedSection, ...]
+    min_group_size: int
+    min_text_group_size: int
+    names: bool
+    warnings: tuple[str, ...]
+    references: tuple[Reference, ...]
+    claims: tuple[Claim, ...] = CLAIMS
+    build_notes: tuple[str, ...] = field(default=())
+
+    @property
+    def figures(self) -> list[ReportFigure]:
+        return [f for s in self.sections for f in s.figures]
+
+    @property
+    def tables(self) -> list[ReportTable]:
+        return [t for s in self.sections for t in s.tables]
+
+
+# ---------------------------------------------------------------- building blocks
+def _branding(workbook: Workbook, notes: list[str]) -> Branding:
+    config = workbook.config
+    raw = dict(config.branding)
+    primary = safe_colour(raw.get("primary"), DEFAULT_PRIMARY)
+    accent = safe_colour(raw.get("accent"), DEFAULT_ACCENT)
+    for key, used in (("primary", primary), ("accent", accent)):
+        if key in raw and safe_colour(raw[key], "") != used:
+            notes.append(f"workbook.toml [branding] {key} = {raw[key]!r} is not a colour like "
+                         f"#1F4E79; the default {used} was used.")
+    mime = name = ""
+    data: bytes | None = None
+    if raw.get("logo"):
+        path = (Path(workbook.folder) / raw["logo"]).resolve()
+        mime = mimetypes.guess_type(path.name)[0] or ""
+        if mime not in ("image/png", "image/jpeg", "image/gif", "image/svg+xml"):
+            notes.append(f"workbook.toml [branding] logo = {raw['logo']!r}: expected a PNG, JPEG, "
+                         "GIF or SVG file; the report has no logo.")
+        else:
+            try:
+                data = path.read_bytes()
+                name = path.name
+            except OSError as err:
+                notes.append(f"workbook.toml [branding] logo = {raw['logo']!r} could not be read "
+                             f"({err.strerror or err}); the report has no logo.")
+    return Branding(organisation=config.organisation, primary=primary, accent=accent,
+                    logo=data, logo_mime=mime if data is not None else "", logo_name=name)
+
+
+def _withheld(result: DiagnosticResult) -> tuple[Withheld, ...]:
+    """Counts of withheld groups per grouping; one reason per group (its first)."""
+    first: dict[tuple[str, str], str] = {}
+    for s in result.suppressed:
+        first.setdefault((s.dimension, s.group), _reason_kind(s.reason))
+    by_dim: dict[str, Counter[str]] = {}
+    for (dimension, _group), reason in first.items():
+        by_dim.setdefault(dimension, Counter())[reason] += 1
+    return tuple(Withheld(d, sum(c.values()), tuple(sorted(c.items()))) for d, c in by_dim.items())
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("fewer than"):
+        return "below the minimum group size"
+    if "subtraction" in reason:
+        return "its remainder is below the minimum"
+    if "hidden as well" in reason:
+        return "hidden so a smaller group cannot be worked out"
+    return reason
+
+
+def _figure_title(fig: go.Figure, fallback: str) -> str:
+    text = fig.layout.title.text if fig.layout.title is not None else None
+    return plain_text(str(text)).replace("\n", " ") if text else fallback
+
+
+def _unique_sheet(name: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub("-", name).strip() or "table"
+    if base.lower() == "history":
+        base = "history table"
+    candidate, i = base[:31], 2
+    while candidate.lower() in used:
+        suffix = f"~{i}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+class _Builder:
+    def __init__(self, workbook: Workbook, people: People) -> None:
+        self.workbook = workbook
+        self.people = people
+        self.sheets: set[str] = {"contents", "about"}
+        self.n_fig = 0
+
+    def figure(self, section: str, name: str, fig: go.Figure, fallback: str) -> ReportFigure:
+        import plotly.graph_objects as go
+
+        self.n_fig += 1
+        data = fig.to_dict()
+        changed = [False]
+
+        def people(text: str) -> str:
+            shown = self.people.text(text)
+            changed[0] = changed[0] or shown != text
+            return shown
+
+        mapped = map_strings(data, people, skip=_NO_TEXT)
+        shown = go.Figure(mapped) if changed[0] else fig
+        safe = map_strings(mapped, escape_markup, skip=_NO_TEXT)
+        return ReportFigure(id=f"fig-{self.n_fig}", section=section, name=name,
+                            title=_figure_title(shown, fallback), figure=shown, safe=safe)
+
+    def table(self, section: str, name: str, frame: pd.DataFrame) -> ReportTable:
+        sheet_name = name if name.startswith(section) else f"{section} {name}"
+        return ReportTable(section=section, name=name,
+                           sheet=_unique_sheet(sheet_name, self.sheets),
+                           frame=self.people.frame(frame))
+
+    def section(self, key: str, result: DiagnosticResult) -> Section:
+        figures = tuple(self.figure(key, name, fig, result.title)
+                        for name, fig in result.figures().items())
+        tables = tuple(self.table(key, name, frame) for name, frame in result.tables().items())
+        findings = tuple(Finding(self.people.text(f.headline), f.value, f.uncertainty, f.weight)
+                         for f in result.findings())
+        return Section(key=key, title=result.title or key, method=result.method,
+                       figures=figures, tables=tables, findings=findings,
+                       notes=tuple(self.people.text(n) for n in result.notes),
+                       warnings=tuple(self.people.text(w) for w in result.warnings),
+                       withheld=_withheld(result))
+
+    def overview(self) -> Section | None:
+        """"Who answered": respondents per wave and per attribute, through the guard."""
+        from ..overview import participation
+
+        wb = self.workbook
+        if not wb.attributes:
+            return None
+        figures: list[ReportFigure] = []
+        tables: list[ReportTable] = []
+        withheld: list[Withheld] = []
+        method = ""
+        for attribute in wb.attributes[:4]:
+            result = participation(wb, by=attribute)
+            method = result.method
+            figures.append(self.figure(OVERVIEW_KEY, attribute, result.figure(),
+                                       f"Respondents by {attribute}"))
+            tables.append(self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame()))
+            withheld.extend(_withheld(result))
+        sizes = wb.survey.groupby("wave", sort=False).size()
+        waves = ", ".join(f"{int(sizes.get(w, 0))} in {w}" for w in wb.waves)
+        finding = Finding(f"Respondents in the latest survey wave ({wb.latest_wave}).",
+                          value=str(int(sizes.get(wb.latest_wave, 0))),
+                          uncertainty=f"respondents per wave: {waves}" if len(wb.waves) > 1 else "",
+                          weight=0.1)
+        return Section(key=OVERVIEW_KEY, title="Who answered", method=method,
+                       figures=tuple(figures), tables=tuple(tables), findings=(finding,),
+                       notes=(), warnings=(), withheld=tuple(withheld))
+
+
+def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 8,
+                    least: int = 5, per_section: int = 2) -> list[KeyFinding]:
+    """The findings that matter most, heaviest first, from as many sections as possible.
+
+    Each section's heaviest finding comes first (by weight, up to ``most``), then each
+    section's second, and so on up to ``per_section``; when fewer than ``least`` are
+    chosen, the heaviest of the rest fill up.
+
+    Examples
+    --------
+    >>> from diagnostics import Finding
+    >>> s = {k: Section(k, k, "", (), (), (), (), (), ()) for k in "abcde"}
+    >>> found = [(Finding(f"a{i}", weight=0.9 - i / 10), s["a"]) for i in range(6)]
+    >>> found += [(Finding(k, weight=0.1), s[k]) for k in "bcde"]
+    >>> [k.finding.headline for k in select_findings(found)]
+    ['a0', 'a1', 'b', 'c', 'd', 'e']
+    """
+    order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0].weight, i))
+    chosen: list[int] = []
+    per: Counter[str] = Counter()
+    for round_ in range(per_section):
+        for i in order:
+            if len(chosen) >= most:
+                break
+            key = candidates[i][1].key
+            if i not in chosen and per[key] == round_:
+                chosen.append(i)
+                per[key] += 1
+    for i in order:
+        if len(chosen) >= least:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    chosen.sort(key=lambda i: (-candidates[i][0].weight, i))
+    return [KeyFinding(candidates[i][0], candidates[i][1]) for i in chosen]
+
+
+def build_report(results: RunResults, *, names: bool = False, progress: bool = False,
+                 on_progress: Callable[[str, int, int], Any] | None = None) -> Report:
+    """Gather what every format of the report shows, once.
+
+    Parameters
+    ----------
+    results
+        What :func:`diagnostics.run_all` produced.
+    names
+        Show respondent ids instead of pseudonyms (analyst use only).
+    progress
+        Show a progress bar.
+    on_progress
+        Called with (step, done, total) as each section is gathered (for the notebook panel).
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> from diagnostics import load, run_all
+    >>> report = build_report(run_all(load("data/sample"), only=[]))
+    >>> report.sections[0].title, len(report.summary) >= 1
+    ('Who answered', True)
+    """
+    from ..runner import CONTRACT_KEYS, steps
+
+    workbook = results.workbook
+    people = People(workbook.survey["respondent_id"], workbook.guard.pseudonym, names=names)
+    builder = _Builder(workbook, people)
+    notes: list[str] = []
+    branding = _branding(workbook, notes)
+    titles = {s.key: s.title for s in steps()}
+    ran = [(k, v) for k, v in results.results.items() if isinstance(v, DiagnosticResult)]
+    total = len(ran) + 1
+    sections: list[Section] = []
+    with tqdm(total=total, desc="report: sections", unit="section", disable=not progress,
+              leave=False) as bar:
+        overview = builder.overview()
+        if overview is not None:
+            sections.append(overview)
+        bar.update(1)
+        if on_progress is not None:
+            on_progress("Who answered", 1, total)
+        for i, (key, result) in enumerate(ran, start=2):
+            bar.set_postfix_str(result.title or key)
+            try:
+                sections.append(builder.section(key, result))
+            except DiagnosticsError as err:
+                notes.append(f"{result.title or key}: could not be shown ({err}).")
+            bar.update(1)
+            if on_progress is not None:
+                on_progress(result.title or key, i, total)
+    titles = {**CONTRACT_TITLES, **titles}
+    skipped = tuple(SkippedSection(k, titles.get(k, k.replace("_", " ").capitalize()), v.reason)
+                    for k, v in results.results.items() if isinstance(v, Skipped))
+    skipped += tuple(SkippedSection(k, titles[k], "not available in this version of the workbook")
+                     for k in CONTRACT_KEYS if k not in results.results)
+    candidates = [(f, s) for s in sections for f in s.findings]
+    summary = tuple(select_findings(candidates))
+    sizes = workbook.survey.groupby("wave", sort=False).size()
+    respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
+    diagnostics_ran = len(sections) - (1 if overview is not None else 0)
+    intro = (f"{respondents[-1][1]} people answered the latest survey wave ({respondents[-1][0]})"
+             + (f", across {len(respondents)} waves" if len(respondents) > 1 else "")
+             + f". {diagnostics_ran} diagnostic(s) ran on the data"
+             + (f"; {len(skipped)} could not run (listed with their reasons)" if skipped else "")
+             + ". The findings below matter most, heaviest first; each gives its number and how "
+             f"sure it is. No figure describes a group of fewer than "
+             f"{workbook.config.min_group_size} respondents.")
+    keys = {s.key for s in sections}
+    return Report(
+        title="Culture diagnostic",
+        branding=branding,
+        date=_dt.date.today().isoformat(),
+        data_folder=Path(workbook.folder).name,
+        respondents=respondents,
+        intro=intro,
+        summary=summary,
+        sections=tuple(sections),
+        skipped=skipped,
+        min_group_size=workbook.config.min_group_size,
+        min_text_group_size=workbook.config.min_text_group_size,
+        names=names,
+        warnings=tuple(people.text(w) for w in results.warnings),
+        references=tuple(references_for(keys)),
+        build_notes=tuple(notes),
+    )

@@ -1,0 +1,443 @@
+"""The report as an editable 16:9 PowerPoint deck (python-pptx).
+
+Title, executive summary, one slide per key finding, then every figure of every section;
+charts are native PowerPoint charts wherever PowerPoint has the chart type (see
+:mod:`.charts`), images otherwise. Each slide's speaker notes hold how its figure is
+computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .charts import ChartSpec, SeriesSpec, native_chart
+from .content import KeyFinding, Report, ReportFigure, Section
+
+__all__ = ["write_pptx", "PptxInfo", "SLIDE_WIDTH_IN", "SLIDE_HEIGHT_IN"]
+
+SLIDE_WIDTH_IN = 13.333
+SLIDE_HEIGHT_IN = 7.5
+_MARGIN = 0.5
+_FONT = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class PptxInfo:
+    """What was written: the file, the slides, and how many charts are native."""
+
+    path: Path
+    slides: int
+    native_charts: int
+    images: int
+
+
+class _Deck:
+    def __init__(self, report: Report, images: Mapping[str, Path]) -> None:
+        from pptx import Presentation
+        from pptx.util import Inches
+
+        self.report = report
+        self.images = images
+        self.prs = Presentation()
+        self.prs.slide_width = Inches(SLIDE_WIDTH_IN)
+        self.prs.slide_height = Inches(SLIDE_HEIGHT_IN)
+        self.native = 0
+        self.pictures = 0
+        self.specs: dict[str, ChartSpec | None] = {}
+
+    # ------------------------------------------------------------ basics
+    def rgb(self, hex_colour: str) -> Any:
+        from pptx.dml.color import RGBColor
+
+        return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+    def slide(self, title: str, *, notes: str = "") -> Any:
+        from pptx.util import Inches, Pt
+
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # title only
+        shape = slide.shapes.title
+        shape.left, shape.top = Inches(_MARGIN), Inches(0.3)
+        shape.width, shape.height = Inches(SLIDE_WIDTH_IN - 2 * _MARGIN - 1.2), Inches(0.95)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.text = title
+        para = frame.paragraphs[0]
+        para.alignment = 1  # left
+        for run in para.runs:
+            run.font.size = Pt(_title_size(title))
+            run.font.bold = True
+            run.font.name = _FONT
+            run.font.color.rgb = self.rgb(self.report.branding.primary)
+        bar = slide.shapes.add_shape(1, Inches(_MARGIN), Inches(1.27), Inches(1.6), Inches(0.06))
+        bar.fill.solid()
+        bar.fill.fore_color.rgb = self.rgb(self.report.branding.accent)
+        bar.line.fill.background()
+        self.logo(slide, small=True)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def logo(self, slide: Any, *, small: bool) -> None:
+        import io
+
+        from pptx.util import Inches
+
+        brand = self.report.branding
+        if brand.logo is None or brand.logo_mime == "image/svg+xml":
+            return
+        height = Inches(0.55 if small else 1.0)
+        try:
+            pic = slide.shapes.add_picture(io.BytesIO(brand.logo), 0, Inches(0.3), height=height)
+        except Exception:  # an unreadable logo never stops the deck
+            return
+        pic.left = int(self.prs.slide_width - pic.width - Inches(_MARGIN))
+
+    def text(self, slide: Any, left: float, top: float, width: float, height: float,
+             paragraphs: list[tuple[str, int, bool, str | None]]) -> Any:
+        """A text box; paragraphs are (text, size, bold, colour)."""
+        from pptx.util import Inches, Pt
+
+        box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, (text, size, bold, colour) in enumerate(paragraphs):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            run = para.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.name = _FONT
+            if colour:
+                run.font.color.rgb = self.rgb(colour)
+            para.space_after = Pt(6)
+        return box
+
+    # ------------------------------------------------------------ charts
+    def spec(self, fig: ReportFigure) -> ChartSpec | None:
+        if fig.id not in self.specs:
+            self.specs[fig.id] = native_chart(fig.figure)
+        return self.specs[fig.id]
+
+    def chart(self, slide: Any, fig: ReportFigure, left: float, top: float, width: float,
+              height: float) -> list[str]:
+        """Draw ``fig`` in the box; returns captions of what a native chart could not draw."""
+        spec = self.spec(fig)
+        if spec is not None:
+            try:
+                self._native(slide, spec, left, top, width, height)
+                self.native += 1
+                return spec.captions
+            except (ValueError, KeyError, TypeError):
+                pass  # an odd figure: fall back to its image
+        image = self.images.get(fig.id)
+        if image is None:
+            self.text(slide, left, top, width, 1, [(f"{fig.title} (chart in the PDF report)", 14,
+                                                    False, "555555")])
+            return []
+        self._picture(slide, image, left, top, width, height)
+        self.pictures += 1
+        return []
+
+    def _picture(self, slide: Any, image: Path, left: float, top: float, width: float,
+                 height: float) -> None:
+        from PIL import Image
+        from pptx.util import Inches
+
+        with Image.open(image) as im:
+            ratio = im.width / im.height
+        w, h = width, width / ratio
+        if h > height:
+            w, h = height * ratio, height
+        slide.shapes.add_picture(str(image), Inches(left + (width - w) / 2), Inches(top),
+                                 Inches(w), Inches(h))
+
+    def _native(self, slide: Any, spec: ChartSpec, left: float, top: float, width: float,
+                height: float) -> None:
+        from pptx.chart.data import CategoryChartData, XyChartData
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+        from pptx.util import Inches, Pt
+
+        kinds = {
+            ("column", "clustered"): XL_CHART_TYPE.COLUMN_CLUSTERED,
+            ("column", "stacked"): XL_CHART_TYPE.COLUMN_STACKED,
+            ("column", "percent"): XL_CHART_TYPE.COLUMN_STACKED_100,
+            ("bar", "clustered"): XL_CHART_TYPE.BAR_CLUSTERED,
+            ("bar", "stacked"): XL_CHART_TYPE.BAR_STACKED,
+            ("bar", "percent"): XL_CHART_TYPE.BAR_STACKED_100,
+        }
+        if spec.kind in ("column", "bar"):
+            chart_type = kinds[(spec.kind, spec.grouping)]
+        elif spec.kind == "line":
+            chart_type = XL_CHART_TYPE.LINE_MARKERS
+        elif spec.kind == "xy":
+            chart_type = XL_CHART_TYPE.XY_SCATTER_LINES
+        elif spec.kind == "pie":
+            chart_type = XL_CHART_TYPE.PIE
+        else:
+            chart_type = XL_CHART_TYPE.DOUGHNUT
+        if spec.kind == "xy":
+            data: Any = XyChartData()
+            for s in spec.series:
+                series = data.add_series(s.name)
+                for x, y in zip(s.x or [], s.values, strict=True):
+                    series.add_data_point(x, y)
+        else:
+            data = CategoryChartData(number_format=spec.number_format)
+            data.categories = spec.categories
+            for s in spec.series:
+                data.add_series(s.name, s.values)
+        frame = slide.shapes.add_chart(chart_type, Inches(left), Inches(top), Inches(width),
+                                       Inches(height), data)
+        chart = frame.chart
+        chart.font.size = Pt(12)
+        chart.font.name = _FONT
+        chart.has_title = bool(spec.title)
+        if spec.title:
+            chart.chart_title.text_frame.text = spec.title
+            for para in chart.chart_title.text_frame.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(14)
+                    run.font.bold = True
+        chart.has_legend = spec.legend
+        if spec.legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        if spec.kind not in ("pie", "doughnut"):
+            self._axes(chart, spec)
+        plot = chart.plots[0]
+        if spec.kind in ("column", "bar"):
+            plot.gap_width = 60
+            if spec.grouping != "clustered":
+                plot.overlap = 100
+        for s, series in zip(spec.series, plot.series, strict=True):
+            self._style_series(spec, s, series)
+        if spec.kind in ("pie", "doughnut"):
+            plot.has_data_labels = True
+            plot.data_labels.show_percentage = True
+            plot.data_labels.show_value = False
+            plot.data_labels.number_format = "0%"
+            plot.data_labels.number_format_is_linked = False
+
+    def _axes(self, chart: Any, spec: ChartSpec) -> None:
+        from pptx.util import Pt
+
+        value_axis = chart.value_axis
+        value_axis.tick_labels.number_format = spec.number_format
+        value_axis.tick_labels.number_format_is_linked = False
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = self.rgb("DDDDDD")
+        low, high = spec.value_range
+        if low is not None:
+            value_axis.minimum_scale = low
+        if high is not None:
+            value_axis.maximum_scale = high
+        category_axis = chart.category_axis
+        if spec.kind == "xy":
+            category_axis.tick_labels.number_format = spec.x_number_format
+            category_axis.tick_labels.number_format_is_linked = False
+        if spec.reverse_categories:
+            category_axis.reverse_order = True
+        for axis, title in ((category_axis, spec.x_title), (value_axis, spec.y_title)):
+            if title:
+                axis.has_title = True
+                axis.axis_title.text_frame.text = title
+                for para in axis.axis_title.text_frame.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(11)
+                        run.font.bold = False
+
+    def _style_series(self, spec: ChartSpec, s: SeriesSpec, series: Any) -> None:
+        from pptx.enum.chart import XL_MARKER_STYLE
+        from pptx.enum.dml import MSO_LINE_DASH_STYLE
+        from pptx.util import Pt
+
+        if spec.kind in ("column", "bar"):
+            if s.colour:
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = self.rgb(s.colour)
+            series.invert_if_negative = False
+        elif spec.kind in ("line", "xy"):
+            series.smooth = False
+            if s.line and s.colour:
+                series.format.line.color.rgb = self.rgb(s.colour)
+                series.format.line.width = Pt(2)
+            if not s.line:
+                series.format.line.fill.background()
+            if s.dash:
+                series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            if s.markers:
+                series.marker.style = XL_MARKER_STYLE.CIRCLE
+                series.marker.size = 7
+                if s.colour:
+                    series.marker.format.fill.solid()
+                    series.marker.format.fill.fore_color.rgb = self.rgb(s.colour)
+                    series.marker.format.line.color.rgb = self.rgb(s.colour)
+            else:
+                series.marker.style = XL_MARKER_STYLE.NONE
+        if s.point_colours:
+            for i, c in enumerate(s.point_colours):
+                if c:
+                    point = series.points[i]
+                    point.format.fill.solid()
+                    point.format.fill.fore_color.rgb = self.rgb(c)
+        if s.labels:
+            for i, label in enumerate(s.labels):
+                if label:
+                    series.points[i].data_label.text_frame.text = label
+                    series.points[i].data_label.font.size = Pt(10)
+        if s.plus is not None and s.minus is not None:
+            _error_bars(series, s.plus, s.minus, xy=spec.kind == "xy")
+
+    # ------------------------------------------------------------ slides
+    def title_slide(self) -> None:
+        from pptx.util import Inches
+
+        report = self.report
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[6])  # blank
+        band = slide.shapes.add_shape(1, 0, 0, self.prs.slide_width, Inches(0.45))
+        band.fill.solid()
+        band.fill.fore_color.rgb = self.rgb(report.branding.primary)
+        band.line.fill.background()
+        self.logo(slide, small=False)
+        respondents = ", ".join(f"{n} in {w}" for w, n in report.respondents)
+        self.text(slide, 0.8, 2.2, 11.5, 3.6, [
+            (f"{report.title} report".upper(), 16, True, report.branding.accent),
+            (report.branding.organisation, 40, True, report.branding.primary),
+            (f"{report.date} · respondents {respondents}", 16, False, "555555"),
+            (f"Confidential. No figure describes a group of fewer than {report.min_group_size} "
+             "respondents; people are shown "
+             + ("by their ids (analyst copy)." if report.names else "under pseudonyms."),
+             14, False, "555555"),
+        ])
+        slide.notes_slide.notes_text_frame.text = report.intro
+
+    def summary_slide(self) -> None:
+        report = self.report
+        slide = self.slide("Executive summary", notes=report.intro)
+        texts: list[str] = []
+        for k in report.summary:
+            f = k.finding
+            text = f"{f.value}  {f.headline}" if f.value else f.headline
+            if f.uncertainty:
+                text += f" ({f.uncertainty})"
+            texts.append(text)
+        chars = sum(len(t) for t in texts)
+        size = 18 if chars < 500 else 15 if chars < 900 else 13 if chars < 1300 else 11
+        lines: list[tuple[str, int, bool, str | None]] = [(t, size, False, "222222") for t in texts]
+        if not lines:
+            lines.append(("No diagnostic reported a finding.", 18, False, "555555"))
+        self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
+
+    def finding_slide(self, k: KeyFinding) -> None:
+        f = k.finding
+        section = k.section
+        notes = (f"{f.headline} {f.value}" + (f" ({f.uncertainty})" if f.uncertainty else "")
+                 + f"\n\nFrom: {section.title}.\n\nHow it is computed: {section.method}")
+        slide = self.slide(f.headline, notes=notes)
+        fig = k.figure
+        captions: list[str] = []
+        if fig is not None:
+            captions = self.chart(slide, fig, _MARGIN, 1.5, 8.6, 5.5)
+        side = [(f.value or "–", 40, True, self.report.branding.primary)]
+        if f.uncertainty:
+            side.append((f.uncertainty, 16, False, "444444"))
+        side.append((f"From: {section.title}", 13, False, "666666"))
+        if captions:
+            side.append(("Also in the chart: " + "; ".join(captions), 12, False, "666666"))
+        self.text(slide, 9.4, 1.8, 3.4, 5.0, side)
+
+    def figure_slide(self, section: Section, fig: ReportFigure) -> None:
+        title = section.title if fig.title in (section.title, "") else f"{section.title}: {fig.title}"
+        notes = f"How it is computed: {section.method}"
+        if section.notes:
+            notes += "\n\n" + "\n".join(section.notes)
+        if section.withheld_groups:
+            notes += (f"\n\nPrivacy: {section.withheld_groups} group figure(s) withheld (groups "
+                      f"below {self.report.min_group_size} respondents, or that would reveal one).")
+        slide = self.slide(title, notes=notes)
+        captions = self.chart(slide, fig, _MARGIN, 1.5, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.3)
+        footer = list(captions) + list(section.notes[:1])
+        if footer:
+            self.text(slide, _MARGIN, 6.85, SLIDE_WIDTH_IN - 2 * _MARGIN, 0.5,
+                      [("; ".join(footer), 11, False, "666666")])
+
+    def closing_slides(self) -> None:
+        report = self.report
+        if report.skipped:
+            slide = self.slide("Not run, and why",
+                               notes="Each diagnostic runs only when the data folder holds what it needs.")
+            self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6,
+                      [(f"{s.title}: {s.reason}", 14, False, "222222") for s in report.skipped])
+        withheld = sum(s.withheld_groups for s in report.sections)
+        lines = [
+            (f"No figure describes a group of fewer than {report.min_group_size} respondents "
+             f"(free text: {report.min_text_group_size}); groups that would reveal a smaller one "
+             "by subtraction are withheld too.", 15, False, "222222"),
+            (f"{withheld} group figure(s) withheld across the report (counted, not named).", 15,
+             False, "222222"),
+        ]
+        lines += [(f"{c.claim} {c.status}", 13, False, "555555") for c in report.claims]
+        refs = "\n".join(f"{r.source}. {r.supports}" for r in report.references)
+        slide = self.slide("Methods, privacy and the source texts' figures", notes=refs)
+        self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
+
+
+def _title_size(title: str) -> int:
+    """Points for a slide title, so that it fits in two or three lines."""
+    n = len(title)
+    return 26 if n <= 60 else 20 if n <= 100 else 16 if n <= 170 else 13
+
+
+def _error_bars(series: Any, plus: list[float], minus: list[float], *, xy: bool) -> None:
+    """Custom error bars (python-pptx has no API for them): ``c:errBars`` in the series XML."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    ser = series._element
+
+    def lit(values: list[float]) -> str:
+        pts = "".join(f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>' for i, v in enumerate(values))
+        return (f'<c:numLit><c:formatCode>General</c:formatCode><c:ptCount val="{len(values)}"/>'
+                f"{pts}</c:numLit>")
+
+    ns = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" ' \
+         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    xml = (f"<c:errBars {ns}>" + ('<c:errDir val="y"/>' if xy else "")
+           + '<c:errBarType val="both"/><c:errValType val="cust"/><c:noEndCap val="0"/>'
+           + f"<c:plus>{lit(plus)}</c:plus><c:minus>{lit(minus)}</c:minus>"
+           + '<c:spPr><a:ln w="12700"><a:solidFill><a:srgbClr val="404040"/></a:solidFill>'
+           + "</a:ln></c:spPr></c:errBars>")
+    element = etree.fromstring(xml)
+    anchor = None
+    for tag in ("c:cat", "c:val", "c:xVal", "c:yVal", "c:smooth"):
+        anchor = ser.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is None:
+        ser.append(element)
+    else:
+        anchor.addprevious(element)
+
+
+def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxInfo:
+    """Write the deck; ``images`` maps figure ids to image files for non-native charts."""
+    deck = _Deck(report, images)
+    deck.title_slide()
+    deck.summary_slide()
+    for k in report.summary:
+        deck.finding_slide(k)
+    for section in report.sections:
+        for fig in section.figures:
+            deck.figure_slide(section, fig)
+    deck.closing_slides()
+    deck.prs.save(str(path))
+    return PptxInfo(path=path, slides=len(deck.prs.slides), native_charts=deck.native,
+                    images=deck.pictures)
+
+
+def needs_image(fig: ReportFigure) -> bool:
+    """Whether the deck shows ``fig`` as an image (no native chart type fits it)."""
+    return native_chart(fig.figure) is None
