@@ -19,25 +19,24 @@ import pandas as pd
 from diagnostics import Workbook, load, segment_frames
 from diagnostics.clustering import adjusted_rand
 from diagnostics.config import Config
-
-_PROFILES = np.array([
-    [6.3, 4.1, 3.7, 3.6, 4.2],
-    [3.8, 6.3, 3.6, 4.2, 3.7],
-    [3.9, 3.6, 6.3, 3.9, 4.2],
-    [3.6, 4.2, 4.0, 6.3, 3.8],
-    [4.2, 3.7, 4.1, 3.8, 6.3],
-])
-_SHARES = np.array([0.30, 0.25, 0.20, 0.15, 0.10])
+from diagnostics.sample import (  # the sample's planted segment model, at any size
+    _CONSTRUCTS,
+    _MOTIVATION_ITEM_SD,
+    _MOTIVATION_PERSON_SD,
+    _PROFILES,
+    _SEGMENT_SHARES,
+    _STYLE_SD,
+)
 
 
 def survey(n: int, *, seed: int = 0) -> tuple[Workbook, np.ndarray]:
     """A survey of ``n`` respondents x 15 motivation items (5 constructs) with 5 planted
     segments like the sample's, about 3% missing answers; and the planted labels."""
     rng = np.random.default_rng(seed)
-    labels = rng.choice(5, size=n, p=_SHARES)
+    labels = rng.choice(5, size=n, p=_SEGMENT_SHARES)
     construct = np.repeat(np.arange(5), 3)
-    x = (_PROFILES[labels][:, construct] + rng.normal(0, 0.5, (n, 5))[:, construct]
-         + rng.normal(0, 0.15, (n, 1)) + rng.normal(0, 0.6, (n, 15)))
+    x = (_PROFILES[labels][:, construct] + rng.normal(0, _MOTIVATION_PERSON_SD, (n, 5))[:, construct]
+         + rng.normal(0, _STYLE_SD, (n, 1)) + rng.normal(0, _MOTIVATION_ITEM_SD, (n, 15)))
     answers = np.clip(np.rint(x), 1, 7)
     answers[rng.random((n, 15)) < 0.03] = np.nan
     items = [f"m{j + 1:02d}" for j in range(15)]
@@ -47,8 +46,7 @@ def survey(n: int, *, seed: int = 0) -> tuple[Workbook, np.ndarray]:
     frame.insert(2, "department", rng.choice(["Ops", "Sales", "IT", "HR", "Finance"], n))
     book = pd.DataFrame({"kind": "motivation", "scale_min": 1.0, "scale_max": 7.0,
                          "label": items,
-                         "construct": np.array(["purpose", "growth", "security", "recognition",
-                                                "belonging"])[construct],
+                         "construct": np.array(_CONSTRUCTS)[construct],
                          "reverse": 0, "non_negotiable": 0}, index=pd.Index(items, name="item"))
     wb = Workbook.build(folder=Path("."), config=Config(), survey=frame, codebook=book,
                         attributes=["department"])
