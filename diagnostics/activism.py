@@ -23,6 +23,7 @@ from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
 from .runner import RunOptions, Step
 from .tandems import wilson_interval
+from .words import count
 from .workbook import Workbook
 
 __all__ = ["ActivismLadder", "activism_ladder", "map_actions", "highest_levels",
@@ -308,7 +309,7 @@ class ActivismLadder(DiagnosticResult):
                 "have done at least one deed.", f"{self.clicks_to_deeds:.1f} clicks per deed",
                 f"{level} CI {low:.1f}-{high:.1f}", weight=0.7))
         n_adv = int(c.at["advocate", "n"])
-        text = (f"{n_adv} true advocate(s) lead or recruit others "
+        text = (f"{count(n_adv, 'true advocate')} lead or recruit others "
                 f"({100 * n_adv / max(total, 1):.1f}% of people)")
         pos = self.advocate_position
         if pos.get("median_in_degree_percentile") is not None:
@@ -480,7 +481,7 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
     if unmapped:
         listed = ", ".join(f"{a} ({n})" for a, n in list(unmapped.items())[:10])
         more = f" and {len(unmapped) - 10} more" if len(unmapped) > 10 else ""
-        warnings.append(f"{sum(unmapped.values())} action(s) of {len(unmapped)} kind(s) are not "
+        warnings.append(f"{count(sum(unmapped.values()), 'action')} of {count(len(unmapped), 'kind')} are not "
                         f"on the activism ladder and were left out: {listed}{more}. Map them "
                         "under [ladder] in workbook.toml.")
     notes.append(f"{int(c['spectator'])} of {len(people)} people took no mapped action "

@@ -13,6 +13,7 @@ from .errors import DiagnosticsError, format_problems
 from .loading import load, validate
 from .outputs import atomic_write_json
 from .runner import RunOptions, run_all
+from .words import count
 
 __all__ = ["main"]
 
@@ -93,8 +94,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
         ran = len(results.ran())
-        print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
-              f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
+        print(f"Wrote {args.json_out}: {count(ran, 'diagnostic')} ran, "
+              f"{len(results.results) - ran} skipped, {count(len(results.warnings), 'warning')}.")
         return EXIT_OK
     from .report import write_report
 
@@ -114,16 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = validate(args.data)
             errors, warnings = report.errors, report.warnings
             if errors:
-                print(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
+                print(f"{args.data}: NOT usable: {count(len(errors), 'problem')} to fix.")
             else:
                 print(f"{args.data}: usable. {report.workbook!r}")
             if report.files:
                 print("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
             if errors:
-                print(f"{len(errors)} problem(s):")
+                print(f"{count(len(errors), 'problem')}:")
                 print(format_problems(errors))
             if warnings:
-                print(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
+                print(f"{count(len(warnings), 'warning')} (the data were used after the stated repair):")
                 print(format_problems(warnings))
             return EXIT_DATA if errors else EXIT_OK
         if args.command == "sample":

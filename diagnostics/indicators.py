@@ -20,6 +20,7 @@ from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .runner import RunOptions, Step
 from .tandems import wilson_interval
+from .words import plural
 from .workbook import Workbook, answered_enough
 
 __all__ = ["MovementIndicators", "movement_indicators", "INDICATORS", "STEPS"]
@@ -34,7 +35,7 @@ _FORMULA = {
     "energy network": "energising ties / all energy ties (weight > 0 energising, < 0 "
                       "de-energising); energisers: people whose energising nominations "
                       "outnumber the de-energising ones, de-energisers the reverse",
-    "influence spread": "people who are activists or advocates, or within {hops} step(s) of one "
+    "influence spread": "people who are activists or advocates, or within {hops} steps of one "
                         "in the influence ties (a tie names who influences you), / all people",
     "momentum": "people whose first deed (activist or advocate action) falls in the latest "
                 "half-year sprint; the series per sprint in the momentum chart",
@@ -163,7 +164,7 @@ def _influence_spread(workbook: Workbook, levels: pd.Series | None, hops: int) -
     low, high = wilson_interval(hit, n)
     return _row("influence spread", share, low, high, hops=hops,
                 detail=f"{len(activists)} activists reach {hit} of {n} people within {hops} "
-                       f"step(s) of {relation} ties")
+                       f"{plural(hops, 'step')} of {relation} ties")
 
 
 def _momentum(workbook: Workbook) -> tuple[dict[str, Any], pd.DataFrame]:

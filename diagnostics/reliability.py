@@ -20,6 +20,7 @@ from scipy import stats
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .runner import RunOptions, Step
+from .words import count, plural
 from .workbook import KINDS, Workbook, answered_enough
 
 __all__ = ["Reliability", "construct_reliability", "cronbach_alpha", "feldt_interval",
@@ -232,7 +233,7 @@ class Reliability(DiagnosticResult):
         if not suspects.empty:
             names = ", ".join(f"{r.item} ({r.construct})" for r in suspects.itertuples())
             found.append(Finding(
-                headline=(f"{len(suspects)} item(s) run against the rest of their construct, "
+                headline=(f"{count(len(suspects), 'question')} {plural(len(suspects), 'runs', 'run')} against the rest of their construct, "
                           f"probably a reverse-coding error: {names}. Check the codebook's "
                           "reverse column before reading construct scores."),
                 value=f"{suspects['item_rest_r'].min():.2f}",

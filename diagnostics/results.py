@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .privacy import SuppressedGroup
+from .words import count
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -124,6 +125,6 @@ class DiagnosticResult:
         head = f"<h4>{html.escape(self.title or type(self).__name__)}</h4>"
         notes = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in self.notes)
         if self.suppressed:
-            notes += (f"<p><em>{len(self.suppressed)} group figure(s) withheld by the privacy "
+            notes += (f"<p><em>{count(len(self.suppressed), 'group figure')} withheld by the privacy "
                       "guard.</em></p>")
         return head + notes + frame.head(50).to_html(index=False, escape=True, na_rep="")

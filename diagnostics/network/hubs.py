@@ -12,6 +12,7 @@ from scipy.stats import rankdata
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count
 from ..workbook import Workbook
 from .common import energy_scores, person_labels, robust_z
 from .graph import Network, network_graph, require_ties
@@ -260,7 +261,7 @@ def hyper_connected(workbook: Workbook, *, relation: str | None = None, wave: st
     if not answered.any():
         notes.append("No usable energy answers: the passion x connectivity map is empty.")
     elif dropped:
-        notes.append(f"{dropped} respondent(s) left out of passion for too many missing answers.")
+        notes.append(f"{count(dropped, 'respondent')} left out of passion for too many missing answers.")
 
     frame = pd.DataFrame({
         "in_degree": indeg, "in_strength": net.in_strength(), "pagerank": pagerank,
@@ -290,7 +291,7 @@ def hyper_connected(workbook: Workbook, *, relation: str | None = None, wave: st
     quads = quads.sort_values("quadrant", key=lambda s: s.map(rank)).reset_index(drop=True)
     quads = quads[["quadrant", "n", "share", "passion", "connectivity"]]
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return HyperConnected(
         network=net, people=tuple(str(ids[i]) for i in chosen), scores=frame,
         assignments=pd.Series(quadrant, index=frame.index, name="quadrant"),

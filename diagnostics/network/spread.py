@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count
 from ..workbook import Workbook
 from .common import person_labels
 from .graph import Network, network_graph, require_ties
@@ -404,7 +405,7 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
         notes.append("No formal leaders are flagged (is_leader, leader_levels): the leaders' "
                      "spread is not simulated.")
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return MovementSeeds(
         network=net, people=tuple(str(net.ids[i]) for i in order[:k]), share=float(share),
         reach=float(finals["movement seeds"].mean()),

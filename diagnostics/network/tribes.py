@@ -13,6 +13,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard, SuppressedGroup
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count
 from ..workbook import Workbook
 from .common import attribute_of, energy_scores
 from .graph import Network, network_graph, require_ties
@@ -345,7 +346,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         profile, hidden = _mood(profile, assignments, scores, guard)
         withheld += hidden
         if dropped:
-            notes.append(f"{dropped} respondent(s) left out of the tribes' energy for too many "
+            notes.append(f"{count(dropped, 'respondent')} left out of the tribes' energy for too many "
                          "missing answers.")
     else:
         profile = profile.assign(energy=np.nan, energy_n=0)
@@ -363,7 +364,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     if not has.all():
         notes.append(f"{int((~has).sum())} people without {net.relation} ties belong to no tribe.")
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return Tribes(network=net, assignments=assignments, modularity=modularity,
                   department_overlap=overlap, cross_department_share=overall_cross,
                   stability=stability, resolution=float(resolution), seed=int(seed),

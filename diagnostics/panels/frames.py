@@ -13,6 +13,7 @@ from ..plots import segments as seg_plots
 from ..plots.reliability import alpha_figure, item_rest_figure
 from ..reliability import MISSING_POLICIES, construct_reliability
 from ..segments import K_RANGE, LOW_CERTAINTY, Segmentation, SegmentSearch, search_segments
+from ..words import count
 from ..workbook import KINDS, Workbook
 from .common import error_box, guarded_callback, redraw, show_figure, with_help
 
@@ -24,7 +25,7 @@ def _notes_html(result: Any) -> str:
     parts += [f"<li style='color:#b03a2e'><b>Warning:</b> {html.escape(w)}</li>"
               for w in result.warnings]
     if result.suppressed:
-        parts.append(f"<li>{len(result.suppressed)} group figure(s) withheld by the privacy "
+        parts.append(f"<li>{count(len(result.suppressed), 'group figure')} withheld by the privacy "
                      "guard.</li>")
     return f"<ul style='margin:4px 0'>{''.join(parts)}</ul>" if parts else ""
 
