@@ -20,7 +20,7 @@ from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .runner import RunOptions, Step
 from .tandems import wilson_interval
-from .words import plural
+from .words import between, count, plural
 from .workbook import Workbook, answered_enough
 
 __all__ = ["MovementIndicators", "movement_indicators", "INDICATORS", "STEPS"]
@@ -329,23 +329,26 @@ class MovementIndicators(DiagnosticResult):
         if t.at["influence spread", "available"]:
             v, lo, hi = t.loc["influence spread", ["value", "low", "high"]]
             out.append(Finding(
-                f"Activists can reach {100 * v:.0f}% of the organisation within {self.hops} "
-                "step(s) of peer influence.", f"{100 * v:.0f}%",
-                f"95% CI {100 * lo:.0f}-{100 * hi:.0f}%", weight=0.55))
+                f"Activists can reach {100 * v:.0f}% of the organisation within "
+                f"{count(self.hops, 'step')} of peer influence.", f"{100 * v:.0f}%",
+                between(lo, hi), statistics=f"95% interval {100 * lo:.0f}-{100 * hi:.0f}%.",
+                weight=0.55))
         if t.at["energy", "available"]:
             v, lo, hi = t.loc["energy", ["value", "low", "high"]]
-            out.append(Finding(f"Energy stands at {v:.0f} out of 100 on the energy items "
-                               "(50 is the scale midpoint).",
-                               f"{v:.0f}/100", f"95% CI {lo:.0f}-{hi:.0f}", weight=0.45))
+            out.append(Finding(f"Energy stands at {v:.0f} out of 100 on the energy questions "
+                               "(50 is the middle of the scale).",
+                               f"{v:.0f}/100", between(lo, hi, share=False),
+                               statistics=f"95% interval {lo:.0f}-{hi:.0f}.", weight=0.45))
         if t.at["momentum", "available"] and len(self.momentum) > 1:
             last, prev = self.momentum["new_activists"].iloc[-1], self.momentum["new_activists"].iloc[-2]
             trend = "growing" if last > prev else ("stalling" if last < prev else "steady")
             out.append(Finding(
-                f"Momentum is {trend}: {int(last)} people did their first deed in "
+                f"Momentum is {trend}: {count(int(last), 'person')} did their first deed in "
                 f"{self.momentum['sprint'].iloc[-1]} against {int(prev)} the sprint before"
                 + (" (the first sprint also counts everyone already active when records "
                    "start)." if len(self.momentum) == 2 else "."),
-                str(int(last)), f"95% CI {t.at['momentum', 'low']:.0f}-{t.at['momentum', 'high']:.0f}",
+                str(int(last)),
+                statistics=f"95% interval {t.at['momentum', 'low']:.0f}-{t.at['momentum', 'high']:.0f}.",
                 weight=0.4))
         return out
 

@@ -21,25 +21,40 @@ __all__ = ["DiagnosticResult", "Finding", "Skipped", "jsonable"]
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence of the executive summary, with its number and its uncertainty.
+    """One finding of the executive summary: what was found, what it means, what to do.
+
+    Written for a chief executive: plain words, question text instead of item codes, the
+    uncertainty in words; the statistics go in ``statistics`` (a footnote of the report).
 
     Attributes
     ----------
     headline
         The finding in plain words (never a person's name, never a figure about a
-        suppressed group).
+        suppressed group, never an item code).
     value
         The number the finding rests on, already formatted (e.g. ``"62%"``).
     uncertainty
-        Its uncertainty in words (e.g. ``"95% CI 55-69%"``), or ``""``.
+        How sure the number is, in words (e.g. ``"between 55% and 69%"``), or ``""``.
     weight
         How much it matters, 0-1; the summary shows the heaviest findings first.
+    meaning
+        What it means for the organisation (one sentence), or ``""``.
+    action
+        One recommended action, or ``""``.
+    statistics
+        The statistics behind it (intervals, tests, p-values) for the footnote, or ``""``.
+    figure
+        The name (in ``figures()``) of the figure that shows it; ``""``: the first.
     """
 
     headline: str
     value: str = ""
     uncertainty: str = ""
     weight: float = 0.5
+    meaning: str = ""
+    action: str = ""
+    statistics: str = ""
+    figure: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,13 @@ class DiagnosticResult:
 
     def findings(self) -> list[Finding]:
         """Sentences for the executive summary; default none."""
+        return []
+
+    def quotations(self) -> list[tuple[str, str]]:
+        """Free-text quotes the report may show, as (what it is about, text); default none.
+
+        Only text that passed the free-text minimum of the privacy guard belongs here.
+        """
         return []
 
     def _repr_html_(self) -> str:

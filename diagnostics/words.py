@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["plural", "count", "percent", "between", "natural_key", "natural_order",
+__all__ = ["plural", "count", "percent", "between", "natural_key", "natural_order", "client_text",
            "column_title", "SHARE_COLUMNS", "is_share_column"]
 
 _IRREGULAR = {"person": "people", "is": "are", "was": "were", "has": "have", "this": "these",
@@ -185,3 +185,36 @@ def is_share_column(name: Any, values: Iterable[Any]) -> bool:
     numbers = [float(v) for v in values
                if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
     return bool(numbers) and all(-1.0 <= v <= 1.0 for v in numbers)
+
+
+#: The data files in words a client reads.
+_FILES = {"network.csv": "the network survey (who works with whom)",
+          "actions.csv": "the record of actions", "initiatives.csv": "the list of initiatives",
+          "stories.csv": "the collected stories", "survey.csv": "the survey",
+          "codebook.csv": "the list of questions", "workbook.toml": "the settings"}
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def client_text(text: str) -> str:
+    """A technical sentence (file names, snake_case) in words a client reads.
+
+    Examples
+    --------
+    >>> client_text("no network.csv in the data folder")
+    'The network survey (who works with whom) was not provided'
+    >>> client_text("stories.csv has no author_id")
+    'The collected stories have no author id'
+    """
+    text = str(text)
+    m = re.fullmatch(r"no (\S+\.(?:csv|toml)) in the data folder\.?", text.strip())
+    if m and m.group(1) in _FILES:
+        phrase = _FILES[m.group(1)]
+        return phrase[:1].upper() + phrase[1:] + " was not provided"
+    for name, phrase in _FILES.items():
+        if text.startswith(name + " has "):
+            many = name == "stories.csv"
+            text = phrase + (" have " if many else " has ") + text[len(name) + 5:]
+        text = text.replace(name, phrase)
+    text = text.replace("in the data folder", "in the data")
+    text = _SNAKE.sub(lambda m: m.group(0).replace("_", " "), text)
+    return text[:1].upper() + text[1:]

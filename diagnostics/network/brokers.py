@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count, plural
 from ..workbook import Workbook
 from .common import person_labels
 from .graph import Network, network_graph, require_ties
@@ -122,21 +123,26 @@ class BackstageLeaders(DiagnosticResult):
 
     def findings(self) -> list[Finding]:
         k = len(self.people)
-        between = self.scores["betweenness"]
-        total = float(between.sum())
+        between_ = self.scores["betweenness"]
+        total = float(between_.sum())
         leaders = self.scores["is_leader"].to_numpy(dtype=bool)
         if not k:
             return [Finding("No backstage leaders: no one without a formal role bridges several "
                             "tribes beyond the hyper-connected.", value="0", weight=0.5)]
-        mine = float(between[list(self.people)].sum()) / total if total else float("nan")
-        theirs = float(between[leaders].sum()) / total if total else float("nan")
-        est = "" if self.sources >= self.network.n else f" (estimated from {self.sources} sampled people)"
+        mine = float(between_[list(self.people)].sum()) / total if total else float("nan")
+        theirs = float(between_[leaders].sum()) / total if total else float("nan")
+        est = "" if self.sources >= self.network.n else f", estimated from {self.sources} sampled people"
         return [Finding(
-            f"{k} {'person is a backstage leader' if k == 1 else 'people are backstage leaders'}"
-            f": without a formal role, each bridges at least {self.min_tribes} other tribes; "
-            f"together they sit on {mine:.0%} of the brokerage (betweenness){est}, against "
+            f"{count(k, 'person')} without a formal role {plural(k, 'links', 'link')} "
+            f"groups that otherwise barely talk: each bridges at least {self.min_tribes} other "
+            f"tribes; together they carry {mine:.0%} of the traffic between groups, against "
             f"{theirs:.0%} for the {int(leaders.sum())} formal leaders.",
-            value=str(k), weight=0.75)]
+            value=str(k),
+            meaning="These backstage leaders hold the organisation together informally; "
+                    "losing them would split it.",
+            action="Recognise their role and involve them where the change crosses groups.",
+            statistics=f"Share of betweenness centrality{est}.",
+            figure="brokerage", weight=0.75)]
 
 
 def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,

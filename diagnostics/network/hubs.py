@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
-from ..words import count
+from ..words import count, plural
 from ..workbook import Workbook
 from .common import energy_scores, person_labels, robust_z
 from .graph import Network, network_graph, require_ties
@@ -147,16 +147,22 @@ class HyperConnected(DiagnosticResult):
         typical = float(deg[self.scores["z"].notna()].median())
         if k:
             lo, hi = int(deg[list(self.people)].min()), int(deg[list(self.people)].max())
-            named = f"{lo}" if lo == hi else f"{lo}-{hi}"
+            named = f"{lo}" if lo == hi else f"{lo} to {hi}"
             out = [Finding(
-                f"{k} {'person is' if k == 1 else 'people are'} hyper-connected "
-                f"({k / len(self.scores):.1%} of people): each is named by {named} colleagues, "
+                f"{count(k, 'person')} ({k / len(self.scores):.1%} of everyone) "
+                f"{plural(k, 'is', 'are')} hyper-connected: each is named by {named} colleagues, "
                 f"against {typical:g} for a typical person; together they reach "
                 f"{self.joint_reach:.0%} of their colleagues within two steps.",
-                value=str(k), weight=0.8)]
+                value=str(k),
+                meaning="News and mood pass through very few people; what they think of the "
+                        "change spreads fast.",
+                action="Brief these people early and personally, and listen to their doubts.",
+                figure="passion_connectivity", weight=0.8)]
         else:
             out = [Finding("No one stands out as hyper-connected: influence is spread "
-                           f"evenly (typical in-degree {typical:g}).", value="0", weight=0.5)]
+                           f"evenly (a typical person is named by {typical:g} colleagues).",
+                           value="0", meaning="There is no small group to win over first.",
+                           weight=0.5)]
         q = self.quadrants.set_index("quadrant")
         if {"hidden influencers", "the engine"} <= set(q.index):
             connected = q.loc[["hidden influencers", "the engine"], "n"].sum()
@@ -165,10 +171,14 @@ class HyperConnected(DiagnosticResult):
             low = float((passion < self.passion_cut).mean())
             out.append(Finding(
                 f"Of the best-connected {self.connected_share:.0%} of people, "
-                f"{hidden / connected:.0%} are hidden influencers: connected but not (yet) "
-                f"passionate, against {low:.0%} of all respondents below the passion cut.",
+                f"{hidden / connected:.0%} are hidden influencers: well connected but not "
+                f"(yet) energised by the change, against {low:.0%} of everyone.",
                 value=f"{hidden / connected:.0%}",
-                weight=0.6))
+                meaning="Well-connected people who are not on board can slow the change "
+                        "quietly.",
+                action="Invite the hidden influencers into shaping the change, not only "
+                       "hearing about it.",
+                figure="passion_connectivity", weight=0.6))
         return out
 
 

@@ -120,8 +120,7 @@ class SegmentCache:
 
 
 def _summary_html(result: Segmentation) -> str:
-    head = (f"<p><b>{html.escape(result.choice)}</b></p>" if result.chosen_automatically
-            else f"<p><b>{result.k} segments, as asked.</b> {html.escape(result.choice)}</p>")
+    head = f"<p><b>{html.escape(result.choice)}</b></p>"
     if result.k > 1:
         rows = "".join(
             f"<tr><td><b>{html.escape(r.segment)}</b></td><td>{r.share:.0%} "

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from ..errors import DiagnosticsError
 from ..results import DiagnosticResult, Finding, Skipped
+from ..words import client_text, column_title, count
 from .references import CLAIMS, Claim, Reference, references_for
 from .sanitize import People, escape_markup, map_strings, plain_text, safe_colour
 
@@ -36,6 +37,10 @@ __all__ = ["Report", "Section", "ReportFigure", "ReportTable", "SkippedSection",
            "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: Sections shown in the appendix only: they are about the measurement, not the organisation.
+APPENDIX_SECTIONS = frozenset({"reliability"})
+#: The main body's finding pages: at most this many (one page or slide each).
+MAX_FINDING_PAGES = 14
 #: Titles of the contract's diagnostics, for those this version cannot run yet.
 CONTRACT_TITLES: dict[str, str] = {
     "segments": "Frame segments", "non_negotiables": "Non-negotiable behaviours",
@@ -102,6 +107,12 @@ class Section:
     notes: tuple[str, ...]
     warnings: tuple[str, ...]
     withheld: tuple[Withheld, ...]
+    quotes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def appendix_only(self) -> bool:
+        """Sections about the measurement itself (reliability) live in the appendix only."""
+        return self.key in APPENDIX_SECTIONS
 
     @property
     def anchor(self) -> str:
@@ -128,7 +139,15 @@ class KeyFinding:
 
     @property
     def figure(self) -> ReportFigure | None:
+        """The figure that shows the finding (the one it names, else the section's first)."""
+        named = [f for f in self.section.figures if f.name == self.finding.figure]
+        if named:
+            return named[0]
         return self.section.figures[0] if self.section.figures else None
+
+    @property
+    def anchor(self) -> str:
+        return f"finding-{abs(hash((self.section.key, self.finding.headline))) % 10**8}"
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,7 @@ class Report:
     respondents: tuple[tuple[str, int], ...]
     intro: str
     summary: tuple[KeyFinding, ...]
+    more: tuple[KeyFinding, ...]
     sections: tuple[Section, ...]
     skipped: tuple[SkippedSection, ...]
     min_group_size: int
@@ -179,6 +199,19 @@ class Report:
     @property
     def tables(self) -> list[ReportTable]:
         return [t for s in self.sections for t in s.tables]
+
+    @property
+    def finding_pages(self) -> tuple[KeyFinding, ...]:
+        """The main body: the summary's findings, then one more per remaining section."""
+        return self.summary + self.more
+
+    @property
+    def quotes(self) -> list[tuple[str, str]]:
+        return [q for s in self.sections for q in s.quotes]
+
+    @property
+    def overview(self) -> Section | None:
+        return next((s for s in self.sections if s.key == OVERVIEW_KEY), None)
 
 
 # ---------------------------------------------------------------- building blocks
@@ -284,13 +317,17 @@ class _Builder:
         figures = tuple(self.figure(key, name, fig, result.title)
                         for name, fig in result.figures().items())
         tables = tuple(self.table(key, name, frame) for name, frame in result.tables().items())
-        findings = tuple(Finding(self.people.text(f.headline), f.value, f.uncertainty, f.weight)
+        text = self.people.text
+        findings = tuple(Finding(text(f.headline), f.value, text(f.uncertainty), f.weight,
+                                 meaning=text(f.meaning), action=text(f.action),
+                                 statistics=text(f.statistics), figure=f.figure)
                          for f in result.findings())
+        quotes = tuple((text(about), text(quote)) for about, quote in result.quotations())
         return Section(key=key, title=result.title or key, method=result.method,
                        figures=figures, tables=tables, findings=findings,
-                       notes=tuple(self.people.text(n) for n in result.notes),
-                       warnings=tuple(self.people.text(w) for w in result.warnings),
-                       withheld=_withheld(result))
+                       notes=tuple(client_text(text(n)) for n in result.notes),
+                       warnings=tuple(client_text(text(w)) for w in result.warnings),
+                       withheld=_withheld(result), quotes=quotes)
 
     def overview(self) -> Section | None:
         """"Who answered": respondents per wave and per attribute, through the guard."""
@@ -307,21 +344,15 @@ class _Builder:
             result = participation(wb, by=attribute)
             method = result.method
             figures.append(self.figure(OVERVIEW_KEY, attribute, result.figure(),
-                                       f"Respondents by {attribute}"))
+                                       f"Respondents by {column_title(attribute).lower()}"))
             tables.append(self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame()))
             withheld.extend(_withheld(result))
-        sizes = wb.survey.groupby("wave", sort=False).size()
-        waves = ", ".join(f"{int(sizes.get(w, 0))} in {w}" for w in wb.waves)
-        finding = Finding(f"Respondents in the latest survey wave ({wb.latest_wave}).",
-                          value=str(int(sizes.get(wb.latest_wave, 0))),
-                          uncertainty=f"respondents per wave: {waves}" if len(wb.waves) > 1 else "",
-                          weight=0.1)
         return Section(key=OVERVIEW_KEY, title="Who answered", method=method,
-                       figures=tuple(figures), tables=tuple(tables), findings=(finding,),
+                       figures=tuple(figures), tables=tuple(tables), findings=(),
                        notes=(), warnings=(), withheld=tuple(withheld))
 
 
-def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 8,
+def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 7,
                     least: int = 5, per_section: int = 2) -> list[KeyFinding]:
     """The findings that matter most, heaviest first, from as many sections as possible.
 
@@ -413,22 +444,31 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
             if on_progress is not None:
                 on_progress(result.title or key, i, total)
     titles = {**CONTRACT_TITLES, **titles}
-    skipped = tuple(SkippedSection(k, titles.get(k, k.replace("_", " ").capitalize()), v.reason)
+    skipped = tuple(SkippedSection(k, titles.get(k, column_title(k)), client_text(v.reason))
                     for k, v in results.results.items() if isinstance(v, Skipped))
-    skipped += tuple(SkippedSection(k, titles[k], "not available in this version of the workbook")
+    skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
-    candidates = [(f, s) for s in sections for f in s.findings]
+    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY]
+    candidates = [(f, s) for s in body for f in s.findings]
     summary = tuple(select_findings(candidates))
+    shown = {(k.section.key, k.finding.headline) for k in summary}
+    covered = {k.section.key for k in summary}
+    more: list[KeyFinding] = []
+    for s in body:
+        rest = [f for f in s.findings if (s.key, f.headline) not in shown]
+        if s.key not in covered and rest and s.figures:
+            more.append(KeyFinding(max(rest, key=lambda f: f.weight), s))
+    more = more[:max(0, MAX_FINDING_PAGES - len(summary))]
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
-    diagnostics_ran = len(sections) - (1 if overview is not None else 0)
-    intro = (f"{respondents[-1][1]} people answered the latest survey wave ({respondents[-1][0]})"
-             + (f", across {len(respondents)} waves" if len(respondents) > 1 else "")
-             + f". {diagnostics_ran} diagnostic(s) ran on the data"
-             + (f"; {len(skipped)} could not run (listed with their reasons)" if skipped else "")
-             + ". The findings below matter most, heaviest first; each gives its number and how "
-             f"sure it is. No figure describes a group of fewer than "
-             f"{workbook.config.min_group_size} respondents.")
+    latest_wave, latest_n = respondents[-1]
+    intro = f"{count(latest_n, 'person')} answered the latest survey ({latest_wave})"
+    if len(respondents) > 1:
+        earlier = "; ".join(f"{n} in {w}" for w, n in respondents[:-1])
+        intro += f", against {earlier}"
+    intro += (". Below are the findings that matter most, each with what it means and one "
+              "recommended action; a page on each follows. No figure in this report describes "
+              f"a group of fewer than {workbook.config.min_group_size} people.")
     keys = {s.key for s in sections}
     return Report(
         title="Culture diagnostic",
@@ -438,6 +478,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         respondents=respondents,
         intro=intro,
         summary=summary,
+        more=tuple(more),
         sections=tuple(sections),
         skipped=skipped,
         min_group_size=workbook.config.min_group_size,
