@@ -131,6 +131,31 @@ class ChartPayload:
     height: int
 
 
+#: Scatter traces with more points than this are drawn by WebGL in the printed page: one
+#: picture in the PDF instead of thousands of vector marks (the sample's network views would
+#: otherwise be most of the PDF's size and printing time).
+PRINT_GL_POINTS = 300
+
+
+def _points(values: Any) -> int:
+    if isinstance(values, dict) and "bdata" in values:  # plotly's typed-array encoding
+        size = int(str(values.get("dtype", "f8"))[-1] or 8)
+        return len(values["bdata"]) * 3 // 4 // max(size, 1)
+    return len(values) if hasattr(values, "__len__") else 0
+
+
+def _marker_trace(trace: dict[str, Any]) -> bool:
+    return (trace.get("type", "scatter") == "scatter" and "markers" in str(trace.get("mode", "markers"))
+            and trace.get("fill") in (None, "none"))
+
+
+def _print_traces(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Marker traces drawn by WebGL when the figure has many marks (see PRINT_GL_POINTS)."""
+    if sum(_points(t.get("x")) for t in data if _marker_trace(t)) <= PRINT_GL_POINTS:
+        return data
+    return [{**t, "type": "scattergl"} if _marker_trace(t) else t for t in data]
+
+
 def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPayload:
     """The figure as JSON for a ``script`` element, with ``<``, ``>`` and ``/`` written as
     ``\\u`` escapes (plotly's own encoding), so no text from the data can close the element.
@@ -141,6 +166,8 @@ def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPaylo
     layout = figure.get("layout") or {}
     height = int(layout.get("height") or DEFAULT_HEIGHT)
     config = {**CHART_CONFIG, "staticPlot": True} if static else CHART_CONFIG
+    if static:
+        figure = {**figure, "data": _print_traces(list(figure.get("data") or []))}
     payload = to_json_plotly({"data": figure.get("data") or [], "layout": layout,
                               "config": config})
     return ChartPayload(payload, height)

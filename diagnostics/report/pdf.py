@@ -86,7 +86,7 @@ def print_page(page_html: str, *, pdf: Path | None = None,
                         step("pictures taken")
                     if pdf is not None:
                         page.pdf(path=str(pdf), format="A4", print_background=True,
-                                 prefer_css_page_size=True, outline=True, tagged=True)
+                                 prefer_css_page_size=True, outline=True)
                         step("pdf printed")
                 finally:
                     browser.close()
