@@ -40,7 +40,7 @@ OVERVIEW_KEY = "who_answered"
 #: Sections shown in the appendix only: they are about the measurement, not the organisation.
 APPENDIX_SECTIONS = frozenset({"reliability"})
 #: The main body's finding pages: at most this many (one page or slide each).
-MAX_FINDING_PAGES = 14
+MAX_FINDING_PAGES = 13
 #: Titles of the contract's diagnostics, for those this version cannot run yet.
 CONTRACT_TITLES: dict[str, str] = {
     "segments": "Frame segments", "non_negotiables": "Non-negotiable behaviours",

@@ -123,18 +123,15 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-@dataclass(frozen=True)
-class ChartPayload:
-    """A chart for the page: its figure as JSON (drawn by the page's loader) and its height."""
-
-    payload: str
-    height: int
-
-
-#: Scatter traces with more points than this are drawn by WebGL in the printed page: one
-#: picture in the PDF instead of thousands of vector marks (the sample's network views would
-#: otherwise be most of the PDF's size and printing time).
-PRINT_GL_POINTS = 300
+#: Figures with more marks than this are printed as a picture (a JPEG drawn by plotly.js at
+#: twice the page's resolution) rather than as thousands of vector marks: the sample's network
+#: views would otherwise be most of the PDF's size and printing time. (WebGL is not an
+#: option: a page holds only a few WebGL contexts, and the print loses the rest.)
+PRINT_PICTURE_MARKS = 300
+#: The text width of an A4 page with 15 mm margins in CSS pixels (180 mm at 96 px per inch).
+PAGE_WIDTH_PX = 680
+#: A chart on a finding page taller than this (pixels) is scaled down to fit its page.
+MAIN_HEIGHT = 560
 
 
 def _points(values: Any) -> int:
@@ -144,16 +141,22 @@ def _points(values: Any) -> int:
     return len(values) if hasattr(values, "__len__") else 0
 
 
-def _marker_trace(trace: dict[str, Any]) -> bool:
-    return (trace.get("type", "scatter") == "scatter" and "markers" in str(trace.get("mode", "markers"))
-            and trace.get("fill") in (None, "none"))
+def dense(figure: dict[str, Any]) -> bool:
+    """Whether a figure has so many marks that it is printed as a picture."""
+    marks = sum(_points(t.get("x")) for t in figure.get("data") or []
+                if t.get("type", "scatter") in ("scatter", "scattergl")
+                and "markers" in str(t.get("mode", "markers")))
+    return marks > PRINT_PICTURE_MARKS
 
 
-def _print_traces(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Marker traces drawn by WebGL when the figure has many marks (see PRINT_GL_POINTS)."""
-    if sum(_points(t.get("x")) for t in data if _marker_trace(t)) <= PRINT_GL_POINTS:
-        return data
-    return [{**t, "type": "scattergl"} if _marker_trace(t) else t for t in data]
+@dataclass(frozen=True)
+class ChartPayload:
+    """A chart for the page: its figure as JSON (drawn by the page's loader), its height, and
+    whether the printed page shows it as a picture."""
+
+    payload: str
+    height: int
+    picture: bool = False
 
 
 def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPayload:
@@ -166,11 +169,10 @@ def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPaylo
     layout = figure.get("layout") or {}
     height = int(layout.get("height") or DEFAULT_HEIGHT)
     config = {**CHART_CONFIG, "staticPlot": True} if static else CHART_CONFIG
-    if static:
-        figure = {**figure, "data": _print_traces(list(figure.get("data") or []))}
+
     payload = to_json_plotly({"data": figure.get("data") or [], "layout": layout,
                               "config": config})
-    return ChartPayload(payload, height)
+    return ChartPayload(payload, height, picture=static and dense(figure))
 
 
 def render_html(report: Report, *, pdf: bool = False) -> str:
@@ -196,4 +198,5 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
         tables[t.sheet] = view
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, pdf=pdf, charts=charts, tables=tables,
-                           plotlyjs=plotly_js(), version=__version__)
+                           plotlyjs=plotly_js(), version=__version__, main_height=MAIN_HEIGHT,
+                           page_width=PAGE_WIDTH_PX)

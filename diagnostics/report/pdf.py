@@ -19,17 +19,28 @@ from pathlib import Path
 
 from ..errors import OutputError
 from .content import Report
-from .html import render_html
+from .html import PAGE_WIDTH_PX, render_html
 
 __all__ = ["write_pdf", "PdfInfo", "print_page", "CHROMIUM", "PAGE_WIDTH_PX"]
 
 CHROMIUM = "/usr/bin/chromium"
-#: The text width of an A4 page with 15 mm margins in CSS pixels (180 mm at 96 px per inch):
-#: the charts are drawn at this width, so they fill the page's width without scaling.
-PAGE_WIDTH_PX = 680
 #: Pixel ratio of the deck's chart pictures (a 680-pixel chart becomes 1,360 pixels wide).
 PICTURE_SCALE = 2
 _TIMEOUT_MS = 600_000
+#: Writes the page of each contents entry after it (the first print tells where anchors are).
+_NUMBER_CONTENTS = """(where) => {
+  let n = 0;
+  document.querySelectorAll('nav#contents a[href^="#"], ol.figure-list a').forEach((a) => {
+    const page = where[a.getAttribute('href').slice(1)];
+    if (page === undefined) return;
+    const span = document.createElement('span');
+    span.className = 'page-number';
+    span.textContent = String(page);
+    a.appendChild(span);
+    n += 1;
+  });
+  return n;
+}"""
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,13 @@ def print_page(page_html: str, *, pdf: Path | None = None,
                     if pictures:
                         step("pictures taken")
                     if pdf is not None:
-                        page.pdf(path=str(pdf), format="A4", print_background=True,
-                                 prefer_css_page_size=True, outline=True)
+                        options = {"path": str(pdf), "format": "A4", "print_background": True,
+                                   "prefer_css_page_size": True, "outline": True}
+                        page.pdf(**options)
+                        # the contents' page numbers: where the first print put each anchor
+                        _pages, where = pdf_pages(pdf)
+                        if page.evaluate(_NUMBER_CONTENTS, where):
+                            page.pdf(**options)
                         step("pdf printed")
                 finally:
                     browser.close()
