@@ -29,6 +29,10 @@ _STEP_MODULES: tuple[str, ...] = (
     "diagnostics.tandems",
     "diagnostics.stories",
     "diagnostics.waves",
+    "diagnostics.favourability",
+    "diagnostics.heatmap",
+    "diagnostics.enps",
+    "diagnostics.drivers",
     "diagnostics.indicators",  # last: it reads activism and waves from the results so far
 )
 
