@@ -4,7 +4,7 @@ The snapshot in ``tests/fixtures/snapshot/`` was written from main before the ru
 into ``diagnostics/pipeline.py`` (issue 12); a refactoring of the run must give the same figures.
 When a change is meant to change the numbers, rewrite the snapshot and say so in the commit::
 
-    PYTHONPATH=$PWD python -m tests.key_figures
+    PYTHONPATH=$PWD python tests/key_figures.py
 
 What is kept: every number, text and flag of the JSON, with two summaries where the JSON is a
 long listing: an ``assignments`` map becomes its size per label and a hash of its sorted pairs,
