@@ -348,7 +348,7 @@ def test_department_colouring_withholds_small_departments(wb) -> None:
 
 def test_tribe_tables_pass_the_guard(results, wb) -> None:
     tribes = results[0]
-    minimum = wb.config.min_group_size
+    minimum = wb.guard.min_group_size
     assert (tribes.department_mix["n"] >= minimum).all()
     assert (tribes.profile["people"] >= minimum).all()
     shown = tribes.profile.dropna(subset=["energy"])
@@ -361,7 +361,7 @@ def test_segment_mix_passes_the_guard(wb, truth) -> None:
     fake = type("Seg", (), {"assignments": segments})()
     tribes = find_tribes(wb, segments=fake)
     mix = tribes.segment_mix
-    assert mix is not None and not mix.empty and (mix["n"] >= wb.config.min_group_size).all()
+    assert mix is not None and not mix.empty and (mix["n"] >= wb.guard.min_group_size).all()
     assert set(mix["segment"]) <= set(segments)
     assert (mix.groupby("tribe")["share"].sum() <= 1 + 1e-9).all()
     full = mix.groupby("tribe")["share"].sum()

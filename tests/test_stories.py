@@ -111,7 +111,7 @@ def test_dutch_stop_words_are_left_out_of_dutch_stories(wb) -> None:
 
 
 def test_quotes_only_for_groups_at_the_free_text_minimum(wb, result) -> None:
-    minimum = wb.config.min_text_group_size
+    minimum = wb.guard.min_text_group_size
     authors = wb.stories.set_index("story_id")["author_id"]
     assert not result.quotes.empty
     assert result.assigned["author"].str.match(r"^P-[0-9a-f]{6}$").all()
@@ -152,7 +152,7 @@ def test_hostile_story_text_is_escaped_and_never_evaluated(wb, result) -> None:
 def test_resonance_by_group_passes_the_guard(wb, result) -> None:
     r = result.resonance
     assert not r.empty and "Legal" not in set(r["group"])
-    assert (r.groupby("group")["authors"].first() >= wb.config.min_group_size).all()
+    assert (r.groupby("group")["authors"].first() >= wb.guard.min_group_size).all()
     sums = r.groupby("group")["share"].sum()
     assert np.allclose(sums, 1.0)
     segments = pd.Series({p: ("A" if i % 2 else "B") for i, p in enumerate(wb.people.index)})
