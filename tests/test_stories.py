@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from diagnostics import ConfigError, InsufficientDataError, RunOptions, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, load
 from diagnostics.panels.stories import quotes_html
 from diagnostics.stories import DUTCH_STOP_WORDS, STOP_WORDS, overlap_score, story_themes
 
@@ -161,13 +161,9 @@ def test_resonance_by_group_passes_the_guard(wb, result) -> None:
     assert set(by_segment.resonance["by"]) == {"segment"}
 
 
-def test_the_runner_uses_segments_when_they_ran(wb) -> None:
-    data = run_all(wb, RunOptions(seed=0), only=["segments", "stories"])
-    res = data.results["stories"]
-    if "segments" in data.ran():
-        assert set(res.resonance["by"]) == {"segment"}
-    else:
-        assert set(res.resonance["by"]) == {"department"}
+def test_the_runner_uses_segments_when_they_ran(sample_run) -> None:
+    assert "segments" in sample_run.ran()
+    assert set(sample_run.results["stories"].resonance["by"]) == {"segment"}
 
 
 @pytest.mark.parametrize("k", [3, 8])
