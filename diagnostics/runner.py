@@ -99,12 +99,12 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
     Examples
     --------
     >>> from diagnostics import load
-    >>> results = run_all(load("data/sample"))
+    >>> results = run_all(load("data/sample"), only=["waves"])
+    >>> list(results.results)
+    ['segments', 'waves']
     >>> data = results.to_json()
     >>> set(CONTRACT_KEYS) <= set(data) and isinstance(data["warnings"], list)
     True
-    >>> list(run_all(load("data/sample"), only=["waves"]).results)
-    ['segments', 'waves']
     """
     chosen = resolve(only)
     options = RunOptions() if options is None else options
