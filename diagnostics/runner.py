@@ -112,6 +112,10 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
         workbook = workbook.with_min_group_size(options.min_group_size)
     if options.waves:
         workbook = workbook.select_waves(list(options.waves))
+    if only is not None:  # what only a step that cannot run would take is not computed
+        runnable = [s.key for s in chosen if s.key in only and s.requires(workbook) is None]
+        keep = {s.key for s in resolve(runnable)} | set(only)
+        chosen = [s for s in chosen if s.key in keep]
     warnings: list[str] = list(workbook.warnings)
     results: dict[str, DiagnosticResult | Skipped] = {}
     missing_inputs: dict[str, dict[str, str]] = {}

@@ -231,7 +231,7 @@ def test_runner_passes_segments_and_tribes(sample_run) -> None:
     assert {"department", "level", "location", "segment", "tribe"} <= set(res.groupings)
     data = res.to_json()
     assert {"items", "glue_index"} <= set(data)
-    assert set(data["items"]) == set(wb.non_negotiables)
+    assert set(data["items"]) == set(sample_run.workbook.non_negotiables)
     for entry in data["items"].values():
         assert {"adherence", "spread", "weakest_groups"} <= set(entry)
         assert 0 <= entry["adherence"] <= 1
