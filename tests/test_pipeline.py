@@ -120,6 +120,14 @@ def test_a_missing_optional_input_is_none_with_its_reason(workbook) -> None:
     assert set(results.results["stories"].resonance["by"]) == {"department"}
 
 
+def test_a_step_that_cannot_run_takes_nothing(workbook) -> None:
+    from dataclasses import replace
+
+    results = run_all(replace(workbook, stories=None), only=["stories"])
+    assert list(results.results) == ["stories"]
+    assert results.to_json()["stories"] == {"skipped": "no stories.csv in the data folder"}
+
+
 def test_a_required_input_that_did_not_run_skips_the_step(workbook) -> None:
     from dataclasses import replace
 
