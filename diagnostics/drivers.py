@@ -22,11 +22,10 @@ from tqdm.auto import tqdm
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import MIN_ANSWERED_SHARE, Workbook
 
 __all__ = ["KeyDrivers", "key_drivers", "relative_weights", "construct_scores",
-           "MIN_RESPONDENTS", "PER_PREDICTOR", "GROUP_MINIMUM", "STEPS"]
+           "MIN_RESPONDENTS", "PER_PREDICTOR", "GROUP_MINIMUM"]
 
 #: No driver analysis under this many complete respondents.
 MIN_RESPONDENTS: int = 30
@@ -550,20 +549,3 @@ def key_drivers(workbook: Workbook, *, outcomes: Sequence[str] | None = None,
                       resamples=int(resamples), outcomes=pd.DataFrame(outcome_rows),
                       weights=weights, by=by, notes=tuple(notes),
                       suppressed=tuple(dict.fromkeys(suppressed)))
-
-
-# --------------------------------------------------------------------------- runner step
-
-def _requires(workbook: Workbook) -> str | None:
-    if not workbook.items_of("outcome"):
-        return "codebook.csv has no outcome item (kind = outcome)"
-    if not any(workbook.items_of(k) for k in PREDICTOR_KINDS):
-        return "codebook.csv has no motivation, behaviour or energy item to use as a predictor"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> KeyDrivers:
-    return key_drivers(workbook, seed=options.seed, progress=options.progress)
-
-
-STEPS: list[Step] = [Step("drivers", KeyDrivers.title, _requires, _run)]

@@ -22,10 +22,9 @@ from .comparisons import CORRECTIONS, adjust_pvalues
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import Workbook
 
-__all__ = ["ENPS", "enps", "enps_interval", "enps_difference", "enps_item", "CONVENTIONS", "STEPS"]
+__all__ = ["ENPS", "enps", "enps_interval", "enps_difference", "enps_item", "CONVENTIONS"]
 
 #: How answers are classed: ``"nps"`` (0-10: 9-10 promoters, 0-6 detractors) or ``"five"``
 #: (a 5-point "would recommend" item: 5 promoters, 4 passives, 1-3 detractors).
@@ -382,16 +381,3 @@ def enps(workbook: Workbook, *, item: str | None = None, convention: str | None 
                 confidence=confidence, wave=workbook.latest_wave if wave is None else str(wave),
                 overall=overall, groups=groups, waves=pd.DataFrame(wave_rows),
                 suppressed=tuple(dict.fromkeys(suppressed)))
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if enps_item(workbook) is None:
-        return "no eNPS item: no outcome item on a 0-10 scale and none flagged enps = 1 in codebook.csv"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> ENPS:
-    return enps(workbook)
-
-
-STEPS: list[Step] = [Step("enps", ENPS.title, _requires, _run)]

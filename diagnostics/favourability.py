@@ -31,11 +31,10 @@ from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import KINDS, Workbook
 
 __all__ = ["Favourability", "favourability", "favourable_bands", "short_label",
-           "DEFAULT_KINDS", "STEPS"]
+           "DEFAULT_KINDS"]
 
 #: The item kinds shown by default: the ones where a higher answer is better.
 DEFAULT_KINDS: tuple[str, ...] = ("behaviour", "energy", "outcome")
@@ -288,16 +287,3 @@ def favourability(workbook: Workbook, *, by: str | Sequence[str] | None = None,
     return Favourability(wave=workbook.latest_wave if wave is None else str(wave),
                          confidence=confidence, items=overall, groups=groups,
                          by=tuple(attributes), suppressed=tuple(suppressed))
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if not any(workbook.codebook["kind"].isin(DEFAULT_KINDS)):
-        return "codebook.csv has no behaviour, energy or outcome item"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> Favourability:
-    return favourability(workbook)
-
-
-STEPS: list[Step] = [Step("favourability", Favourability.title, _requires, _run)]

@@ -30,10 +30,9 @@ from .errors import ConfigError, InsufficientDataError
 from .favourability import DEFAULT_KINDS, favourable_bands, short_label
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import KINDS, Workbook
 
-__all__ = ["ItemHeatmap", "item_heatmap", "MEASURES", "STEPS"]
+__all__ = ["ItemHeatmap", "item_heatmap", "MEASURES"]
 
 #: What a cell shows: the favourable share or the mean answer.
 MEASURES: tuple[str, ...] = ("share", "mean")
@@ -140,7 +139,7 @@ class ItemHeatmap(DiagnosticResult):
         return found
 
 
-def item_heatmap(workbook: Workbook, *, by: str = "department", measure: str = "share",
+def item_heatmap(workbook: Workbook, *, by: str | None = None, measure: str = "share",
                  kinds: Sequence[str] = DEFAULT_KINDS, items: Sequence[str] | None = None,
                  correction: str = "holm", confidence: float = 0.95,
                  wave: str | None = None) -> ItemHeatmap:
@@ -151,7 +150,8 @@ def item_heatmap(workbook: Workbook, *, by: str = "department", measure: str = "
     workbook
         A loaded data folder.
     by
-        The attribute whose groups are the columns (default ``department``).
+        The attribute whose groups are the columns (default ``department`` when the survey
+        has it, else its first attribute).
     measure
         ``"share"`` (favourable share, default) or ``"mean"`` (mean answer).
     kinds
@@ -192,7 +192,9 @@ def item_heatmap(workbook: Workbook, *, by: str = "department", measure: str = "
     >>> "Legal" in set(heat.to_frame()["group"])
     False
     """
-    if by not in workbook.attributes:
+    if by is None and workbook.attributes:
+        by = "department" if "department" in workbook.attributes else workbook.attributes[0]
+    if by is None or by not in workbook.attributes:
         raise ConfigError(f"by: {by!r} is not an attribute of the survey; attributes: "
                           f"{', '.join(workbook.attributes) or 'none'}.")
     if measure not in MEASURES:
@@ -279,19 +281,3 @@ def item_heatmap(workbook: Workbook, *, by: str = "department", measure: str = "
     return ItemHeatmap(attribute=by, measure=measure, correction=correction,
                        confidence=confidence, wave=workbook.latest_wave if wave is None else str(wave),
                        cells=out, overall=overall, suppressed=suppressed, notes=notes)
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if not workbook.attributes:
-        return "survey.csv has no attribute column (e.g. department) to compare groups"
-    if not any(workbook.codebook["kind"].isin(DEFAULT_KINDS)):
-        return "codebook.csv has no behaviour, energy or outcome item"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> ItemHeatmap:
-    by = "department" if "department" in workbook.attributes else workbook.attributes[0]
-    return item_heatmap(workbook, by=by)
-
-
-STEPS: list[Step] = [Step("heatmap", ItemHeatmap.title, _requires, _run)]
