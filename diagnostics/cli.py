@@ -68,6 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--names", action="store_true",
                    help="show people's ids instead of pseudonyms (analyst use only)")
 
+    p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
+                                      "drafted codebook")
+    p.add_argument("export", type=Path, help="the export (CSV, TSV or XLSX) as the survey "
+                                             "tool wrote it")
+    p.add_argument("--out", type=Path, required=True, help="the data folder to write (new)")
+    p.add_argument("--keep-all", action="store_true",
+                   help="keep preview, test, spam and unfinished responses")
+    p.add_argument("--id-column", default=None,
+                   help="the column that holds the respondent id (default: the tool's "
+                        "response or employee id)")
+
     p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
@@ -163,6 +174,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
                 print(format_problems(warnings))
             return EXIT_DATA if errors else EXIT_OK
+        if args.command == "import":
+            from .importing import import_export
+
+            result = import_export(args.export, args.out, keep_all=args.keep_all,
+                                   id_column=args.id_column)
+            print(result.report, end="")
+            print(f"Wrote {result.folder}: survey.csv, codebook.csv"
+                  + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample
 
