@@ -97,12 +97,11 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import steps
+    from .pipeline import resolve
 
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
-                         progress=not args.quiet)
-    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
             bar.update(1)
