@@ -83,6 +83,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
+from .plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
 from .segments import Segmentation, segment_frames
@@ -324,6 +325,12 @@ def _two_waves(workbook: Workbook) -> str | None:
     return "only one wave in the data (survey.csv has one wave, network.csv no second wave)"
 
 
+def _survey_waves_and_non_negotiables(workbook: Workbook) -> str | None:
+    if len(workbook.waves) < 2:
+        return "only one survey wave: there is no earlier plan to revisit"
+    return _non_negotiables(workbook)
+
+
 def _scored_items(workbook: Workbook) -> str | None:
     if not workbook.codebook["kind"].isin(DEFAULT_KINDS).any():
         return "codebook.csv has no behaviour, energy or outcome item"
@@ -406,6 +413,18 @@ PIPELINE: tuple[Step, ...] = (
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
                    waves=optional(WaveComparison,
                                   "which behaviour changes are significant"))),
+    Step("plan", MovementPlan.title,
+         call=call(movement_plan, WORKBOOK,
+                   hyper_connected=optional(HyperConnected, "the movement starters to engage"),
+                   backstage_leaders=optional(BackstageLeaders, "the backstage leaders to engage"),
+                   tribes=optional(Tribes, "a connector in every tribe"),
+                   segments=optional(Segmentation, "the frame to lead with per segment"),
+                   non_negotiables=optional(NonNegotiables, "the weakest links to work on"),
+                   tandems=optional(TandemAnalysis, "the grassroots threshold"),
+                   indicators=optional(MovementIndicators, "the indicators to track"))),
+    Step("revisit", PlanRevisit.title, check=_survey_waves_and_non_negotiables,
+         call=call(revisit_plan, WORKBOOK,
+                   waves=optional(WaveComparison, "which behaviours moved"))),
 )
 
 
