@@ -362,3 +362,21 @@ def test_collect_needs_an_id_column(tmp_path, instrument):
         collect_folder(tmp_path / "export.csv", codebook=tmp_path / "instrument" / "codebook.csv",
                        out=tmp_path / "folder")
     assert not (tmp_path / "folder").exists()
+
+
+def test_import_command_takes_the_instruments_export(tmp_path, instrument):
+    data = _sample_wave()
+    items = list(instrument.codebook()["item"])
+    rows = _answers(data, instrument)
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(_qualtrics_export(rows, items, instrument.max_names))
+    instrument.write(tmp_path / "instrument", formats=["qualtrics"])
+    _roster(data["survey"]).to_csv(tmp_path / "roster.csv", index=False)
+    assert main(["import", str(export), "--out", str(tmp_path / "folder"), "--codebook",
+                 str(tmp_path / "instrument" / "codebook.csv"), "--roster",
+                 str(tmp_path / "roster.csv"), "--wave", WAVE]) == 0
+    assert main(["validate", str(tmp_path / "folder")]) == 0
+    wb = load(tmp_path / "folder")
+    assert wb.waves == [WAVE] or list(wb.waves) == [WAVE]
+    assert len(wb.survey) == len(rows)
