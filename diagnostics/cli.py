@@ -69,10 +69,47 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--names", action="store_true",
                    help="show people's ids instead of pseudonyms (analyst use only)")
 
+    p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
+                                      "drafted codebook")
+    p.add_argument("export", type=Path, help="the export (CSV, TSV or XLSX) as the survey "
+                                             "tool wrote it")
+    p.add_argument("--out", type=Path, required=True, help="the data folder to write (new)")
+    p.add_argument("--keep-all", action="store_true",
+                   help="keep preview, test, spam and unfinished responses")
+    p.add_argument("--id-column", default=None,
+                   help="the column that holds the respondent id (default: the tool's "
+                        "response or employee id)")
+    p.add_argument("--codebook", type=Path, default=None,
+                   help="the codebook.csv written by `culture-diagnostics instrument`, when the "
+                        "answers were collected with the workbook's questionnaire (its network, "
+                        "action and story questions become network.csv, actions.csv and "
+                        "stories.csv)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="with --codebook: roster.csv whose attributes (department, level, ...) "
+                        "are joined to the answers")
+    p.add_argument("--wave", default=None, help="with --codebook: the wave of these answers")
+
     p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    p = sub.add_parser("instrument", help="write the questionnaire that collects the workbook's "
+                                          "inputs, with its codebook")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--format", default="xlsform,qualtrics,limesurvey",
+                   help="comma-separated: xlsform, qualtrics, limesurvey (default: all)")
+    p.add_argument("--lang", default="en,nl", help="languages, base first (default en,nl)")
+    p.add_argument("--organisation", default="our organisation",
+                   help="the organisation's name as the questions use it")
+    p.add_argument("--non-negotiable", action="append", default=None, dest="non_negotiables",
+                   metavar="TEXT", help="one of the client's non-negotiable behaviours "
+                                        "(repeat for each; default: four examples)")
+    p.add_argument("--max-names", type=_positive, default=5,
+                   help="colleagues each network question allows (default 5)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="roster.csv: invited people (respondent_id, optional name) offered "
+                        "as choices in the network questions")
     return parser
 
 
@@ -81,12 +118,11 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import steps
+    from .pipeline import resolve
 
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
-                         progress=not args.quiet)
-    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
             bar.update(1)
@@ -103,6 +139,27 @@ def _run(args: argparse.Namespace) -> int:
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _instrument(args: argparse.Namespace) -> int:
+    from .instrument import build_instrument
+    from .reading import read_table
+
+    roster = None
+    if args.roster is not None:
+        table, problems = read_table(args.roster)
+        if table is None or problems:
+            from .errors import DataError
+
+            raise DataError(problems or [])
+        roster = table.frame
+    instrument = build_instrument(organisation=args.organisation,
+                                  non_negotiables=args.non_negotiables,
+                                  languages=args.lang.split(","), max_names=args.max_names,
+                                  roster=roster)
+    for path in instrument.write(args.out, formats=args.format.split(",")):
         print(f"Wrote {path}")
     return EXIT_OK
 
@@ -127,12 +184,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{count(len(warnings), 'warning')} (the data were used after the stated repair):")
                 print(format_problems(warnings))
             return EXIT_DATA if errors else EXIT_OK
+        if args.command == "import" and args.codebook is not None:
+            from .instrument import collect_folder
+
+            counts = collect_folder(args.export, codebook=args.codebook, out=args.out,
+                                    roster=args.roster, wave=args.wave, keep_all=args.keep_all)
+            print(f"Wrote {args.out}: {counts['responses']} responses "
+                  f"({counts['left_out']} unfinished or previews left out), {counts['ties']} "
+                  f"ties, {counts['actions']} actions, {counts['stories']} stories.")
+            return EXIT_OK
+        if args.command == "import":
+            from .importing import import_export
+
+            result = import_export(args.export, args.out, keep_all=args.keep_all,
+                                   id_column=args.id_column)
+            print(result.report, end="")
+            print(f"Wrote {result.folder}: survey.csv, codebook.csv"
+                  + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample
 
             folder = write_sample(args.dir, people=args.people, seed=args.seed)
             print(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
             return EXIT_OK
+        if args.command == "instrument":
+            return _instrument(args)
         return _run(args)
     except DiagnosticsError as err:
         print(f"culture-diagnostics: {err}", file=sys.stderr)

@@ -468,7 +468,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         intro += f", against {earlier}"
     intro += (". Below are the findings that matter most, each with what it means and one "
               "recommended action; a page on each follows. No figure in this report describes "
-              f"a group of fewer than {workbook.config.min_group_size} people.")
+              f"a group of fewer than {workbook.guard.min_group_size} people.")
     keys = {s.key for s in sections}
     return Report(
         title="Culture diagnostic",
@@ -481,8 +481,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         more=tuple(more),
         sections=tuple(sections),
         skipped=skipped,
-        min_group_size=workbook.config.min_group_size,
-        min_text_group_size=workbook.config.min_text_group_size,
+        min_group_size=workbook.guard.min_group_size,
+        min_text_group_size=workbook.guard.min_text_group_size,
         names=names,
         warnings=tuple(people.text(w) for w in results.warnings),
         references=tuple(references_for(keys)),
