@@ -215,7 +215,7 @@ def test_people_are_pseudonymous_unless_names(fake, fake_report, workbook) -> No
 def test_xlsx_neutralises_formulas(fake, tmp_path: Path) -> None:
     written = write_report(fake, tmp_path, formats="xlsx")
     book = openpyxl.load_workbook(written[0])
-    sheet = book["fake stories"]
+    sheet = book["Stories"]
     cells = {c.value: c for c in sheet["A"][1:]}
     for text in FORMULAS:
         assert text in cells, text
@@ -275,7 +275,7 @@ def test_write_report_html_and_xlsx_only(fake, tmp_path: Path) -> None:
     assert set(written.seconds) == {"content", "html", "xlsx"}
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
     assert book.sheetnames[:2] == ["Contents", "About"]
-    assert {"fake values", "fake stories", "fake people"} <= set(book.sheetnames)
+    assert {"Values", "Stories", "People"} <= set(book.sheetnames)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.count('class="chart-data"') == len(build_report(fake).figures)
     assert page.count('-appendix-plot" class="chart-slot"') == len(build_report(fake).figures)

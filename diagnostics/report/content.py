@@ -269,10 +269,38 @@ def _figure_title(fig: go.Figure, fallback: str) -> str:
     return plain_text(str(text)).replace("\n", " ") if text else fallback
 
 
-def _unique_sheet(name: str, used: set[str]) -> str:
+def _words_cut(text: str, limit: int = 31) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" -–,")
+    return cut if cut else text[:limit]
+
+
+def sheet_label(title: str, key: str, name: str) -> str:
+    """A readable sheet name: the table's own name in words, or the topic for its main table.
+
+    Examples
+    --------
+    >>> sheet_label("Tribes", "tribes", "tribes"), sheet_label("Tribes", "tribes", "tribe_segment")
+    ('Tribes', 'Tribe segment')
+    >>> sheet_label("Non-negotiable behaviours", "non_negotiables", "adherence by group")
+    'Adherence by group'
+    """
+    own = name[len(key):].strip(" _") if name.startswith(key) else name
+    if not own or own == key:
+        return title
+    text = own.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _unique_sheet(name: str, used: set[str], topic: str = "") -> str:
     base = _SHEET_BAD.sub("-", name).strip() or "table"
     if base.lower() == "history":
         base = "history table"
+    base = _words_cut(base)
+    if base.lower() in used and topic:
+        base = _words_cut(f"{topic} - {base}")
     candidate, i = base[:31], 2
     while candidate.lower() in used:
         suffix = f"~{i}"
@@ -307,16 +335,17 @@ class _Builder:
         return ReportFigure(id=f"fig-{self.n_fig}", section=section, name=name,
                             title=_figure_title(shown, fallback), figure=shown, safe=safe)
 
-    def table(self, section: str, name: str, frame: pd.DataFrame) -> ReportTable:
-        sheet_name = name if name.startswith(section) else f"{section} {name}"
+    def table(self, section: str, name: str, frame: pd.DataFrame, title: str = "") -> ReportTable:
+        label = sheet_label(title or column_title(section), section, name)
         return ReportTable(section=section, name=name,
-                           sheet=_unique_sheet(sheet_name, self.sheets),
+                           sheet=_unique_sheet(label, self.sheets, title.split(":")[0]),
                            frame=self.people.frame(frame))
 
     def section(self, key: str, result: DiagnosticResult) -> Section:
         figures = tuple(self.figure(key, name, fig, result.title)
                         for name, fig in result.figures().items())
-        tables = tuple(self.table(key, name, frame) for name, frame in result.tables().items())
+        tables = tuple(self.table(key, name, frame, result.title or column_title(key))
+                       for name, frame in result.tables().items())
         text = self.people.text
         findings = tuple(Finding(text(f.headline), f.value, text(f.uncertainty), f.weight,
                                  meaning=text(f.meaning), action=text(f.action),
@@ -345,7 +374,8 @@ class _Builder:
             method = result.method
             figures.append(self.figure(OVERVIEW_KEY, attribute, result.figure(),
                                        f"Respondents by {column_title(attribute).lower()}"))
-            tables.append(self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame()))
+            tables.append(self.table(OVERVIEW_KEY, f"Who answered by {column_title(attribute).lower()}",
+                                     result.to_frame(), "Who answered"))
             withheld.extend(_withheld(result))
         return Section(key=OVERVIEW_KEY, title="Who answered", method=method,
                        figures=tuple(figures), tables=tuple(tables), findings=(),
