@@ -310,8 +310,28 @@ def _unique_sheet(name: str, used: set[str], topic: str = "") -> str:
     return candidate
 
 
+class _ClientWords:
+    """People shown as pseudonyms (or ids), and attribute names in words ("tenure_band" ->
+    "tenure") in every text of the report's figures and findings."""
+
+    def __init__(self, people: People, attributes: Sequence[str]) -> None:
+        self.people = people
+        names = sorted((a for a in attributes if "_" in a), key=len, reverse=True)
+        self.words = {a: column_title(a).lower() for a in names}
+        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+
+    def text(self, text: str) -> str:
+        shown = self.people.text(text)
+        if self.pattern is not None and "_" in shown:
+            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
+        return shown
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self.people.frame(frame)
+
+
 class _Builder:
-    def __init__(self, workbook: Workbook, people: People) -> None:
+    def __init__(self, workbook: Workbook, people: Any) -> None:
         self.workbook = workbook
         self.people = people
         self.sheets: set[str] = {"contents", "about"}
@@ -449,7 +469,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
 
     workbook = results.workbook
     people = People(workbook.survey["respondent_id"], workbook.guard.pseudonym, names=names)
-    builder = _Builder(workbook, people)
+    builder = _Builder(workbook, _ClientWords(people, workbook.attributes))
     notes: list[str] = []
     branding = _branding(workbook, notes)
     titles = {s.key: s.title for s in steps()}
@@ -492,7 +512,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
     latest_wave, latest_n = respondents[-1]
-    intro = f"{count(latest_n, 'person')} answered the latest survey ({latest_wave})"
+    intro = (f"{count(latest_n, 'person')} answered the latest survey ({latest_wave})"
+             if len(respondents) > 1 else f"{count(latest_n, 'person')} answered the survey")
     if len(respondents) > 1:
         earlier = "; ".join(f"{n} in {w}" for w, n in respondents[:-1])
         intro += f", against {earlier}"

@@ -285,10 +285,18 @@ class _Deck:
                     point.format.fill.solid()
                     point.format.fill.fore_color.rgb = self.rgb(c)
         if s.labels:
+            from pptx.enum.chart import XL_LABEL_POSITION
+
+            # labels off the bars (beyond their end, also for negative values), except in
+            # stacked bars where PowerPoint allows no outside position
+            outside = spec.kind in ("bar", "column") and spec.grouping == "clustered"
             for i, label in enumerate(s.labels):
                 if label:
-                    series.points[i].data_label.text_frame.text = label
-                    series.points[i].data_label.font.size = Pt(10)
+                    data_label = series.points[i].data_label
+                    data_label.text_frame.text = label
+                    data_label.font.size = Pt(10)
+                    if outside:
+                        data_label.position = XL_LABEL_POSITION.OUTSIDE_END
         if s.plus is not None and s.minus is not None:
             _error_bars(series, s.plus, s.minus, xy=spec.kind == "xy")
 
@@ -303,7 +311,8 @@ class _Deck:
         band.fill.fore_color.rgb = self.rgb(report.branding.primary)
         band.line.fill.background()
         self.logo(slide, small=False)
-        respondents = ", ".join(f"{n} in {w}" for w, n in report.respondents)
+        respondents = (str(report.respondents[0][1]) if len(report.respondents) == 1 else
+                       ", ".join(f"{n} in {w}" for w, n in report.respondents))
         self.text(slide, 0.8, 2.2, 11.5, 3.6, [
             (f"{report.title} report".upper(), 16, True, report.branding.accent),
             (report.branding.organisation, 40, True, report.branding.primary),

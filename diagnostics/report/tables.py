@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..words import column_title, is_share_column, natural_key, natural_order
+from ..words import client_text, column_title, is_share_column, natural_key, natural_order
 
 __all__ = ["PeopleTable", "people_frame"]
 
@@ -44,6 +44,9 @@ def people_frame(frame: pd.DataFrame) -> PeopleTable:
     (['Tenure', 'People', 'Share'], ['<1', '1-3', '10+'], ['Share'])
     """
     out = frame.copy()
+    for column in ("reason", "why"):
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: client_text(v) if isinstance(v, str) and v else v)
     if "label" in out.columns and "item" in out.columns:
         out = out.drop(columns=["item"])
     object_cols = [c for c in out.columns
