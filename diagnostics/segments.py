@@ -801,7 +801,7 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     profiles = profiles.loc[visible]
     sizes = pd.Series(counts, index=pd.Index(names, name="segment"), name="n").loc[visible]
     if len(visible) < len(names):
-        notes.append(f"{len(names) - len(visible)} segment(s) withheld by the privacy guard.")
+        notes.append(f"{count(len(names) - len(visible), 'segment')} withheld by the privacy guard.")
     # where the segments sit
     spread, withheld = _guarded_spread(workbook, data.rows, seg, set(visible))
     suppressed.extend(withheld)

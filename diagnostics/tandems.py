@@ -20,6 +20,7 @@ from scipy import stats
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
+from .words import count, plural
 from .workbook import Workbook
 
 __all__ = [
@@ -398,15 +399,15 @@ def tandem_analysis(workbook: Workbook, *, threshold: float | None = None,
     table = tandem_table(initiatives, threshold=cut, confidence=confidence)
     finished = int(table["n"].sum())
     if finished < MIN_FINISHED:
-        raise InsufficientDataError(f"only {finished} finished initiative(s); the tandem "
+        raise InsufficientDataError(f"only {count(finished, 'finished initiative')}; the tandem "
                                     f"analysis needs at least {MIN_FINISHED}")
     notes = [f"Grassroots-backed: {int(cut) if float(cut).is_integer() else cut} or more "
              f"supporters ({source}).",
-             f"{int(table['ongoing'].sum())} ongoing initiative(s) left out of the rates."]
+             f"{count(int(table['ongoing'].sum()), 'ongoing initiative')} left out of the rates."]
     warnings = []
     empty = list(table.loc[table["n"] == 0, "quadrant"])
     if empty:
-        warnings.append(f"no finished initiative in quadrant(s) {', '.join(empty)}; their "
+        warnings.append(f"no finished initiative in {plural(len(empty), 'quadrant')} {', '.join(empty)}; their "
                         "success rate is unknown.")
     supporters = initiatives["supporters"].astype(float)
     candidates = sorted({float(v) for v in supporters.quantile([0.25, 0.5, 0.75])} | {cut})

@@ -535,7 +535,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         min_group_size=workbook.guard.min_group_size,
         min_text_group_size=workbook.guard.min_text_group_size,
         names=names,
-        warnings=tuple(people.text(w) for w in results.warnings),
+        warnings=tuple(client_text(people.text(w)) for w in results.warnings),
         references=tuple(references_for(keys)),
         build_notes=tuple(notes),
     )
