@@ -70,8 +70,8 @@ def mid_word_breaks(pages: list[str], vocabulary: set[str]) -> list[str]:
     for page in pages:
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         for a, b in zip(lines, lines[1:], strict=False):
-            left = re.search(r"([A-Za-z]+)$", a)
-            right = re.match(r"([A-Za-z]+)", b)
+            left = re.search(r"(?<![A-Za-z.])([A-Za-z]{2,})$", a)
+            right = re.match(r"([A-Za-z]{2,})\b", b)
             if not left or not right:
                 continue
             head, tail = left.group(1), right.group(1)
