@@ -203,7 +203,8 @@ def _waves_changes(waves: DiagnosticResult | None, behaviour: list[str]) -> str:
     if not isinstance(changes, list):
         return ""
     mine = [c for c in changes if isinstance(c, dict) and c.get("item") in set(behaviour)]
-    sig = [c for c in mine if c.get("significant")]
+    # A change that matters: significant and not shown to be too small to matter.
+    sig = [c for c in mine if c.get("significant") and c.get("verdict", "changed") == "changed"]
     if not mine:
         return ""
     return f"; the waves diagnostic finds {len(sig)} of {len(mine)} behaviour items changed significantly"

@@ -41,6 +41,10 @@ class RunOptions:
     seed: int = 0
     waves: tuple[str, ...] | None = None
     progress: bool = False
+    #: The smallest change between waves that matters (``None``: workbook.toml, else the
+    #: defaults 0.1 standard deviation and 3 points); see :func:`diagnostics.wave_changes`.
+    smallest_effect: float | None = None
+    smallest_share_change: float | None = None
 
 
 @dataclass(frozen=True)
