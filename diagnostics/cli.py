@@ -78,6 +78,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    p = sub.add_parser("instrument", help="write the questionnaire that collects the workbook's "
+                                          "inputs, with its codebook")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--format", default="xlsform,qualtrics,limesurvey",
+                   help="comma-separated: xlsform, qualtrics, limesurvey (default: all)")
+    p.add_argument("--lang", default="en,nl", help="languages, base first (default en,nl)")
+    p.add_argument("--organisation", default="our organisation",
+                   help="the organisation's name as the questions use it")
+    p.add_argument("--non-negotiable", action="append", default=None, dest="non_negotiables",
+                   metavar="TEXT", help="one of the client's non-negotiable behaviours "
+                                        "(repeat for each; default: four examples)")
+    p.add_argument("--max-names", type=_positive, default=5,
+                   help="colleagues each network question allows (default 5)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="roster.csv: invited people (respondent_id, optional name) offered "
+                        "as choices in the network questions")
     return parser
 
 
@@ -86,7 +103,7 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import steps
+    from .pipeline import resolve
 
     if args.smallest_effect is not None or args.smallest_share_change is not None:
         from .waves import check_margins
@@ -96,10 +113,10 @@ def _run(args: argparse.Namespace) -> int:
                       smallest_share_change=0.03 if args.smallest_share_change is None
                       else args.smallest_share_change)
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
-                         progress=not args.quiet, smallest_effect=args.smallest_effect,
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
+                         smallest_effect=args.smallest_effect,
                          smallest_share_change=args.smallest_share_change)
-    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
             bar.update(1)
@@ -116,6 +133,27 @@ def _run(args: argparse.Namespace) -> int:
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _instrument(args: argparse.Namespace) -> int:
+    from .instrument import build_instrument
+    from .reading import read_table
+
+    roster = None
+    if args.roster is not None:
+        table, problems = read_table(args.roster)
+        if table is None or problems:
+            from .errors import DataError
+
+            raise DataError(problems or [])
+        roster = table.frame
+    instrument = build_instrument(organisation=args.organisation,
+                                  non_negotiables=args.non_negotiables,
+                                  languages=args.lang.split(","), max_names=args.max_names,
+                                  roster=roster)
+    for path in instrument.write(args.out, formats=args.format.split(",")):
         print(f"Wrote {path}")
     return EXIT_OK
 
@@ -146,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = write_sample(args.dir, people=args.people, seed=args.seed)
             print(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
             return EXIT_OK
+        if args.command == "instrument":
+            return _instrument(args)
         return _run(args)
     except DiagnosticsError as err:
         print(f"culture-diagnostics: {err}", file=sys.stderr)
