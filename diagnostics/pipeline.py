@@ -386,8 +386,9 @@ def step(key: str) -> Step:
     --------
     >>> step("waves").needs
     ('segments',)
-    >>> step("waves").options
-    {'seed': 'random_state', 'progress': 'progress'}
+    >>> step("waves").options  # doctest: +NORMALIZE_WHITESPACE
+    {'seed': 'random_state', 'progress': 'progress', 'smallest_effect': 'smallest_effect',
+     'smallest_share_change': 'smallest_share_change'}
     """
     for s in PIPELINE:
         if s.key == key:
