@@ -107,7 +107,7 @@ def test_pptx_reopens_with_native_charts_and_converts(report_build: ReportBuild,
     done = subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
                            "--convert-to", "pdf", "--outdir", str(tmp_path),
                            str(report_build.path("pptx"))],
-                          capture_output=True, text=True, timeout=240, check=False)
+                          capture_output=True, text=True, timeout=600, check=False)
     converted = tmp_path / "report.pdf"
     assert done.returncode == 0 and converted.is_file(), done.stderr
     info = subprocess.run(["pdfinfo", str(converted)], capture_output=True, text=True, check=True)

@@ -5,9 +5,9 @@ there (as SVG: the PDF's charts are vector graphics, sharp at any zoom and small
 chromium prints it to A4. The deck's pictures of charts that PowerPoint cannot draw natively
 are taken from the same page, so one browser session serves both formats.
 
-Before, each chart was drawn to a JPEG by kaleido and the page laid out
-by weasyprint: twice the time and a PDF of 7 MB for the sample (``benchmarks/bench_report.py``
-compares the two routes).
+Before, each chart was drawn to a JPEG by kaleido and the page laid out by weasyprint: a PDF
+of 7 MB for the sample. ``benchmarks/bench_report.py`` times this route against plotly's own
+``write_image`` per figure.
 """
 
 from __future__ import annotations
