@@ -25,11 +25,11 @@ from .workbook import Workbook
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["Participation", "participation"]
+__all__ = ["ResponseRates", "response_rates"]
 
 
 @dataclass(frozen=True)
-class Participation(DiagnosticResult):
+class ResponseRates(DiagnosticResult):
     """Response rates overall, per group of each roster attribute, and per reporting line.
 
     Attributes
@@ -51,7 +51,7 @@ class Participation(DiagnosticResult):
     """
 
     key: ClassVar[str] = "participation"
-    title: ClassVar[str] = "Participation"
+    title: ClassVar[str] = "Response rates"
     method: ClassVar[str] = (
         "Invited people come from roster.csv; a person responded when they have a row in "
         "survey.csv for the wave. A reporting line is everyone below a manager at every "
@@ -150,7 +150,7 @@ def _lines(roster: pd.DataFrame, responded: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["manager_id", "invited", "responded", "children"])
 
 
-def participation(workbook: Workbook, *, wave: str | None = None) -> Participation:
+def response_rates(workbook: Workbook, *, wave: str | None = None) -> ResponseRates:
     """Headcount and response rate per unit and per manager's reporting line.
 
     Parameters
@@ -162,7 +162,7 @@ def participation(workbook: Workbook, *, wave: str | None = None) -> Participati
 
     Returns
     -------
-    Participation
+    ResponseRates
         ``.to_frame()``: ``attribute``, ``group``, ``invited``, ``responded``, ``rate``.
 
     Raises
@@ -173,7 +173,7 @@ def participation(workbook: Workbook, *, wave: str | None = None) -> Participati
     Examples
     --------
     >>> from diagnostics import load
-    >>> result = participation(load("data/sample"))
+    >>> result = response_rates(load("data/sample"))
     >>> result.wave, result.invited, result.responded
     ('2025-H2', 566, 470)
     >>> "Legal" in set(result.to_frame()["group"])
@@ -210,7 +210,7 @@ def participation(workbook: Workbook, *, wave: str | None = None) -> Participati
                        "over": visible["group"].iloc[-1] if len(visible) else None,
                        "under": visible["group"].iloc[0] if len(visible) else None})
     by = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=list(Participation.columns))
+        columns=list(ResponseRates.columns))
     lines = _lines(roster, responded)
     minimum = guard.threshold()
     shown_lines = set(lines.loc[lines["invited"] >= minimum, "manager_id"])
@@ -233,7 +233,7 @@ def participation(workbook: Workbook, *, wave: str | None = None) -> Participati
     outside = sorted(said - set(roster["respondent_id"]))
     warnings = ([f"{len(outside)} respondent(s) of wave {wave} are not on the roster; the "
                  "rates count only the people of the roster."] if outside else [])
-    return Participation(wave=wave, invited=total, responded=int(responded.sum()), by=by,
+    return ResponseRates(wave=wave, invited=total, responded=int(responded.sum()), by=by,
                          lines=lines, nonresponse=pd.DataFrame(checks, columns=[
                              "attribute", "chi2", "dof", "p", "over", "under"]),
                          suppressed=tuple(withheld), notes=tuple(notes),

@@ -79,7 +79,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
-from .participation import Participation, participation
+from .participation import ResponseRates, response_rates
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
 from .segments import Segmentation, segment_frames
@@ -325,8 +325,8 @@ def _two_waves(workbook: Workbook) -> str | None:
 
 #: Every step of a run, in running order (a step comes after every step it takes).
 PIPELINE: tuple[Step, ...] = (
-    Step("participation", Participation.title, files=("roster",),
-         call=call(participation, WORKBOOK)),
+    Step("participation", ResponseRates.title, files=("roster",),
+         call=call(response_rates, WORKBOOK)),
     Step("reliability", Reliability.title, check=_constructs,
          call=call(construct_reliability, WORKBOOK)),
     Step("segments", Segmentation.title, check=_motivation,

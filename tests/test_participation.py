@@ -12,7 +12,7 @@ import pytest
 
 from diagnostics import load, validate
 from diagnostics.comparisons import chi_square_independence
-from diagnostics.participation import participation
+from diagnostics.participation import response_rates
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -22,7 +22,7 @@ VALID = ROOT / "tests" / "fixtures" / "valid"
 def test_sample_rates_match_the_planted_headcounts() -> None:
     wb = load(SAMPLE)
     truth = json.loads((SAMPLE / "truth.json").read_text())
-    result = participation(wb)
+    result = response_rates(wb)
     wave = wb.waves[-1]
     assert result.invited == truth["headcount"][wave]
     frame = result.to_frame()
@@ -62,7 +62,7 @@ ROSTER = ("respondent_id,manager_id,email,team\n"
 
 def test_tiny_roster_by_hand(tmp_path: Path) -> None:
     wb = load(_folder(tmp_path, ROSTER), min_group_size=2)
-    result = participation(wb, wave="2025")
+    result = response_rates(wb, wave="2025")
     # wave 2025 answered: R01, R02, R03, R04, R05, R07
     assert (result.invited, result.responded) == (8, 6)
     frame = result.to_frame().set_index("group")
@@ -76,7 +76,7 @@ def test_tiny_roster_by_hand(tmp_path: Path) -> None:
     assert lines == {guard.pseudonym("R01"): 7, guard.pseudonym("R03"): 4}
     assert "R01" not in json.dumps(result.to_json())
     assert not result.warnings  # R06 answered in 2024 only
-    earlier = participation(wb, wave="2024")
+    earlier = response_rates(wb, wave="2024")
     assert earlier.warnings and "1 respondent(s) of wave 2024" in earlier.warnings[0]
 
 
