@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--id-column", default=None,
                    help="the column that holds the respondent id (default: the tool's "
                         "response or employee id)")
+    p.add_argument("--codebook", type=Path, default=None,
+                   help="the codebook.csv written by `culture-diagnostics instrument`, when the "
+                        "answers were collected with the workbook's questionnaire (its network, "
+                        "action and story questions become network.csv, actions.csv and "
+                        "stories.csv)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="with --codebook: roster.csv whose attributes (department, level, ...) "
+                        "are joined to the answers")
+    p.add_argument("--wave", default=None, help="with --codebook: the wave of these answers")
 
     p = sub.add_parser("import-ties", help="turn e-mail or chat metadata into network.csv "
                                            "(never reads message content)")
@@ -186,6 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
                 print(format_problems(warnings))
             return EXIT_DATA if errors else EXIT_OK
+        if args.command == "import" and args.codebook is not None:
+            from .instrument import collect_folder
+
+            counts = collect_folder(args.export, codebook=args.codebook, out=args.out,
+                                    roster=args.roster, wave=args.wave, keep_all=args.keep_all)
+            print(f"Wrote {args.out}: {counts['responses']} responses "
+                  f"({counts['left_out']} unfinished or previews left out), {counts['ties']} "
+                  f"ties, {counts['actions']} actions, {counts['stories']} stories.")
+            return EXIT_OK
         if args.command == "import":
             from .importing import import_export
 
