@@ -530,18 +530,18 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                           + (f", one read as missing ({', '.join(gone[:5])})" if gone else "")
                           + " or an empty cell.")
             elif n_bad > 1 and n_bad == n_answered:
-                first = int(np.flatnonzero(bad)[0])
+                at = int(np.flatnonzero(bad)[0])
                 out.add(table.name, f"all {n_bad} answers in this column are text, not numbers "
                         f"(the first is shown). Export numeric values from the survey tool, or, "
                         f"if it is an attribute, remove its row from {codebook_name}.",
-                        line=table.lines.iloc[first], column=item, value=f[item].iloc[first])
+                        line=table.lines.iloc[at], column=item, value=f[item].iloc[at])
             else:
                 out.cells(table, bad, item, f"expected a number {on_scale} or an empty cell (if "
                           "the survey tool exported answer texts, export numeric values "
                           "instead).".replace("  ", " "))
             shift = _recode_offset(value, lo, hi) if scale.at[item, "_scale_ok"] else None
             if shift is not None:
-                first = int(np.flatnonzero(~np.isnan(value))[0])
+                at = int(np.flatnonzero(~np.isnan(value))[0])
                 answered = value[~np.isnan(value)]
                 out.add(table.name, f"every answer lies between {_fmt(answered.min())} and "
                         f"{_fmt(answered.max())}, off the scale {_fmt(lo)}-{_fmt(hi)} declared "
@@ -550,8 +550,8 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                         "11-15, sometimes in reverse order). Check the question's recode "
                         "values in the survey tool and export again, or export the answer "
                         "texts and list them in the codebook's labels column; do not just "
-                        "widen the scale.", line=table.lines.iloc[first], column=item,
-                        value=f[item].iloc[first])
+                        "widen the scale.", line=table.lines.iloc[at], column=item,
+                        value=f[item].iloc[at])
             elif scale.at[item, "_scale_ok"]:
                 outside = ~np.isnan(value) & ((value < lo) | (value > hi))
                 out.cells(table, outside, item, f"is outside the scale {_fmt(lo)}-{_fmt(hi)} "

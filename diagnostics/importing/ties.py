@@ -20,6 +20,7 @@ stream with a progress bar; memory grows with the number of ties, not of message
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import zipfile
@@ -162,7 +163,8 @@ def _mbox(path: Path, ties: _Counter, progress: bool) -> None:
     wanted = (b"from:", b"to:", b"cc:", b"date:")
     with path.open("rb") as handle, _progress(path.stat().st_size, progress, "mbox") as bar:
         in_head = False
-        sender, recipients, wave, current = b"", [], "", b""
+        sender, wave, current = b"", "", b""
+        recipients: list[bytes] = []
         done = 0
         for line in handle:
             done += len(line)
@@ -211,8 +213,9 @@ def _flush(ties: _Counter, sender: bytes, recipients: list[bytes], wave: str) ->
 # --------------------------------------------------------------------------- message trace
 
 def _trace(path: Path, ties: _Counter, progress: bool) -> None:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle, \
-            _progress(path.stat().st_size, progress, "message trace") as bar:
+    with path.open("rb") as raw, _progress(path.stat().st_size, progress,
+                                           "message trace") as bar:
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
         at = {name: header.index(name) for name in ("sender_address", "recipient_status",
@@ -225,7 +228,7 @@ def _trace(path: Path, ties: _Counter, progress: bool) -> None:
         width = max(s, r, t)
         for number, row in enumerate(reader, 1):
             if number % 65536 == 0:
-                bar.n = handle.buffer.tell() if hasattr(handle, "buffer") else bar.n
+                bar.n = raw.tell()
                 bar.refresh()
             if len(row) <= width:
                 continue
