@@ -61,7 +61,7 @@ _WORD = re.compile(r"[a-zà-ÿ']+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"\+?\d[\d\s-]{7,}\d")
 _MENTION = re.compile(r"@\w+")
-_NL_MARKERS = frozenset("de het een niet van ik je zijn wordt veel te voor geen maar ook dat er "
+_NL_MARKERS = frozenset("de het een en niet van ik je zijn wordt veel te voor geen maar ook dat er "
                         "wij ons onze hier goed meer naar met zeer erg heel wel nog deze".split())
 _EN_MARKERS = frozenset("the a an not of i you are is to for no but also that there our here "
                         "good more too it my they with very this was be have".split())
@@ -164,7 +164,7 @@ def comment_sentiment(texts: Sequence[str], languages: Sequence[str] | None = No
 
     Examples
     --------
-    >>> comment_sentiment(["Great colleagues and a fine team.", "De planning is slecht."])["sentiment"].tolist()
+    >>> comment_sentiment(["Great colleagues and a fine team.", "De planning is slecht en chaotisch."])["sentiment"].tolist()
     ['positive', 'negative']
     """
     texts = [str(t) for t in texts]
