@@ -84,6 +84,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
+from .plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
 from .segments import Segmentation, segment_frames
@@ -114,6 +115,10 @@ class RunOptions:
         Waves to use, in order (default: all).
     progress
         Show progress bars.
+    smallest_effect, smallest_share_change
+        The smallest change between waves that matters, in standard deviations and as a
+        share (``None``: workbook.toml, else 0.1 and 0.03); see
+        :func:`~diagnostics.waves.wave_changes`.
     min_group_size
         Deprecated: set the privacy minimum once, on the workbook
         (``load(folder, min_group_size=n)`` or ``workbook.with_min_group_size(n)``). Still
@@ -124,6 +129,8 @@ class RunOptions:
     seed: int = 0
     waves: tuple[str, ...] | None = None
     progress: bool = False
+    smallest_effect: float | None = None
+    smallest_share_change: float | None = None
 
     def __post_init__(self) -> None:
         if self.min_group_size is not None:
@@ -325,6 +332,12 @@ def _two_waves(workbook: Workbook) -> str | None:
     return "only one wave in the data (survey.csv has one wave, network.csv no second wave)"
 
 
+def _survey_waves_and_non_negotiables(workbook: Workbook) -> str | None:
+    if len(workbook.waves) < 2:
+        return "only one survey wave: there is no earlier plan to revisit"
+    return _non_negotiables(workbook)
+
+
 def _scored_items(workbook: Workbook) -> str | None:
     if not workbook.codebook["kind"].isin(DEFAULT_KINDS).any():
         return "codebook.csv has no behaviour, energy or outcome item"
@@ -393,6 +406,8 @@ PIPELINE: tuple[Step, ...] = (
                    segments=optional(Segmentation, "the themes' resonance per segment"))),
     Step("waves", WaveComparison.title, check=_two_waves,
          call=call(wave_changes, WORKBOOK, random_state=OPTIONS.seed, progress=OPTIONS.progress,
+                   smallest_effect=OPTIONS.smallest_effect,
+                   smallest_share_change=OPTIONS.smallest_share_change,
                    segmentation=optional(Segmentation,
                                          "the number of segments movers are followed across"))),
     Step("favourability", Favourability.title, check=_scored_items,
@@ -409,6 +424,18 @@ PIPELINE: tuple[Step, ...] = (
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
                    waves=optional(WaveComparison,
                                   "which behaviour changes are significant"))),
+    Step("plan", MovementPlan.title,
+         call=call(movement_plan, WORKBOOK,
+                   hyper_connected=optional(HyperConnected, "the movement starters to engage"),
+                   backstage_leaders=optional(BackstageLeaders, "the backstage leaders to engage"),
+                   tribes=optional(Tribes, "a connector in every tribe"),
+                   segments=optional(Segmentation, "the frame to lead with per segment"),
+                   non_negotiables=optional(NonNegotiables, "the weakest links to work on"),
+                   tandems=optional(TandemAnalysis, "the grassroots threshold"),
+                   indicators=optional(MovementIndicators, "the indicators to track"))),
+    Step("revisit", PlanRevisit.title, check=_survey_waves_and_non_negotiables,
+         call=call(revisit_plan, WORKBOOK,
+                   waves=optional(WaveComparison, "which behaviours moved"))),
 )
 
 
@@ -419,8 +446,9 @@ def step(key: str) -> Step:
     --------
     >>> step("waves").needs
     ('segments',)
-    >>> step("waves").options
-    {'seed': 'random_state', 'progress': 'progress'}
+    >>> step("waves").options  # doctest: +NORMALIZE_WHITESPACE
+    {'seed': 'random_state', 'progress': 'progress', 'smallest_effect': 'smallest_effect',
+     'smallest_share_change': 'smallest_share_change'}
     """
     for s in PIPELINE:
         if s.key == key:
