@@ -20,7 +20,7 @@ from ..workbook import Workbook
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
-           "with_help"]
+           "with_help", "absent", "absent_from"]
 
 
 def sample_folder() -> Path:
@@ -66,6 +66,29 @@ def _error_html(err: BaseException) -> str:
                 + "</pre>")
     return (f"<div class='cdw-error' style='border-left:4px solid #c0392b;padding:6px 10px;"
             f"background:#fdecea'>{text}</div>")
+
+
+def absent(reason: str) -> widgets.VBox:
+    """A panel whose data are absent: it says in plain words what it needs.
+
+    The box carries ``result = None`` and ``absent`` (the reason), so that a panel built on
+    it (:func:`absent_from`) can say the same instead of failing.
+    """
+    box = widgets.VBox([widgets.HTML(
+        f"<div class='cdw-absent' style='border-left:4px solid #999;padding:6px 10px;"
+        f"background:#f4f4f4'><i>{html.escape(reason)}</i></div>")])
+    box.add_class("cdw-absent")
+    box.result = None  # type: ignore[attr-defined]
+    box.absent = reason  # type: ignore[attr-defined]
+    return box
+
+
+def absent_from(panel: Any) -> widgets.VBox | None:
+    """``absent(...)`` with the same reason when ``panel`` is a panel without data, else None."""
+    if isinstance(panel, widgets.Box) and getattr(panel, "result", None) is None:
+        return absent(getattr(panel, "absent", None) or "This needs the panel above, which "
+                      "has no result for these data.")
+    return None
 
 
 def error_box(err: BaseException) -> widgets.HTML:
