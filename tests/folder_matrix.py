@@ -7,7 +7,8 @@ once while the matrix stays small (each folder costs a run of every notebook):
 
 - ``survey only``: survey.csv and codebook.csv only (no network, actions, initiatives,
   stories or workbook.toml), one wave, no motivation items;
-- ``30 people``: every file, cut to 30 people of one department mix (both waves);
+- ``30 people``: every file, cut to the first 30 people (both waves; their ties, actions
+  and stories);
 - ``network only``: survey.csv with ids and attributes but no items (no codebook), and
   network.csv: an ONA-only folder.
 
@@ -59,7 +60,9 @@ def make_folder(kind: str, directory: Path) -> Path:
                "network.csv")
         actions = _read(SAMPLE, "actions.csv")
         _write(actions[actions["respondent_id"].isin(people)], directory, "actions.csv")
-        for name in ("initiatives.csv", "stories.csv", "workbook.toml"):
+        stories = _read(SAMPLE, "stories.csv")
+        _write(stories[stories["author_id"].isin(people)], directory, "stories.csv")
+        for name in ("initiatives.csv", "workbook.toml"):
             shutil.copy(SAMPLE / name, directory / name)
     elif kind == "network only":
         items = set(book["item"])

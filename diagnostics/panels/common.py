@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..errors import DiagnosticsError
+from ..errors import DiagnosticsError, InsufficientDataError
 from ..loading import load
 from ..workbook import Workbook
 
@@ -68,6 +68,10 @@ def _error_html(err: BaseException) -> str:
             f"background:#fdecea'>{text}</div>")
 
 
+#: How a panel without enough data starts its message.
+_NEEDS = "Not enough data for this panel: "
+
+
 def absent(reason: str) -> widgets.VBox:
     """A panel whose data are absent: it says in plain words what it needs.
 
@@ -85,7 +89,7 @@ def absent(reason: str) -> widgets.VBox:
 
 def absent_from(panel: Any) -> widgets.VBox | None:
     """``absent(...)`` with the same reason when ``panel`` is a panel without data, else None."""
-    if isinstance(panel, widgets.Box) and getattr(panel, "result", None) is None:
+    if isinstance(panel, widgets.Box) and hasattr(panel, "result") and panel.result is None:
         return absent(getattr(panel, "absent", None) or "This needs the panel above, which "
                       "has no result for these data.")
     return None
@@ -213,6 +217,10 @@ _Panel = TypeVar("_Panel", bound=Callable[..., Any])
 def with_help(panel: _Panel) -> _Panel:
     """Decorate a panel function so that its controls' tooltips show (:func:`help_labels`).
 
+    A panel whose data are too few or absent (``InsufficientDataError``) shows what it
+    needs (:func:`absent`) instead of raising; a panel given the box of such a panel says
+    the same (:func:`absent_from`).
+
     Examples
     --------
     >>> import ipywidgets as widgets
@@ -226,7 +234,14 @@ def with_help(panel: _Panel) -> _Panel:
 
     @functools.wraps(panel)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return help_labels(panel(*args, **kwargs))
+        if args:
+            empty = absent_from(args[0])
+            if empty is not None:
+                return empty
+        try:
+            return help_labels(panel(*args, **kwargs))
+        except InsufficientDataError as err:
+            return absent(f"{_NEEDS}{err}.".replace("..", "."))
 
     return wrapper  # type: ignore[return-value]
 
