@@ -70,10 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the client report")
     shared(p)
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--format", default="html,pdf,pptx,xlsx",
-                   help="comma-separated formats: html, pdf, pptx, xlsx (default: all)")
+    p.add_argument("--format", default=None,
+                   help="comma-separated formats: html, pdf, pptx, xlsx (default: all; with "
+                        "--by: html)")
     p.add_argument("--names", action="store_true",
                    help="show people's ids instead of pseudonyms (analyst use only)")
+    p.add_argument("--by", default=None, metavar="ATTRIBUTE|manager",
+                   help="one report per group of ATTRIBUTE (e.g. department), or per manager's "
+                        "reporting line from roster.csv, with an index page")
 
     p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
                                       "drafted codebook")
@@ -94,6 +98,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --codebook: roster.csv whose attributes (department, level, ...) "
                         "are joined to the answers")
     p.add_argument("--wave", default=None, help="with --codebook: the wave of these answers")
+
+    p = sub.add_parser("import-ties", help="turn e-mail or chat metadata into network.csv "
+                                           "(never reads message content)")
+    p.add_argument("export", type=Path, help="mbox, message-trace CSV, Slack export (zip or "
+                                             "folder) or Viva Insights person-to-person CSV")
+    p.add_argument("--people", type=Path, required=True,
+                   help="CSV with respondent_id and email (roster.csv will do)")
+    p.add_argument("--out", type=Path, required=True, help="the network.csv to write")
+    p.add_argument("--broadcast", type=_positive, default=10,
+                   help="messages to more recipients than this are broadcasts, not ties "
+                        "(default 10)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
     p.add_argument("dir", type=Path, help="folder to write")
@@ -137,6 +153,15 @@ def _run(args: argparse.Namespace) -> int:
     options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
                          smallest_effect=args.smallest_effect,
                          smallest_share_change=args.smallest_share_change)
+    if args.command == "report" and args.by:
+        from .report.units import write_unit_reports
+
+        formats = [f.strip().lower() for f in (args.format or "html").split(",") if f.strip()]
+        done = write_unit_reports(workbook, args.out, by=args.by, formats=formats,
+                                  options=options, names=args.names, progress=not args.quiet)
+        print(f"Wrote {done.index}: {len(done.written)} report(s), {len(done.skipped)} unit(s) "
+              "without a report (listed there with the reason).")
+        return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
@@ -150,7 +175,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .report import write_report
 
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    formats = [f.strip().lower() for f in (args.format or "html,pdf,pptx,xlsx").split(",")
+               if f.strip()]
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:
@@ -216,6 +242,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(result.report, end="")
             print(f"Wrote {result.folder}: survey.csv, codebook.csv"
                   + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            return EXIT_OK
+        if args.command == "import-ties":
+            from .importing.ties import import_ties
+
+            result = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
+                                 progress=not args.quiet)
+            print(result.summary(), end="")
             return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample

@@ -28,7 +28,9 @@ class Participation(DiagnosticResult):
         wave's respondents); withheld groups are absent.
     """
 
-    key: ClassVar[str] = "participation"
+    #: Not the contract's ``participation`` (response rates from roster.csv, in
+    #: :mod:`diagnostics.participation`): this counts respondents only.
+    key: ClassVar[str] = "respondents"
     title: ClassVar[str] = "Participation"
     method: ClassVar[str] = ("Respondents per wave and group; a group is shown only when it "
                              "and the rest of its wave both reach the privacy minimum.")
@@ -120,7 +122,7 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
     guarded = workbook.guard.apply(counts, by=[by], n="n", within="wave",
                                    totals=totals.to_dict())
     shown = guarded.frame
-    shown["share"] = shown["n"] / shown["wave"].map(totals)
+    shown["share"] = shown["n"].astype(float) / shown["wave"].map(totals).astype(float)  # empty when all hidden
     rank = {v: i for i, v in enumerate(natural_order(shown[by].astype(str)))}
     waves = {w: i for i, w in enumerate(workbook.waves)}
     shown = shown.assign(_w=shown["wave"].map(waves), _g=shown[by].astype(str).map(rank))

@@ -61,6 +61,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from .activism import ActivismLadder, activism_ladder
 from .behaviours import NonNegotiables, non_negotiables
+from .comments import Comments, comment_themes
 from .drivers import PREDICTOR_KINDS, KeyDrivers, key_drivers
 from .enps import ENPS, enps, enps_item
 from .errors import ConfigError
@@ -83,6 +84,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
+from .participation import ResponseRates, response_rates
 from .plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
@@ -368,6 +370,8 @@ def _drivers(workbook: Workbook) -> str | None:
 
 #: Every step of a run, in running order (a step comes after every step it takes).
 PIPELINE: tuple[Step, ...] = (
+    Step("participation", ResponseRates.title, files=("roster",),
+         call=call(response_rates, WORKBOOK)),
     Step("reliability", Reliability.title, check=_constructs,
          call=call(construct_reliability, WORKBOOK)),
     Step("segments", Segmentation.title, check=_motivation,
@@ -416,6 +420,8 @@ PIPELINE: tuple[Step, ...] = (
     Step("enps", ENPS.title, check=_enps_item, call=call(enps, WORKBOOK)),
     Step("drivers", KeyDrivers.title, check=_drivers,
          call=call(key_drivers, WORKBOOK, seed=OPTIONS.seed, progress=OPTIONS.progress)),
+    Step("comments", Comments.title, files=("comments",),
+         call=call(comment_themes, WORKBOOK, seed=OPTIONS.seed)),
     Step("indicators", MovementIndicators.title,
          call=call(movement_indicators, WORKBOOK,
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
