@@ -449,7 +449,7 @@ def test_tiny_shift_in_a_large_organisation_is_negligible_not_a_change(wb) -> No
     others = c.loc[[i for i in wb.items if i not in items[:2]]]
     assert (others["verdict"] == "no change").all()
     assert items[0] not in set(res.what_moved()["item"])
-    assert "too little to matter" in res.findings()[0].headline
+    assert "too little to matter" in res.findings()[0].statistics
     # a larger smallest effect of interest turns the planted change into a negligible one
     wide = wave_changes(book, segments=False, by=[], test="welch", smallest_effect=0.8)
     assert wide.changes.set_index("item").at[items[1], "verdict"] == "negligible"
