@@ -191,7 +191,8 @@ def is_share_column(name: Any, values: Iterable[Any]) -> bool:
 _FILES = {"network.csv": "the network survey (who works with whom)",
           "actions.csv": "the record of actions", "initiatives.csv": "the list of initiatives",
           "stories.csv": "the collected stories", "survey.csv": "the survey",
-          "codebook.csv": "the list of questions", "workbook.toml": "the settings"}
+          "codebook.csv": "the list of questions", "workbook.toml": "the settings",
+          "roster.csv": "the list of everyone invited", "comments.csv": "the written comments"}
 _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
@@ -212,7 +213,7 @@ def client_text(text: str) -> str:
         return phrase[:1].upper() + phrase[1:] + " was not provided"
     for name, phrase in _FILES.items():
         if text.startswith(name + " has "):
-            many = name == "stories.csv"
+            many = name in ("stories.csv", "comments.csv")
             text = phrase + (" have " if many else " has ") + text[len(name) + 5:]
         text = text.replace(name, phrase)
     text = text.replace("in the data folder", "in the data")
