@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DiagnosticsError, InsufficientDataError
+from .privacy import check_minimums
 from .results import DiagnosticResult, Skipped, jsonable
 from .workbook import Workbook
 
@@ -38,6 +39,8 @@ class RunOptions:
     """Options shared by ``run`` and ``report``."""
 
     min_group_size: int | None = None
+    #: Accept a minimum below 3 (figures) or 5 (free text); every output then says so.
+    allow_small_groups: bool = False
     seed: int = 0
     waves: tuple[str, ...] | None = None
     progress: bool = False
@@ -123,14 +126,20 @@ def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
     >>> set(CONTRACT_KEYS) <= set(data) and isinstance(data["warnings"], list)
     True
     """
-    if options.min_group_size is not None:
-        workbook = Workbook(workbook.folder, workbook.config.with_options(
-            min_group_size=options.min_group_size), workbook.survey, workbook.codebook,
+    if options.min_group_size is not None or options.allow_small_groups:
+        config = workbook.config.with_options(
+            min_group_size=options.min_group_size,
+            allow_small_groups=options.allow_small_groups or workbook.config.allow_small_groups)
+        check_minimums(config.min_group_size, config.min_text_group_size,
+                       allow_small_groups=config.allow_small_groups)
+        workbook = Workbook(workbook.folder, config, workbook.survey, workbook.codebook,
             workbook.attributes, workbook.waves, workbook.network, workbook.actions,
             workbook.initiatives, workbook.stories, workbook.problems)
     if options.waves:
         workbook = workbook.select_waves(list(options.waves))
     warnings: list[str] = list(workbook.warnings)
+    if workbook.config.privacy_warning:
+        warnings.insert(0, workbook.config.privacy_warning)
     results: dict[str, DiagnosticResult | Skipped] = {}
     done: dict[str, DiagnosticResult] = {}
     for step in steps():

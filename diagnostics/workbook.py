@@ -233,7 +233,9 @@ class Workbook:
     def guard(self) -> PrivacyGuard:
         """The privacy guard with this folder's minimum group sizes."""
         return PrivacyGuard(self.config.min_group_size, self.config.min_text_group_size,
-                            salt=self.config.organisation)
+                            key=self.config.pseudonym_key,
+                            withhold=self.config.withhold,
+                            allow_small_groups=self.config.allow_small_groups)
 
     @property
     def warnings(self) -> list[str]:
