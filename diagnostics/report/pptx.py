@@ -311,6 +311,7 @@ class _Deck:
              "respondents; people are shown "
              + ("by their ids (analyst copy)." if report.names else "under pseudonyms."),
              14, False, "555555"),
+            *([(report.privacy_warning, 14, True, "C00000")] if report.privacy_warning else []),
         ])
         slide.notes_slide.notes_text_frame.text = report.intro
 
