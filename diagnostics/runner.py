@@ -162,5 +162,31 @@ def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
             continue
         results[step.key] = result
         done[step.key] = result
-        warnings.extend(f"{step.title}: {w}" for w in result.warnings)
+    results, release_notes = release_step(workbook, options, results, done)
+    for key, result in results.items():
+        if isinstance(result, DiagnosticResult):
+            title = next((s.title for s in steps() if s.key == key), key)
+            warnings.extend(f"{title}: {w}" for w in result.warnings)
+    warnings.extend(release_notes)
     return RunResults(workbook, results, tuple(warnings))
+
+
+def release_step(workbook: Workbook, options: RunOptions,
+                 results: dict[str, DiagnosticResult | Skipped],
+                 done: Mapping[str, DiagnosticResult]
+                 ) -> tuple[dict[str, DiagnosticResult | Skipped], list[str]]:
+    """The release control over every group figure of the run (:mod:`diagnostics.release`).
+
+    A diagnostic whose figures could be subtracted from another's is run again with the
+    group withheld; returns the released results and a sentence per withheld group.
+    """
+    from .release import release
+
+    by_key = {s.key: s for s in steps()}
+
+    def rerun(key: str, withholding: Workbook) -> DiagnosticResult:
+        earlier = {k: v for k, v in done.items() if k != key}
+        return by_key[key].run(withholding, options, earlier)
+
+    released, notes, _ = release(dict(results), workbook, rerun=rerun)
+    return released, notes

@@ -25,6 +25,57 @@ _FONT = "DejaVu Sans"
 
 
 @dataclass(frozen=True)
+
+def _text_only_chart_data() -> tuple[type, type]:
+    """python-pptx's category and XY chart data, writing the chart's embedded workbook with
+    every text as a text cell.
+
+    Each native chart carries a small Excel workbook (PowerPoint's "Edit data"). python-pptx
+    writes it with XlsxWriter, whose ``write`` turns a text starting with ``=`` into a live
+    formula and a text that looks like a web address into a link: a department called
+    ``=HYPERLINK(...)`` would become one. Here the workbook is opened with those conversions
+    off, so labels and series names are stored as the text they are.
+    """
+    global _CHART_DATA
+    if _CHART_DATA is not None:
+        return _CHART_DATA
+    from contextlib import contextmanager
+    from functools import cached_property
+
+    import xlsxwriter
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
+
+    def text_only(writer: type) -> type:
+        class TextOnlyWriter(writer):  # type: ignore[valid-type, misc]
+            @contextmanager
+            def _open_worksheet(self, xlsx_file: Any) -> Any:
+                book = xlsxwriter.Workbook(xlsx_file, {
+                    "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False})
+                sheet = book.add_worksheet()
+                yield book, sheet
+                book.close()
+        return TextOnlyWriter
+
+    category_writer, xy_writer = text_only(CategoryWorkbookWriter), text_only(XyWorkbookWriter)
+
+    class TextCategoryChartData(CategoryChartData):  # type: ignore[misc]
+        @cached_property
+        def _workbook_writer(self) -> Any:
+            return category_writer(self)
+
+    class TextXyChartData(XyChartData):  # type: ignore[misc]
+        @cached_property
+        def _workbook_writer(self) -> Any:
+            return xy_writer(self)
+
+    _CHART_DATA = (TextCategoryChartData, TextXyChartData)
+    return _CHART_DATA
+
+
+_CHART_DATA: tuple[type, type] | None = None
+
 class PptxInfo:
     """What was written: the file, the slides, and how many charts are native."""
 
@@ -156,7 +207,6 @@ class _Deck:
 
     def _native(self, slide: Any, spec: ChartSpec, left: float, top: float, width: float,
                 height: float) -> None:
-        from pptx.chart.data import CategoryChartData, XyChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
         from pptx.util import Inches, Pt
 
@@ -178,6 +228,7 @@ class _Deck:
             chart_type = XL_CHART_TYPE.PIE
         else:
             chart_type = XL_CHART_TYPE.DOUGHNUT
+        CategoryChartData, XyChartData = _text_only_chart_data()  # noqa: N806
         if spec.kind == "xy":
             data: Any = XyChartData()
             for s in spec.series:

@@ -85,8 +85,18 @@ def formula_like(text: str) -> bool:
     --------
     >>> [formula_like(t) for t in ["=SUM(A1)", "+1", "-x", "@x", "\\tx", "plain", ""]]
     [True, True, True, True, True, False, False]
+
+    Leading spaces and line breaks are not trimmed away first (a program that trims cells
+    would otherwise meet the formula behind them):
+
+    >>> [formula_like(t) for t in ["\\t=2+3", "\\r\\n=HYPERLINK(1)", "  =1", "\\u00a0@x", "a=b"]]
+    [True, True, True, True, False]
     """
-    return bool(text) and text[0] in "=+-@\t\r"
+    if not text:
+        return False
+    if text[0] in "=+-@\t\r\n":
+        return True
+    return text.lstrip(" \t\r\n\u00a0\u3000")[:1] in ("=", "+", "-", "@")
 
 
 def safe_colour(value: object, default: str) -> str:
