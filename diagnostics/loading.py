@@ -30,8 +30,12 @@ import pandas as pd
 
 from .config import read_config
 from .errors import ConfigError, DataError, Problem
-from .privacy import (SAFE_MIN_GROUP_SIZE, SAFE_MIN_TEXT_GROUP_SIZE, check_minimums,
-                      read_pseudonym_key)
+from .privacy import (
+    SAFE_MIN_GROUP_SIZE,
+    SAFE_MIN_TEXT_GROUP_SIZE,
+    check_minimums,
+    read_pseudonym_key,
+)
 from .reading import FOREIGN_SUFFIXES, RawTable, find_table, find_tables, per_unique, read_table
 from .workbook import KINDS, Workbook
 

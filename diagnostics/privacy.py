@@ -36,12 +36,14 @@ from .errors import ConfigError
 
 __all__ = ["PrivacyGuard", "Guarded", "SuppressedGroup", "SAFE_MIN_GROUP_SIZE",
            "SAFE_MIN_TEXT_GROUP_SIZE", "check_minimums", "small_groups_warning",
-           "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE"]
+           "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE", "POOLED_LABEL"]
 
 #: Smallest minimum group size for figures accepted without ``allow_small_groups``.
 SAFE_MIN_GROUP_SIZE = 3
 #: Smallest minimum group size for free text accepted without ``allow_small_groups``.
 SAFE_MIN_TEXT_GROUP_SIZE = 5
+#: The label of the row that pools groups below the minimum (``apply(..., pool=...)``).
+POOLED_LABEL = "Other (small groups)"
 #: The reason given for a group withheld by the release check across tables.
 WITHHELD_BY_RELEASE = ("another figure of this report covers nearly the same people, so "
                        "comparing the two would reveal the answers of the few who differ")
@@ -316,6 +318,49 @@ class PrivacyGuard:
         mask = pd.Series([k not in reasons for k in n.index], index=n.index, dtype=bool)
         return mask, reasons
 
+    def pooled(self, sizes: pd.Series, *, total: int | None = None,
+               text: bool = False) -> list[Hashable] | None:
+        """The groups to count together as one "Other (small groups)" row, or ``None``.
+
+        Groups below the minimum are pooled; when they are one group only, or fewer than
+        the minimum together, the smallest other groups join them until the pool holds at
+        least two groups and the minimum of people. Every other group then stays visible.
+        ``None`` when nothing is below the minimum or pooling cannot be made safe (people
+        of the parent in no group are fewer than the minimum, a group's rest is below the
+        minimum, or a group is withheld by the release check): then :meth:`visible_mask`
+        decides alone.
+
+        Examples
+        --------
+        >>> guard = PrivacyGuard(min_group_size=5)
+        >>> guard.pooled(pd.Series({"Sales": 40, "Marketing": 31, "Legal": 3, "Ops": 57}))
+        ['Legal', 'Marketing']
+        >>> guard.pooled(pd.Series({"Sales": 40, "Legal": 3, "Audit": 2, "Ops": 57}))
+        ['Audit', 'Legal']
+        """
+        minimum = self.threshold(text=text)
+        n = pd.to_numeric(sizes, errors="coerce").fillna(0).astype(int)
+        parent = int(n.sum() if total is None else total)
+        outside = max(parent - int(n.sum()), 0)
+        if 0 < outside < minimum:
+            return None
+        if any(str(k) in self.withhold for k in n.index):
+            return None
+        if any(size >= minimum and 0 < parent - size < minimum for size in n):
+            return None
+        pool = [k for k, size in n.items() if 0 < size < minimum]
+        if not pool:
+            return None
+        rest = sorted((k for k in n.index if k not in pool and n[k] > 0),
+                      key=lambda k: (int(n[k]), str(k)))
+        while sum(int(n[k]) for k in pool) < minimum or len(pool) < 2:
+            if not rest:
+                return None
+            pool.append(rest.pop(0))
+        if 0 < parent - sum(int(n[k]) for k in pool) < minimum:
+            return None
+        return sorted(pool, key=str)
+
     def apply(
         self,
         frame: pd.DataFrame,
@@ -325,6 +370,7 @@ class PrivacyGuard:
         within: str | Sequence[str] | None = None,
         totals: Mapping[Hashable, int] | int | None = None,
         text: bool = False,
+        pool: Sequence[str] | None = None,
     ) -> Guarded:
         """Return the rows of a group-level table that may be shown.
 
@@ -345,6 +391,12 @@ class PrivacyGuard:
             of ``n`` within the parent.
         text
             Apply the free-text minimum.
+        pool
+            Columns that add up across groups (``n`` and counts). When given, groups below
+            the minimum are counted together in one row labelled "Other (small groups)"
+            (with the smallest other groups when needed, see :meth:`pooled`) instead of
+            hiding a large sibling; the pooled row sums these columns and leaves the
+            others empty.
 
         Returns
         -------
@@ -361,6 +413,7 @@ class PrivacyGuard:
             return Guarded(frame.copy(), ())
         keep = pd.Series(True, index=frame.index)
         withheld: list[SuppressedGroup] = []
+        pooled_rows: list[dict[str, object]] = []
         groups: Iterable[tuple[Hashable, pd.DataFrame]]
         groups = frame.groupby(parent_cols, sort=False, dropna=False) if parent_cols else [(None, frame)]
         for parent_key, part in groups:
@@ -373,6 +426,29 @@ class PrivacyGuard:
             else:
                 total = None
             sizes = part[n]
+            members = (self.pooled(sizes, total=total, text=text) if pool is not None
+                       else None)
+            if members is not None:
+                chosen = set(members)
+                keep.loc[part.index] = [i not in chosen for i in part.index]
+                row = {c: (part.loc[members, c].sum() if c in pool or c == n else None)
+                       for c in part.columns}
+                for c in by_cols:
+                    row[c] = POOLED_LABEL
+                for c in parent_cols:
+                    row[c] = part[c].iloc[0]
+                pooled_rows.append(row)
+                for idx in members:
+                    r = part.loc[idx]
+                    key = tuple(r[c] for c in by_cols)
+                    size = int(pd.to_numeric(pd.Series([r[n]]), errors="coerce").fillna(0).iloc[0])
+                    withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
+                        key if len(key) > 1 else key[0]),
+                        f"fewer than {self.threshold(text=text)} respondents: counted in "
+                        f"\"{POOLED_LABEL}\"" if size < self.threshold(text=text) else
+                        f"counted in \"{POOLED_LABEL}\" so that a smaller group there "
+                        "cannot be worked out"))
+                continue
             mask, reasons = self.visible_mask(sizes, total=total, text=text)
             keep.loc[part.index] = mask.to_numpy()
             for idx, reason in reasons.items():
@@ -380,7 +456,12 @@ class PrivacyGuard:
                 key = tuple(row[c] for c in by_cols)
                 withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
                     key if len(key) > 1 else key[0]), reason))
-        return Guarded(frame.loc[keep].copy(), tuple(withheld))
+        shown = frame.loc[keep].copy()
+        if pooled_rows:
+            extra = pd.DataFrame(pooled_rows, columns=frame.columns)
+            shown = pd.concat([shown, extra.astype({c: frame[c].dtype for c in [n, *(pool or [])]
+                                                    if c in extra})], ignore_index=True)
+        return Guarded(shown, tuple(withheld))
 
     def allowed(self, n: int, *, text: bool = False) -> bool:
         """Whether a single group of ``n`` respondents may be shown on its own."""

@@ -226,9 +226,9 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
                    zip(keys["attribute"], keys["group"], strict=True)}
         listed = [(r.attribute, r.group, r.step, int(r.n)) for r in keys.itertuples(index=False)
                   if members[(r.attribute, r.group)]]
-        for i, (a1, g1, s1, n1) in enumerate(listed):
+        for i, (a1, g1, s1, _n1) in enumerate(listed):
             m1 = members[(a1, g1)]
-            for a2, g2, s2, n2 in listed[i + 1:]:
+            for a2, g2, s2, _n2 in listed[i + 1:]:
                 if a1 == a2:
                     continue
                 m2 = members[(a2, g2)]

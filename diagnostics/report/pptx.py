@@ -24,7 +24,6 @@ _MARGIN = 0.5
 _FONT = "DejaVu Sans"
 
 
-@dataclass(frozen=True)
 
 def _text_only_chart_data() -> tuple[type, type]:
     """python-pptx's category and XY chart data, writing the chart's embedded workbook with
@@ -75,6 +74,9 @@ def _text_only_chart_data() -> tuple[type, type]:
 
 
 _CHART_DATA: tuple[type, type] | None = None
+
+
+@dataclass(frozen=True)
 
 class PptxInfo:
     """What was written: the file, the slides, and how many charts are native."""
