@@ -40,7 +40,7 @@ class Recovered:
     sheets: tuple[str, str]
 
 
-def _long_rows(name: str, frame: pd.DataFrame, attributes: Iterable[str]) -> list[dict]:
+def _long_rows(name: str, frame: pd.DataFrame, attributes: list[str]) -> list[dict]:
     cols = set(map(str, frame.columns))
     if "group" in cols and any(g in cols for g in GROUPING):
         grouping = next(g for g in GROUPING if g in cols)
@@ -52,7 +52,7 @@ def _long_rows(name: str, frame: pd.DataFrame, attributes: Iterable[str]) -> lis
         attr, group = pd.Series(present[0], index=frame.index), frame[present[0]].astype(str)
     item = None
     for c in ("item", "level", "segment", "theme"):
-        if c in cols:
+        if c in cols and c not in attributes:
             item = frame[c].astype(str)
             break
     if item is None and {"importance_item", "practice_item"} <= cols:
@@ -70,7 +70,8 @@ def _long_rows(name: str, frame: pd.DataFrame, attributes: Iterable[str]) -> lis
                 out.append({"sheet": name, "attribute": attr[i], "group": group[i],
                             "item": f"{value}:{item[i]}" if value in ("share", "importance",
                                                                     "practice") else item[i],
-                            "wave": wave, "n": int(n[i]), "value": float(v[i])})
+                            "wave": str(frame["wave"][i]) if "wave" in cols else wave,
+                            "n": int(n[i]), "value": float(v[i])})
     return out
 
 

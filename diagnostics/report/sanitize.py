@@ -39,6 +39,9 @@ _ID_CONTEXT = re.compile(
     r"author_id|manager_id)\b[\s:=]*(?:ids?\b[\s:=]*)?)"
     r"((?:[\[('\"]*\d+[\])'\"]*(?:\s*(?:,|and|or|&)\s*|\s+))*[\[('\"]*\d+[\])'\"]*)",
     re.IGNORECASE)
+#: The loader's "column `target`: value `17`" when the column holds people.
+_ID_VALUE = re.compile(r"(column `(?:respondent_id|source|target|author_id|sponsor_id|"
+                       r"manager_id|person)`: value `)([^`]*)(`)")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -203,10 +206,15 @@ class People:
         >>> people.sentence("respondent_id 17 and 204 appear twice; 17 groups") == (
         ...     f"respondent_id {guard.pseudonym('17')} and {guard.pseudonym('204')} appear twice; 17 groups")
         True
+        >>> people.sentence("line 9, column `target`: value `17`: a self-tie") == (
+        ...     f"line 9, column `target`: value `{guard.pseudonym('17')}`: a self-tie")
+        True
         """
         shown = self.text(text)
         if self.names or self._digits is None:
             return shown
+        shown = _ID_VALUE.sub(lambda m: m.group(1) + self._to_pseudonym.get(m.group(2), m.group(2))
+                              + m.group(3), shown)
         return _ID_CONTEXT.sub(lambda m: m.group(1) + self._digits.sub(  # type: ignore[union-attr]
             lambda d: self._to_pseudonym[d.group(0)], m.group(2)), shown)
 
