@@ -22,8 +22,14 @@ import pytest
 from conftest import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from privacy_attacks import (individual_scores, output_text, quote_author_join,
-                             reversed_pseudonyms, sheets_of, subtraction_attack)
+from privacy_attacks import (
+    individual_scores,
+    output_text,
+    quote_author_join,
+    reversed_pseudonyms,
+    sheets_of,
+    subtraction_attack,
+)
 from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (report_build)
 
 from diagnostics import load, run_all
@@ -167,12 +173,12 @@ def test_a_small_minimum_is_announced_on_every_output(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- formulas in the deck
 def test_chart_workbooks_in_the_deck_hold_no_formula(tmp_path: Path) -> None:
-    from diagnostics.report.pptx import _text_only_chart_data
-
     from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches
+
+    from diagnostics.report.pptx import _text_only_chart_data
 
     labels = ["=2+3", "\t=HYPERLINK(\"http://x\",\"y\")", "\r=1+1", "+1", "@SUM(1)",
               "http://example.com", "plain"]
