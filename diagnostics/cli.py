@@ -104,7 +104,7 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import steps
+    from .pipeline import resolve
 
     key_file = args.pseudonym_key
     if key_file is not None:
@@ -121,9 +121,8 @@ def _run(args: argparse.Namespace) -> int:
                                   "outputs could reverse the pseudonyms.")
     workbook = load(args.data, min_group_size=args.min_group_size,
                     allow_small_groups=args.allow_small_groups, pseudonym_key=key_file)
-    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
-                         allow_small_groups=args.allow_small_groups, progress=not args.quiet)
-    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
             bar.update(1)

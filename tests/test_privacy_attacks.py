@@ -138,7 +138,8 @@ def test_a_minimum_below_three_needs_the_option(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="allow-small-groups"):
         load(SAMPLE, min_group_size=1)
     with pytest.raises(ConfigError, match="allow-small-groups"):
-        run_all(load(SAMPLE), RunOptions(min_group_size=2), only=[])
+        load(SAMPLE).with_min_group_size(2)
+    assert load(SAMPLE).with_min_group_size(2, allow_small_groups=True).guard.min_group_size == 2
     folder = tmp_path / "toml"
     folder.mkdir()
     for f in (Path(__file__).parent / "fixtures" / "valid").iterdir():
@@ -157,8 +158,7 @@ def test_a_small_minimum_is_announced_on_every_output(tmp_path: Path) -> None:
     from diagnostics.report.pptx import write_pptx
 
     wb = load(SAMPLE, min_group_size=1, allow_small_groups=True)
-    results = run_all(wb, RunOptions(min_group_size=1, allow_small_groups=True),
-                      only=["reliability"])
+    results = run_all(wb, only=["reliability"])
     warning = wb.config.privacy_warning
     assert warning and "groups of 1 person" in warning
     assert results.to_json()["warnings"][0] == warning
