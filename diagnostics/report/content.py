@@ -90,11 +90,22 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class Withheld:
-    """What the privacy guard withheld in one section for one grouping (counts only)."""
+    """What the privacy guard withheld in one section for one grouping.
+
+    ``named`` holds each withheld group with its reason in plain words (never its size).
+    """
 
     dimension: str
     groups: int
     reasons: tuple[tuple[str, int], ...]
+    named: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sentence(self) -> str:
+        """One sentence a client understands: which groups are not shown, and why."""
+        parts = [f"{group} ({_plain_reason(reason)})" for group, reason in self.named]
+        grouping = self.dimension.replace("_", " ")
+        return f"Not shown by {grouping}: " + "; ".join(parts) + "."
 
 
 @dataclass(frozen=True)
@@ -227,10 +238,42 @@ def _withheld(result: DiagnosticResult) -> tuple[Withheld, ...]:
     first: dict[tuple[str, str], str] = {}
     for s in result.suppressed:
         first.setdefault((s.dimension, s.group), _reason_kind(s.reason))
+    why: dict[tuple[str, str], str] = {}
+    for s in result.suppressed:
+        why.setdefault((s.dimension, s.group), s.reason)
     by_dim: dict[str, Counter[str]] = {}
-    for (dimension, _group), reason in first.items():
+    named: dict[str, list[tuple[str, str]]] = {}
+    for (dimension, group), reason in first.items():
         by_dim.setdefault(dimension, Counter())[reason] += 1
-    return tuple(Withheld(d, sum(c.values()), tuple(sorted(c.items()))) for d, c in by_dim.items())
+        named.setdefault(dimension, []).append((group, why[(dimension, group)]))
+    return tuple(Withheld(d, sum(c.values()), tuple(sorted(c.items())), tuple(named[d]))
+                 for d, c in by_dim.items())
+
+
+def _plain_reason(reason: str) -> str:
+    """A guard's reason in a client's words.
+
+    Examples
+    --------
+    >>> _plain_reason("fewer than 5 respondents")
+    'fewer than 5 people answered'
+    >>> _plain_reason('fewer than 5 respondents: counted in "Other (small groups)"')
+    'fewer than 5 people answered; counted in "Other (small groups)"'
+    """
+    if reason.startswith("fewer than"):
+        head, _, tail = reason.partition(":")
+        text = head.replace("respondents", "people answered").replace("distinct authors",
+                                                                       "people wrote")
+        return text + (f";{tail}" if tail else "")
+    if "subtraction" in reason:
+        return "shown with its parent group, the rest would be too few people"
+    if "hidden as well" in reason:
+        return "not shown so that a smaller group cannot be worked out from the total"
+    if reason.startswith("counted in"):
+        return reason
+    if "another figure of this report" in reason:
+        return "another part of the report covers nearly the same people"
+    return reason
 
 
 def _reason_kind(reason: str) -> str:

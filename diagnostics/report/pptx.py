@@ -409,8 +409,7 @@ class _Deck:
         if section.notes:
             notes += "\n\n" + "\n".join(section.notes)
         if section.withheld_groups:
-            notes += (f"\n\nPrivacy: {section.withheld_groups} group figure(s) withheld (groups "
-                      f"below {self.report.min_group_size} respondents, or that would reveal one).")
+            notes += "\n\nPrivacy: " + " ".join(w.sentence for w in section.withheld)
         slide = self.slide(title, notes=notes)
         captions = self.chart(slide, fig, _MARGIN, 1.5, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.3)
         footer = list(captions) + list(section.notes[:1])
@@ -430,8 +429,9 @@ class _Deck:
             (f"No figure describes a group of fewer than {report.min_group_size} respondents "
              f"(free text: {report.min_text_group_size}); groups that would reveal a smaller one "
              "by subtraction are withheld too.", 15, False, "222222"),
-            (f"{withheld} group figure(s) withheld across the report (counted, not named).", 15,
-             False, "222222"),
+            (f"{withheld} group figure(s) withheld across the report; each section's notes "
+             "name them and say why. Two figures about nearly the same people are never both "
+             "shown.", 15, False, "222222"),
         ]
         lines += [(f"{c.claim} {c.status}", 13, False, "555555") for c in report.claims]
         refs = "\n".join(f"{r.source}. {r.supports}" for r in report.references)
