@@ -21,8 +21,7 @@ from diagnostics.sample import write_sample
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from privacy_attacks import (individual_scores, quote_author_join,  # noqa: E402
-                             subtraction_attack)
+from privacy_attacks import individual_scores, quote_author_join, subtraction_attack  # noqa: E402
 
 
 def _one(people: int) -> dict:
