@@ -56,7 +56,12 @@ def test_escaped_text_has_no_other_tags(text: str) -> None:
 
 @given(st.text(min_size=1))
 def test_formula_like_is_the_first_character(text: str) -> None:
-    assert formula_like(text) == (text[0] in "=+-@\t\r")
+    # every text a spreadsheet evaluates is caught, also behind leading blanks (which some
+    # programs trim before evaluating); any other first character is left alone
+    if text[0] in "=+-@\t\r\n" or text.strip()[:1] in ("=", "+", "-", "@"):
+        assert formula_like(text)
+    elif not text[0].isspace():
+        assert not formula_like(text)
 
 
 @given(st.lists(st.text(max_size=60), max_size=30))

@@ -99,7 +99,7 @@ def formula_like(text: str) -> bool:
         return False
     if text[0] in "=+-@\t\r\n":
         return True
-    return text.lstrip(" \t\r\n\u00a0\u3000")[:1] in ("=", "+", "-", "@")
+    return text.lstrip()[:1] in ("=", "+", "-", "@")
 
 
 def safe_colour(value: object, default: str) -> str:
