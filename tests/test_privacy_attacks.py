@@ -44,6 +44,12 @@ ATTRIBUTES = ("department", "level", "location", "tenure_band")
 
 # ---------------------------------------------------------------- the sample's report
 @pytest.fixture(scope="module")
+def sheets(report_build: ReportBuild) -> dict[str, pd.DataFrame]:
+    """The sample report's Excel file, read back as an attacker would."""
+    return sheets_of(report_build.path("xlsx"))
+
+
+@pytest.fixture(scope="module")
 def sample_ids() -> list[str]:
     return list(pd.read_csv(SAMPLE / "survey.csv", dtype=str)["respondent_id"].unique())
 
@@ -57,18 +63,17 @@ def test_pseudonyms_cannot_be_recomputed_from_the_ids(report_build: ReportBuild,
         assert not [i for i in sample_ids if i in text], fmt  # no raw id either
 
 
-def test_no_quote_is_joined_to_its_author(report_build: ReportBuild) -> None:
-    sheets = sheets_of(report_build.path("xlsx"))
+def test_no_quote_is_joined_to_its_author(sheets: dict[str, pd.DataFrame]) -> None:
     assert any("text" in f.columns for f in sheets.values())  # the quotes are there
     assert quote_author_join(sheets) == 0
 
 
-def test_no_person_is_shown_with_their_own_scores(report_build: ReportBuild) -> None:
-    assert individual_scores(sheets_of(report_build.path("xlsx"))) == 0
+def test_no_person_is_shown_with_their_own_scores(sheets: dict[str, pd.DataFrame]) -> None:
+    assert individual_scores(sheets) == 0
 
 
-def test_no_figure_is_recovered_by_subtraction_across_sheets(report_build: ReportBuild) -> None:
-    sheets = sheets_of(report_build.path("xlsx"))
+def test_no_figure_is_recovered_by_subtraction_across_sheets(
+        sheets: dict[str, pd.DataFrame]) -> None:
     assert subtraction_attack(sheets, minimum=5, attributes=ATTRIBUTES) == []
     # the probe's case: senior managers' b01, now over one set of people in both sheets
     nn = next(f for name, f in sheets.items() if name.startswith("non_negotiables adherence by"))
