@@ -215,6 +215,7 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
     # 2. groups of different groupings with nearly the same members
     groups = measured.drop_duplicates(["step", "attribute", "group", "wave", "measure"])
     cache: dict[tuple[str, str, str], frozenset[str] | None] = {}
+    differences: dict[tuple[str, str, str, str, str], int] = {}
     for (wave, measure), part in groups.groupby(["wave", "measure"], sort=False):
         keys = part.drop_duplicates(["attribute", "group"])[["attribute", "group", "step", "n"]]
         if len(keys) < 2:
@@ -235,7 +236,10 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
                 assert m1 is not None and m2 is not None
                 if abs(len(m1) - len(m2)) >= minimum:
                     continue
-                differ = len(m1 ^ m2)
+                pair = (wave, a1, g1, a2, g2)
+                if pair not in differences:
+                    differences[pair] = len(m1 ^ m2)
+                differ = differences[pair]
                 if 0 < differ < minimum:
                     small = (a1, g1, s1, len(m1)) if len(m1) <= len(m2) else (a2, g2, s2, len(m2))
                     large = (a2, g2, s2, len(m2)) if small[0] == a1 else (a1, g1, s1, len(m1))
