@@ -40,7 +40,7 @@ SPLIT_MARGIN = 0.1
 #: Above this many people, stability is measured over fewer seeds (see :func:`find_tribes`).
 STABILITY_LIMIT = 20_000
 #: Seeds compared above :data:`STABILITY_LIMIT` people.
-STABILITY_RUNS_LARGE = 2
+STABILITY_RUNS_LARGE = 1
 
 
 def _leiden(g: ig.Graph, resolution: float, seed: int) -> np.ndarray:
@@ -67,7 +67,7 @@ def _inner_split(sub: ig.Graph, seed: int, margin: float) -> tuple[np.ndarray | 
         return None, 0.0, 0.0
     quality = float(sub.modularity(inner.tolist(), weights="weight"))
     null = sub.copy()
-    null.rewire(n=10 * sub.ecount())
+    null.rewire(n=5 * sub.ecount())  # each tie moved about ten times
     null.es["weight"] = sub.es["weight"]
     null_quality = float(null.modularity(_leiden(null, 1.0, seed).tolist(), weights="weight"))
     if quality - null_quality < margin:
@@ -204,7 +204,7 @@ class Tribes(DiagnosticResult):
         "of different departments. Cohesion is the share of the ties touching a tribe's "
         "members that stay inside it. A tribe's mood is the mean of its members' energy items "
         "(respondents who answered at least two thirds of them). Stability is the mean NMI "
-        "between the partition and those found with other seeds (five; two above 20,000 "
+        "between the partition and those found with other seeds (five; one above 20,000 "
         "people, where each run takes seconds). Tribes, departments and "
         "segments smaller than the privacy minimum are withheld from every table and figure.")
     columns: ClassVar[tuple[str, ...]] = ("tribe", "people", "cohesion", "density", "departments",
@@ -363,7 +363,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         segment mix of each tribe, or ``None``.
     stability_runs
         Other Leiden seeds the partition is compared with (0: skip); above 20,000 people at
-        most two (each run takes seconds there), as the result's ``stability_runs`` says.
+        most one (each run takes seconds there), as the result's ``stability_runs`` says.
     split_above
         Tribes of at least this many people are searched again for tribes inside (default
         30; 0: never): modularity merges small tribes in large organisations.
