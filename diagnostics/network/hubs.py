@@ -85,7 +85,7 @@ def degree_knee(sorted_desc: np.ndarray, cap: int) -> int:
     x = np.linspace(0.0, 1.0, len(y))
     gap = (1.0 - x) - (y - y[-1]) / (y[0] - y[-1])
     knee = int(np.argmax(gap))
-    return knee if gap[knee] > 0 else 0
+    return knee if gap[knee] > 1e-9 else 0  # a straight line (up to rounding) has no knee
 
 
 def _hyper_rule(indeg: np.ndarray, pagerank: np.ndarray, connected: np.ndarray, cap: int,
