@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
 
 import ipywidgets as widgets
 
 from ..plots.waves import changes_figure, group_changes_figure, network_figure, sankey_figure
 from ..runner import RunResults
+from ..segments import Segmentation
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..workbook import Workbook
 from .common import guarded_callback, redraw, show_figure, with_help
@@ -22,19 +21,25 @@ _KIND_NAMES: dict[str, str] = {
 }
 
 
-def _segments_k(results: RunResults | Mapping[str, Any] | None) -> int | None:
-    if results is None:
-        return None
-    done = results.ran() if isinstance(results, RunResults) else results
-    k = getattr(done.get("segments"), "k", None)
-    return int(k) if isinstance(k, int) else None
 
 
 def _summary(result: WaveComparison) -> str:
     moved = result.what_moved()
+    verdicts = result.changes["verdict"].value_counts()
+    small = int(verdicts.get("negligible", 0))
+    steady = int(verdicts.get("no change", 0))
+    aside = ""
+    if small:
+        aside += (f" {small} figure(s) shifted detectably but by less than the smallest change "
+                  f"that matters ({result.smallest_effect:g} standard deviation, "
+                  f"{result.smallest_share_change * 100:g} points for shares): a small shift, "
+                  "too small to matter.")
+    if steady:
+        aside += f" {steady} figure(s) are shown to be steady (no change)."
     if moved.empty:
         return (f"<p>Nothing changed significantly from {html.escape(result.from_wave)} to "
-                f"{html.escape(result.to_wave)} ({result.correction}-corrected).</p>")
+                f"{html.escape(result.to_wave)} ({result.correction}-corrected)."
+                f"{html.escape(aside)}</p>")
     rows = "".join(
         f"<tr><td>{i + 1}</td><td>{html.escape(str(r['item']))}</td>"
         f"<td>{r['from']:.3g} → {r['to']:.3g}</td>"
@@ -43,13 +48,20 @@ def _summary(result: WaveComparison) -> str:
         for i, (_, r) in enumerate(moved.head(10).iterrows()))
     return ("<p><b>What moved</b>, largest effect first:</p><table><tr><th></th><th>figure</th>"
             "<th>from → to</th><th>change (95% CI)</th><th>effect</th><th>adjusted p</th></tr>"
-            f"{rows}</table>")
+            f"{rows}</table>" + (f"<p>{html.escape(aside.strip())}</p>" if aside else ""))
 
 
 @with_help
 def waves_panel(workbook: Workbook, *,
-                results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
+                results: RunResults | None = None) -> widgets.VBox:
     """Change bars with intervals (main control: which figures), and the two wave pickers.
+
+    Parameters
+    ----------
+    workbook
+        A loaded data folder.
+    results
+        Results of a run: movers are followed across the segments found there.
 
     Returns
     -------
@@ -61,15 +73,15 @@ def waves_panel(workbook: Workbook, *,
     waves = list(dict.fromkeys([*workbook.waves, *network_waves(workbook)]))
     if len(workbook.waves) < 2:
         waves = list(network_waves(workbook)) or waves
-    k = _segments_k(results)
+    segmentation = results.get(Segmentation) if results is not None else None
     cache: dict[tuple[str, str], WaveComparison] = {}
 
     def compute(a: str, b: str) -> WaveComparison:
         if (a, b) not in cache:
-            cache[(a, b)] = wave_changes(workbook, waves=[a, b], k=k)
+            cache[(a, b)] = wave_changes(workbook, waves=[a, b], segmentation=segmentation)
         return cache[(a, b)]
 
-    first = wave_changes(workbook, k=k)
+    first = wave_changes(workbook, segmentation=segmentation)
     cache[(first.from_wave, first.to_wave)] = first
     earlier = widgets.Dropdown(options=waves, value=first.from_wave, description="From wave",
                                description_tooltip="The earlier wave",
