@@ -238,15 +238,16 @@ class Network:
     def rewired(self, seed: int = 0) -> ig.Graph:
         """The undirected ties rewired at random, each person keeping their number of ties.
 
-        Ten degree-preserving swaps per tie (igraph's ``rewire``), drawn from ``seed``: the
-        random network the brokerage of real people is compared with.
+        Ten degree-preserving swaps per tie (igraph's ``rewire``; three above
+        :data:`LARGE_NETWORK` people, where each tie is still moved about six times), drawn
+        from ``seed``: the random network the brokerage of real people is compared with.
         """
         def compute() -> ig.Graph:
             g = self.undirected().copy()
             state = random.getstate()
             random.seed(seed)  # igraph draws from Python's random module
             try:
-                g.rewire(n=10 * g.ecount())
+                g.rewire(n=(10 if self.n <= LARGE_NETWORK else 3) * g.ecount())
             finally:
                 random.setstate(state)
             return g
