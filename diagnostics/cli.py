@@ -12,6 +12,7 @@ from tqdm import tqdm
 from .errors import DiagnosticsError, format_problems
 from .loading import load, validate
 from .outputs import atomic_write_json
+from .profiling import StepProfiler
 from .runner import RunOptions, run_all
 
 __all__ = ["main"]
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
     p.add_argument("--json", type=Path, required=True, dest="json_out", help="where to write the results")
+    p.add_argument("--profile", action="store_true",
+                   help="print each step's time and the process's peak memory during it")
 
     p = sub.add_parser("report", help="write the client report")
     shared(p)
@@ -155,6 +158,9 @@ def _run(args: argparse.Namespace) -> int:
                       else args.smallest_effect,
                       smallest_share_change=0.03 if args.smallest_share_change is None
                       else args.smallest_share_change)
+    profiler = StepProfiler() if getattr(args, "profile", False) else None
+    if profiler is not None:
+        profiler.start("loading and validation")
     key_file = args.pseudonym_key
     if key_file is not None:
         out = getattr(args, "out", None) or getattr(args, "json_out", None)
@@ -184,11 +190,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
+            if profiler is not None:
+                profiler.start(title)
             bar.set_postfix_str(title)
             bar.update(1)
         results = run_all(workbook, options, on_step=on_step)
+    if profiler is not None:
+        profiler.start("writing the results")
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
+        if profiler is not None:
+            print(profiler.report())
         ran = len(results.ran())
         print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
               f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")

@@ -30,6 +30,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
@@ -411,12 +412,15 @@ class PrivacyGuard:
             raise ConfigError(f"The table has no column(s) {missing} to guard by.")
         if frame.empty:
             return Guarded(frame.copy(), ())
-        keep = pd.Series(True, index=frame.index)
+        keep = np.ones(len(frame), dtype=bool)
         withheld: list[SuppressedGroup] = []
         pooled_rows: list[dict[str, object]] = []
-        groups: Iterable[tuple[Hashable, pd.DataFrame]]
-        groups = frame.groupby(parent_cols, sort=False, dropna=False) if parent_cols else [(None, frame)]
-        for parent_key, part in groups:
+        minimum = self.threshold(text=text)
+        counts = pd.to_numeric(frame[n], errors="coerce").fillna(0).astype(int).to_numpy()
+        positions: Mapping[Hashable, np.ndarray]
+        positions = (frame.groupby(parent_cols, sort=False, dropna=False).indices if parent_cols
+                     else {None: np.arange(len(frame))})
+        for parent_key, rows in positions.items():
             if isinstance(parent_key, tuple) and len(parent_key) == 1:
                 parent_key = parent_key[0]
             if isinstance(totals, Mapping):
@@ -425,12 +429,19 @@ class PrivacyGuard:
                 total = int(totals)
             else:
                 total = None
-            sizes = part[n]
-            members = (self.pooled(sizes, total=total, text=text) if pool is not None
+            sizes = counts[rows]
+            parent = int(sizes.sum() if total is None else total)
+            outside = max(parent - int(sizes.sum()), 0)
+            rest = parent - sizes
+            if (sizes >= minimum).all() and not ((rest > 0) & (rest < minimum)).any() and \
+                    not 0 < outside < minimum and not self.withhold:
+                continue  # nothing to hide in this parent (what visible_mask would find)
+            part = frame.iloc[rows]
+            members = (self.pooled(part[n], total=total, text=text) if pool is not None
                        else None)
             if members is not None:
                 chosen = set(members)
-                keep.loc[part.index] = [i not in chosen for i in part.index]
+                keep[rows] = [i not in chosen for i in part.index]
                 row = {c: (part.loc[members, c].sum() if c in pool or c == n else None)
                        for c in part.columns}
                 for c in by_cols:
@@ -444,13 +455,13 @@ class PrivacyGuard:
                     size = int(pd.to_numeric(pd.Series([r[n]]), errors="coerce").fillna(0).iloc[0])
                     withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
                         key if len(key) > 1 else key[0]),
-                        f"fewer than {self.threshold(text=text)} respondents: counted in "
-                        f"\"{POOLED_LABEL}\"" if size < self.threshold(text=text) else
+                        f"fewer than {minimum} respondents: counted in \"{POOLED_LABEL}\""
+                        if size < minimum else
                         f"counted in \"{POOLED_LABEL}\" so that a smaller group there "
                         "cannot be worked out"))
                 continue
-            mask, reasons = self.visible_mask(sizes, total=total, text=text)
-            keep.loc[part.index] = mask.to_numpy()
+            mask, reasons = self.visible_mask(part[n], total=total, text=text)
+            keep[rows] = mask.to_numpy()
             for idx, reason in reasons.items():
                 row = part.loc[idx]
                 key = tuple(row[c] for c in by_cols)
