@@ -148,7 +148,7 @@ def group_figures(results: Mapping[str, DiagnosticResult], workbook: Workbook) -
     >>> wb = load("data/sample")
     >>> figures = group_figures({"non_negotiables": non_negotiables(wb)}, wb)
     >>> sorted(set(figures["attribute"]))
-    ['department', 'level', 'organisation']
+    ['department', 'level', 'location', 'tenure_band']
     """
     parts: list[pd.DataFrame] = []
     attributes = tuple(workbook.attributes)
