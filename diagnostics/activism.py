@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .comparisons import wilson_interval
 from .config import LADDER_LEVELS
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .tandems import wilson_interval
 from .workbook import Workbook
 
 if TYPE_CHECKING:

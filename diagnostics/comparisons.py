@@ -9,6 +9,8 @@ and Holm / Benjamini-Hochberg adjusted p-values.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -49,15 +51,34 @@ def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
-def wilson_interval(successes: np.ndarray | float, n: np.ndarray | float, *,
-                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a share ``successes / n`` (NaN where ``n`` is 0).
+def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Wilson score interval of a share ``successes / n`` (the one copy in the library).
+
+    Parameters
+    ----------
+    successes, n
+        Counts: scalars (the bounds are floats) or arrays of one shape (arrays).
+    confidence
+        Coverage of the interval, between 0 and 1.
+
+    Returns
+    -------
+    low, high
+        Within [0, 1]; exactly 0 when there is no success and 1 when all are; NaN where
+        ``n`` is 0.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209-212.
 
     Examples
     --------
     >>> low, high = wilson_interval(8, 10)
-    >>> round(float(low), 3), round(float(high), 3)
+    >>> round(low, 3), round(high, 3)
     (0.49, 0.943)
+    >>> wilson_interval(21, 28)[0] > 0.56 and wilson_interval(0, 5)[0] == 0.0
+    True
     """
     z = _z(confidence)
     k = np.asarray(successes, dtype=float)
@@ -67,18 +88,28 @@ def wilson_interval(successes: np.ndarray | float, n: np.ndarray | float, *,
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
         half = z / denom * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2))
-    return centre - half, centre + half
+        low = np.where(m > 0, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+        high = np.where(m > 0, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
 
 
-def newcombe_interval(k1: np.ndarray | float, n1: np.ndarray | float, k2: np.ndarray | float,
-                      n2: np.ndarray | float, *,
-                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval of ``k1/n1 - k2/n2`` (his method 10).
+def newcombe_interval(k1: Any, n1: Any, k2: Any, n2: Any, *,
+                      confidence: float = 0.95) -> tuple[Any, Any]:
+    """Newcombe's hybrid score interval of ``k1/n1 - k2/n2`` (his method 10; the one copy).
+
+    Scalars give floats, arrays give arrays; NaN where a group is empty.
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions. Statistics in Medicine 17, 873-890.
 
     Examples
     --------
     >>> low, high = newcombe_interval(56, 70, 48, 80)
-    >>> round(float(low), 4), round(float(high), 4)
+    >>> round(low, 4), round(high, 4)
     (0.0524, 0.3339)
     """
     l1, u1 = wilson_interval(k1, n1, confidence=confidence)
@@ -87,7 +118,11 @@ def newcombe_interval(k1: np.ndarray | float, n1: np.ndarray | float, k2: np.nda
         p1 = np.asarray(k1, dtype=float) / np.asarray(n1, dtype=float)
         p2 = np.asarray(k2, dtype=float) / np.asarray(n2, dtype=float)
     d = p1 - p2
-    return d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    if np.ndim(low) == 0:
+        return float(low), float(high)
+    return low, high
 
 
 def _p_from_z(z: np.ndarray, alternative: str) -> np.ndarray:

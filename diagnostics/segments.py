@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .clustering import ALGORITHMS, ClusterModel, Selection, select, single_group
+from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
@@ -561,16 +562,6 @@ class Segmentation(DiagnosticResult):
 
 # --------------------------------------------------------------------------- building
 
-def _wilson(count: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    p = count / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
-
-
 def _segment_means(values: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """``(k, p)`` mean of each column per segment over answered values (nan when none)."""
     seen = ~np.isnan(values)
@@ -775,7 +766,7 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     low_cert = cert < LOW_CERTAINTY
     rows = []
     for j, name in enumerate(names):
-        lo, hi = _wilson(int(counts[j]), n)
+        lo, hi = wilson_interval(int(counts[j]), n)
         member = labels == j
         rows.append({"segment": name, "n": int(counts[j]), "share": counts[j] / n,
                      "share_low": lo, "share_high": hi,
