@@ -28,6 +28,8 @@ from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from .labels import STABLE
+
 __all__ = ["ClusterModel", "Copula", "Rows", "KFit", "Selection", "fit_model", "select", "copula_reference",
            "match_labels", "seed_of", "adjusted_rand", "silhouette", "ALGORITHMS"]
 
@@ -491,8 +493,6 @@ class Selection:
     observed_best: float = float("nan")
 
 
-#: Smallest mean adjusted Rand index over resamples for a k to count as stable.
-STABLE = 0.75
 #: Silhouette margin over the unclustered reference that counts as real structure.
 MIN_EXCESS = 0.05
 #: Level of the reference test.

@@ -30,6 +30,7 @@ from .comparisons import (
     wilson_interval,
 )
 from .errors import ConfigError, InsufficientDataError
+from .labels import OTHER_SEGMENTS
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
 from .segments import Segmentation, segment_frames
@@ -447,8 +448,6 @@ def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
     return before, after, None
 
 
-#: The Sankey's name for the flows too small to show one by one, combined.
-OTHER_SEGMENTS = "small flows (combined)"
 
 
 def _flows(before: pd.Series, after: pd.Series, workbook: Workbook,

@@ -223,3 +223,55 @@ def test_no_analysis_module_imports_the_pipeline_or_the_runner() -> None:
             offenders.append(f"{name}: {sorted(bad)}")
         assert "STEPS" not in path.read_text(encoding="utf-8"), name
     assert not offenders, offenders
+
+
+def test_no_import_cycle_in_diagnostics() -> None:
+    """No module of ``diagnostics`` imports itself back through others (imports inside
+    functions count; imports under ``TYPE_CHECKING`` do not)."""
+    modules = _modules()
+    graph = {name: {m for m in _imports(name, path, runtime_only=True)
+                    if m in modules and m != name}
+             for name, path in modules.items()}
+    cycles = _cycles(graph)
+    assert not cycles, "\n".join(" -> ".join([*c, c[0]]) for c in cycles)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+

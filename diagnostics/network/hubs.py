@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -10,6 +11,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ..errors import ConfigError
+from ..labels import NO_ENERGY, QUADRANTS
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -21,15 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["HyperConnected", "hyper_connected", "QUADRANTS", "NO_ENERGY", "joint_reach"]
 
-#: The passion x connectivity quadrants: (passionate, connected) -> name.
-QUADRANTS: dict[tuple[bool, bool], str] = {
-    (True, True): "the engine",
-    (False, True): "hidden influencers",
-    (True, False): "isolated enthusiasts",
-    (False, False): "the periphery",
-}
-#: Quadrant of people without usable energy answers.
-NO_ENERGY = "no energy answers"
 
 
 def joint_reach(net: Network, people: np.ndarray, steps: int = 2) -> float:
@@ -104,6 +97,10 @@ class HyperConnected(DiagnosticResult):
     guard: PrivacyGuard = field(repr=False)
     energy_scale: str = ""
     names: bool = False
+
+    def person_labels(self, ids: Iterable[str]) -> list[str]:
+        """How the people are shown: pseudonyms, or ids when names were asked for."""
+        return person_labels(self.guard, ids, self.names)
 
     def to_frame(self) -> pd.DataFrame:
         frame = self.scores.sort_values(["in_degree", "pagerank"], ascending=False, kind="stable")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..waves import OTHER_SEGMENTS
+from ..labels import OTHER_SEGMENTS
 from .theme import COLORS, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
