@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
 from .clustering import ALGORITHMS, ClusterModel, Selection, select, single_group
 from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
@@ -199,7 +200,7 @@ class SegmentSearch:
     workbook: Workbook = field(repr=False)
     data: _Prepared = field(repr=False)
     algorithm: str
-    random_state: int
+    seed: int
     selection: Selection = field(repr=False)
     projection: pd.DataFrame = field(repr=False)
     explained: tuple[float, float] = (float("nan"), float("nan"))
@@ -227,7 +228,8 @@ class SegmentSearch:
 def search_segments(workbook: Workbook, *, wave: str | None = None,
                     items: list[str] | None = None, use: str = "items",
                     method: str = "kmeans", ks: Sequence[int] = K_RANGE,
-                    random_state: int = 0, progress: bool = False) -> SegmentSearch:
+                    seed: int = 0, progress: bool = False,
+                    random_state: int | None = None) -> SegmentSearch:
     """Fit every candidate number of segments once, with criteria and the structure test.
 
     Parameters are those of :func:`segment_frames`, with ``ks`` the candidate numbers of
@@ -240,14 +242,15 @@ def search_segments(workbook: Workbook, *, wave: str | None = None,
     >>> search.segmentation(5).k
     5
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="search_segments")
     if method not in METHODS:
         raise ConfigError(f"method must be one of {', '.join(map(repr, METHODS))}, got "
                           f"{method!r}.")
     ks = sorted({int(k) for k in ks})
     if not ks or min(ks) < 2:
         raise ConfigError(f"k must be a whole number of at least 2, got {ks!r}.")
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise ConfigError(f"random_state must be a whole number, got {random_state!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ConfigError(f"seed must be a whole number, got {seed!r}.")
     data = _prepare(workbook, wave, items, use)
     n_c = int(data.complete.sum())
     too_many = [k for k in ks if k > n_c // 2]
@@ -255,12 +258,12 @@ def search_segments(workbook: Workbook, *, wave: str | None = None,
         raise InsufficientDataError(
             f"{n_c} complete respondents are too few for {max(too_many)} segments")
     min_size = max(workbook.guard.min_group_size, int(np.ceil(MIN_SEGMENT_SHARE * len(data.z))))
-    selection = select(data.z, data.complete, ks, method, random_state=int(random_state),
+    selection = select(data.z, data.complete, ks, method, seed=int(seed),
                        min_size=min_size, resamples=RESAMPLES, references=REFERENCES,
                        progress=progress)
     projection, explained = _projection(data)
     return SegmentSearch(workbook=workbook, data=data, algorithm=method,
-                         random_state=int(random_state), selection=selection,
+                         seed=int(seed), selection=selection,
                          projection=projection, explained=explained)
 
 
@@ -823,8 +826,9 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
 
 def segment_frames(workbook: Workbook, *, wave: str | None = None,
                    items: list[str] | None = None, use: str = "items",
-                   method: str = "kmeans", k: int | None = None, random_state: int = 0,
-                   progress: bool = False) -> Segmentation:
+                   method: str = "kmeans", k: int | None = None, seed: int = 0,
+                   progress: bool = False,
+                   random_state: int | None = None) -> Segmentation:
     """Motivational segments, the number the data support, and a frame for each.
 
     Parameters
@@ -843,8 +847,10 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     k
         The number of segments; ``None`` (default) chooses it from 2 to 8, and reports no
         segments when the answers show no cluster structure; 1 puts everyone in one group.
-    random_state
+    seed
         Seed of every random step (the same seed gives the same result).
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     progress
         Show a progress bar over the fits and resamples.
 
@@ -886,11 +892,12 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     >>> seg.sizes.index[0]
     'Purpose'
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="segment_frames")
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))
                           or k < 1):
         raise ConfigError(f"k must be a whole number from 2 to 8 (1: one group), or None, "
                           f"got {k!r}.")
     ks = K_RANGE if k is None else ((2,) if k == 1 else (int(k),))
     search = search_segments(workbook, wave=wave, items=items, use=use, method=method, ks=ks,
-                             random_state=random_state, progress=progress)
+                             seed=seed, progress=progress)
     return search.segmentation(k)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
@@ -120,7 +121,7 @@ class StoryModel:
     matrix: Any
     vocabulary: np.ndarray
     selection: pd.DataFrame
-    random_state: int = 0
+    seed: int = 0
     _fits: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
@@ -136,7 +137,7 @@ class StoryModel:
         if k not in self._fits:
             from sklearn.decomposition import NMF
 
-            model = NMF(n_components=k, init="nndsvda", random_state=self.random_state,
+            model = NMF(n_components=k, init="nndsvda", random_state=self.seed,
                         max_iter=500)
             w = model.fit_transform(self.matrix)
             self._fits[k] = (w, model.components_)
@@ -144,7 +145,8 @@ class StoryModel:
 
 
 def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_df: int | None = None,
-                    random_state: int = 0) -> StoryModel:
+                    seed: int = 0,
+                    random_state: int | None = None) -> StoryModel:
     """Vectorise the stories (TF-IDF) and compute the elbow of NMF reconstruction error.
 
     Parameters
@@ -155,8 +157,10 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
         Largest number of themes tried (at least 2).
     min_df
         Fewest stories a term must occur in; default 3 (2 under 100 stories).
-    random_state
+    seed
         Seed of NMF.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
 
     Returns
     -------
@@ -169,6 +173,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
     >>> model.suggested_k
     6
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="fit_story_model")
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -193,7 +198,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
     errors = []
     fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in ks:
-        model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=500)
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
         with np.errstate(invalid="ignore"):  # an exact fit rounds to a tiny negative residual
             fits[k] = (model.fit_transform(matrix), model.components_)
         err = float(model.reconstruction_err_)
@@ -207,7 +212,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
                               "elbow_ratio": ratio})
     selection = selection[(selection["k"] >= 2) & (selection["k"] <= top)].reset_index(drop=True)
     return StoryModel(stories=frame, matrix=matrix, vocabulary=vocabulary, selection=selection,
-                      random_state=random_state, _fits=fits)
+                      seed=seed, _fits=fits)
 
 
 def _mix(weights: np.ndarray) -> np.ndarray:
@@ -358,9 +363,10 @@ def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | Non
 
 def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: int = 10,
                  groups: pd.Series | None = None, by: str | None = None,
-                 segments: Segmentation | None = None, quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
+                 segments: Segmentation | None = None, quotes_per_theme: int = 2, confidence: float = 0.95, seed: int = 0,
                  resamples: int = 1000, model: StoryModel | None = None, names: bool = False,
-                 progress: bool = False) -> StoryThemes:
+                 progress: bool = False,
+                 random_state: int | None = None) -> StoryThemes:
     """Themes in the stories, their mix per direction and how far the directions overlap.
 
     Parameters
@@ -385,8 +391,10 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         Representative stories kept per theme and direction (0: none).
     confidence
         Coverage of the bootstrap intervals.
-    random_state
+    seed
         Seed of NMF and of the bootstrap.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     resamples
         Bootstrap resamples of the intervals.
     model
@@ -428,6 +436,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     >>> result.n_themes, 0 <= result.overlap <= 1
     (6, True)
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="story_themes")
     from tqdm.auto import tqdm
 
     stories = workbook.stories
@@ -441,7 +450,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         raise ConfigError(f"top_terms must be a whole number of at least 1, got {top_terms!r}.")
     show_ids = bool(names)
     if model is None:
-        model = fit_story_model(stories, random_state=random_state)
+        model = fit_story_model(stories, seed=seed)
     k, chosen_by = _resolve_k(workbook, model, n_themes)
     w, h = model.fit(k)
     frame = model.stories
@@ -461,7 +470,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     direction = frame["direction"].astype(str).to_numpy()
     main = w.argmax(axis=1) + 1
     has_weight = w.sum(axis=1) > 0
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     mixes: dict[str, np.ndarray] = {}
     boots: dict[str, np.ndarray] = {}

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
+from ._compat import renamed
 from .behaviours import favourable_threshold, say_do_pairs
 from .comparisons import (
     CHANGE_TESTS,
@@ -428,10 +429,10 @@ def _net_jackknife(arcs: tuple[np.ndarray, np.ndarray], present: np.ndarray, n: 
 # =========================================================================== segment movers
 
 def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
-            random_state: int) -> tuple[pd.Series, pd.Series, str | None]:
+            seed: int) -> tuple[pd.Series, pd.Series, str | None]:
     """Segments of the earlier wave (fitted) and of the later wave (assigned)."""
     try:
-        fitted = segment_frames(workbook, wave=waves[0], k=k, random_state=random_state)
+        fitted = segment_frames(workbook, wave=waves[0], k=k, seed=seed)
     except InsufficientDataError as err:
         return pd.Series(dtype=object), pd.Series(dtype=object), f"Segment movers skipped: {err}"
     if not fitted.structure:
@@ -512,9 +513,10 @@ def wave_changes(
     segments: bool = True,
     k: int | None = None,
     segmentation: Segmentation | None = None,
-    random_state: int = 0,
+    seed: int = 0,
     confidence: float = 0.95,
     progress: bool = False,
+    random_state: int | None = None,
 ) -> WaveComparison:
     """Compare two waves: every item, construct and diagnostic figure present in both.
 
@@ -544,8 +546,10 @@ def wave_changes(
     segmentation
         The segmentation of the run, when it ran: the movers are followed across the same
         number of segments.
-    random_state
+    seed
         Seed of the segmentation.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     confidence
         Of every interval.
     progress
@@ -591,6 +595,7 @@ def wave_changes(
     >>> sorted(moved["item"])
     ['b06', 'b09', 'e01', 'o01']
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="wave_changes")
     if test not in CHANGE_TESTS:
         raise ConfigError(f"test must be one of {', '.join(CHANGE_TESTS)}, got {test!r}.")
     check_test_options(correction=correction, alpha=alpha, favourable=favourable)
@@ -648,7 +653,7 @@ def wave_changes(
                 part.insert(0, "grouping", attribute)
                 group_parts.append(part)
         if segments and workbook.items_of("motivation"):
-            before, after, note = _movers(workbook, pair, k=k, random_state=random_state)
+            before, after, note = _movers(workbook, pair, k=k, seed=seed)
             if note:
                 notes.append(note)
             else:

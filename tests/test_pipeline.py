@@ -158,7 +158,7 @@ def test_placeholders_are_declared() -> None:
         optional(Segmentation, "")
     with pytest.raises(ValueError, match="no workbook table"):
         Step("x", "X", files=("netwerk",), call=call(lambda wb: None, WORKBOOK))  # type: ignore[arg-type, return-value]
-    assert step("activism").options == {"seed": "random_state"}
+    assert step("activism").options == {"seed": "seed"}
 
 
 def test_min_group_size_is_set_once_on_the_workbook(workbook) -> None:

@@ -230,8 +230,8 @@ def test_shared_ground_is_what_every_segment_rates_high() -> None:
 # --------------------------------------------------------------------------- order and seed
 
 def test_same_seed_same_result(sample) -> None:
-    a = segment_frames(sample, k=5, random_state=3)
-    b = segment_frames(sample, k=5, random_state=3)
+    a = segment_frames(sample, k=5, seed=3)
+    b = segment_frames(sample, k=5, seed=3)
     assert a.to_json() == b.to_json()
 
 
