@@ -326,7 +326,8 @@ class ActivismLadder(DiagnosticResult):
 def _by_group(workbook: Workbook, level: pd.Series, confidence: float) -> tuple[pd.DataFrame, list[SuppressedGroup]]:
     people = workbook.people
     guard = workbook.guard
-    frames, hidden = [], []
+    frames: list[pd.DataFrame] = []
+    hidden: list[SuppressedGroup] = []
     for attribute in workbook.attributes:
         groups = people[attribute].reindex(level.index)
         known = groups.notna()

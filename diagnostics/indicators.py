@@ -88,7 +88,7 @@ def _all_sprints(first: str, last: str) -> list[str]:
 def _row(name: str, value: float | None = None, low: float = math.nan, high: float = math.nan, *,
          detail: str = "", reason: str = "", hops: int = 2) -> dict[str, Any]:
     available = value is not None and np.isfinite(value)
-    return {"indicator": name, "value": float(value) if available else math.nan,
+    return {"indicator": name, "value": float(value) if available and value is not None else math.nan,
             "low": float(low), "high": float(high), "unit": _UNIT[name],
             "formula": _FORMULA[name].format(hops=hops), "reading": _READING[name],
             "detail": detail, "available": bool(available), "reason": "" if available else reason}

@@ -411,7 +411,7 @@ def _plain(value: Any) -> Any:
 
 # =========================================================================== helpers
 
-def _counts(total: int, shares: Sequence[float], minimum: int = 0) -> np.ndarray:
+def _counts(total: int, shares: Sequence[float] | np.ndarray, minimum: int = 0) -> np.ndarray:
     """Split ``total`` into whole counts proportional to ``shares`` (largest remainder)."""
     p = np.asarray(shares, dtype=float)
     p = p / p.sum()

@@ -176,7 +176,7 @@ def _prepare(workbook: Workbook, wave: str | None, items: list[str] | None,
     if use == "constructs":
         groups = {g: groups[g] for g in features}
     z = (raw[:, keep] - mean[keep]) / sd[keep]
-    complete = ~np.isnan(z).any(axis=1)
+    complete = np.asarray(~np.isnan(z).any(axis=1), dtype=bool)
     if complete.sum() < MIN_RESPONDENTS:
         raise InsufficientDataError(
             f"only {int(complete.sum())} respondents answered every motivation item used; "
@@ -484,7 +484,7 @@ class Segmentation(DiagnosticResult):
 
         out = {"profiles": plots.profile_figure(self), "criteria": plots.criteria_figure(self),
                "sizes": plots.sizes_figure(self)}
-        shown = [a for a in ("department", "level", "location") if a in self.attributes]
+        shown: list[str] = [a for a in ("department", "level", "location") if a in self.attributes]
         for attribute in shown or list(self.attributes[:1]):
             out[f"spread_{attribute}"] = plots.spread_figure(self, attribute)
         out["projection"] = plots.projection_figure(self)
@@ -731,7 +731,9 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
         if automatic:
             warnings.append("No distinct motivational segments: " + sel.choice)
     else:
-        kk = sel.chosen if automatic else int(k)  # type: ignore[assignment]
+        chosen = sel.chosen if automatic else k
+        assert chosen is not None  # automatic without a choice is handled above
+        kk = int(chosen)
         fit = sel.fits[kk]
         model, labels, certainty = fit.model, fit.labels, fit.certainty
         silhouette, stability = fit.silhouette, fit.stability

@@ -201,14 +201,14 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
         model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
         with np.errstate(invalid="ignore"):  # an exact fit rounds to a tiny negative residual
             fits[k] = (model.fit_transform(matrix), model.components_)
-        err = float(model.reconstruction_err_)
-        errors.append(err if np.isfinite(err) else 0.0)
-    err = np.asarray(errors)
-    gain = np.r_[np.nan, err[:-1] - err[1:]]
+        residual = float(model.reconstruction_err_)
+        errors.append(residual if np.isfinite(residual) else 0.0)
+    error = np.asarray(errors)
+    gain = np.r_[np.nan, error[:-1] - error[1:]]
     nxt = np.r_[gain[1:], np.nan]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(nxt > 0, gain / nxt, np.nan)
-    selection = pd.DataFrame({"k": ks, "reconstruction_error": err, "gain": gain,
+    selection = pd.DataFrame({"k": ks, "reconstruction_error": error, "gain": gain,
                               "elbow_ratio": ratio})
     selection = selection[(selection["k"] >= 2) & (selection["k"] <= top)].reset_index(drop=True)
     return StoryModel(stories=frame, matrix=matrix, vocabulary=vocabulary, selection=selection,
@@ -459,13 +459,13 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     # themes named by their top terms, ordered by their total weight in the corpus
     order = np.argsort(-w.sum(axis=0), kind="stable")
     w, h = w[:, order], h[order]
-    term_rows = []
+    term_rows: list[dict[str, Any]] = []
     for t in range(k):
         idx = np.argsort(-h[t], kind="stable")[:top_terms]
         term_rows.extend({"theme": t + 1, "rank": r + 1, "term": str(vocab[i]),
                           "weight": float(h[t, i])} for r, i in enumerate(idx))
     terms = pd.DataFrame(term_rows)
-    names = {t: " / ".join(terms.loc[terms["theme"] == t, "term"].head(3)) for t in range(1, k + 1)}
+    theme_names = {t: " / ".join(terms.loc[terms["theme"] == t, "term"].head(3)) for t in range(1, k + 1)}
 
     direction = frame["direction"].astype(str).to_numpy()
     main = w.argmax(axis=1) + 1
@@ -485,12 +485,12 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         # each resample draws the direction's stories with replacement: counts x weights
         counts = rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), size=resamples)
         boots[d] = counts @ normal / len(rows)
-    mix_rows = []
+    mix_rows: list[dict[str, Any]] = []
     for d in DIRECTIONS:
         n_d = int(((direction == d) & has_weight).sum())
         low = np.quantile(boots[d], alpha, axis=0) if n_d else np.full(k, np.nan)
         high = np.quantile(boots[d], 1 - alpha, axis=0) if n_d else np.full(k, np.nan)
-        mix_rows.extend({"direction": d, "theme": t + 1, "name": names[t + 1],
+        mix_rows.extend({"direction": d, "theme": t + 1, "name": theme_names[t + 1],
                          "share": float(mixes[d][t]), "ci_low": float(low[t]),
                          "ci_high": float(high[t]), "stories": n_d} for t in range(k))
     mix = pd.DataFrame(mix_rows)
@@ -504,7 +504,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         overlap_ci = (math.nan, math.nan)
 
     themes = pd.DataFrame({
-        "theme": range(1, k + 1), "name": [names[t] for t in range(1, k + 1)],
+        "theme": range(1, k + 1), "name": [theme_names[t] for t in range(1, k + 1)],
         "terms": [", ".join(terms.loc[terms["theme"] == t, "term"]) for t in range(1, k + 1)],
         "n_stories": [int(((main == t) & has_weight).sum()) for t in range(1, k + 1)],
         "share_top_down": mixes["top-down"], "share_bottom_up": mixes["bottom-up"],
@@ -547,7 +547,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
             mine = cell[(cell["theme"] == t) & (cell["direction"] == d)]
             best = mine.assign(weight=share[mine["row"].to_numpy(), t - 1]).sort_values(
                 ["weight", "row"], ascending=[False, True]).head(quotes_per_theme)
-            rows.extend({"theme": int(t), "name": names[int(t)], "direction": d,
+            rows.extend({"theme": int(t), "name": theme_names[int(t)], "direction": d,
                          "story_id": str(frame.at[r, "story_id"]), "weight": float(wt),
                          "text": str(frame.at[r, "text"])}
                         for r, wt in zip(best["row"], best["weight"], strict=True))
@@ -592,7 +592,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
                 mask[known] = table["group"].to_numpy() == group
                 m = _mix(w[mask])
                 rows.extend({"by": label, "group": str(group), "authors": int(n_auth),
-                             "stories": int(mask.sum()), "theme": t + 1, "name": names[t + 1],
+                             "stories": int(mask.sum()), "theme": t + 1, "name": theme_names[t + 1],
                              "share": float(m[t]),
                              "lift": float(m[t] / overall[t]) if overall[t] > 0 else math.nan}
                             for t in range(k))

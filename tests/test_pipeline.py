@@ -161,6 +161,36 @@ def test_placeholders_are_declared() -> None:
     assert step("activism").options == {"seed": "seed"}
 
 
+WRONG_STEP = """
+from diagnostics.activism import activism_ladder
+from diagnostics.network import Tribes
+from diagnostics.pipeline import OPTIONS, WORKBOOK, Step, call, optional
+
+Step("activism", "Activism", call=call(activism_ladder, WORKBOOK, seed=OPTIONS.seed,
+                                       hyper_connected=optional(Tribes, "a wrong type")))
+Step("activism", "Activism", call=call(activism_ladder, WORKBOOK, random_seed=OPTIONS.seed))
+"""
+
+
+def test_the_type_checker_rejects_a_wrong_result_type(tmp_path: Path) -> None:
+    """mypy (run by ``make test``) catches a step that passes the wrong result type or a
+    keyword the function does not have."""
+    pytest.importorskip("mypy")
+    import subprocess
+    import sys
+
+    wrong = tmp_path / "wrong_step.py"
+    wrong.write_text(WRONG_STEP, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--config-file", "pyproject.toml",
+                           "--follow-imports", "silent", str(wrong)],
+                          capture_output=True, text=True, check=False, timeout=600)
+    out = done.stdout
+    assert done.returncode == 1, out
+    assert 'Argument "hyper_connected" to "call" has incompatible type "Tribes | None"' in out
+    assert 'Unexpected keyword argument "random_seed"' in out
+    assert "Found 2 errors in 1 file" in out, out  # the package itself is clean
+
+
 def test_min_group_size_is_set_once_on_the_workbook(workbook) -> None:
     assert workbook.with_min_group_size(9).guard.min_group_size == 9
     assert workbook.guard.min_group_size == 5
