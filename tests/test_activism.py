@@ -15,16 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnostics import ConfigError, HyperConnected, InsufficientDataError, Tribes, load
+from diagnostics import ConfigError, HyperConnected, InsufficientDataError, Tribes
 from diagnostics.activism import activism_ladder, map_actions
 from diagnostics.config import LADDER_LEVELS
 
 SAMPLE = "data/sample"
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -97,8 +97,8 @@ def test_only_resolves_what_the_steps_take() -> None:
         resolve(["wave"])
 
 
-def test_only_waves_runs_waves_with_the_segments(workbook) -> None:
-    results = run_all(workbook, RunOptions(seed=0), only=["waves"])
+def test_only_waves_runs_waves_with_the_segments(wb) -> None:
+    results = run_all(wb, RunOptions(seed=0), only=["waves"])
     assert list(results.results) == ["segments", "waves"]
     segmentation, waves = results.get(Segmentation), results.get(WaveComparison)
     assert segmentation is not None and waves is not None
@@ -107,8 +107,8 @@ def test_only_waves_runs_waves_with_the_segments(workbook) -> None:
     assert not results.missing_inputs
 
 
-def test_a_missing_optional_input_is_none_with_its_reason(workbook) -> None:
-    bare = workbook.select_waves(list(workbook.waves))
+def test_a_missing_optional_input_is_none_with_its_reason(wb) -> None:
+    bare = wb.select_waves(list(wb.waves))
     codebook = bare.codebook.assign(kind=bare.codebook["kind"].replace("motivation", "other"))
     from dataclasses import replace
 
@@ -120,15 +120,15 @@ def test_a_missing_optional_input_is_none_with_its_reason(workbook) -> None:
     assert set(results.results["stories"].resonance["by"]) == {"department"}
 
 
-def test_a_step_that_cannot_run_takes_nothing(workbook) -> None:
+def test_a_step_that_cannot_run_takes_nothing(wb) -> None:
     from dataclasses import replace
 
-    results = run_all(replace(workbook, stories=None), only=["stories"])
+    results = run_all(replace(wb, stories=None), only=["stories"])
     assert list(results.results) == ["stories"]
     assert results.to_json()["stories"] == {"skipped": "no stories.csv in the data folder"}
 
 
-def test_a_required_input_that_did_not_run_skips_the_step(workbook) -> None:
+def test_a_required_input_that_did_not_run_skips_the_step(wb) -> None:
     from dataclasses import replace
 
     from diagnostics.pipeline import required
@@ -137,9 +137,9 @@ def test_a_required_input_that_did_not_run_skips_the_step(workbook) -> None:
     strict = Step("stories", "Stories", files=("stories",),
                   call=call(story_themes, WORKBOOK, segments=required(Segmentation)))
     assert strict.inputs["segments"] == Input(Segmentation, optional=False)
-    codebook = workbook.codebook.assign(
-        kind=workbook.codebook["kind"].replace("motivation", "other"))
-    book = replace(workbook, codebook=codebook)
+    codebook = wb.codebook.assign(
+        kind=wb.codebook["kind"].replace("motivation", "other"))
+    book = replace(wb, codebook=codebook)
     from diagnostics import runner
 
     original = runner.resolve
@@ -191,12 +191,12 @@ def test_the_type_checker_rejects_a_wrong_result_type(tmp_path: Path) -> None:
     assert "Found 2 errors in 1 file" in out, out  # the package itself is clean
 
 
-def test_min_group_size_is_set_once_on_the_workbook(workbook) -> None:
-    assert workbook.with_min_group_size(9).guard.min_group_size == 9
-    assert workbook.guard.min_group_size == 5
+def test_min_group_size_is_set_once_on_the_workbook(wb) -> None:
+    assert wb.with_min_group_size(9).guard.min_group_size == 9
+    assert wb.guard.min_group_size == 5
     with pytest.warns(DeprecationWarning, match="min_group_size"):
         options = RunOptions(min_group_size=9)
-    results = run_all(workbook, options, only=["reliability"])
+    results = run_all(wb, options, only=["reliability"])
     assert results.workbook.guard.min_group_size == 9
 
 

@@ -22,11 +22,6 @@ SAMPLE = "data/sample"
 
 
 @pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
-
-
-@pytest.fixture(scope="module")
 def truth():
     return json.loads(Path(SAMPLE, "truth.json").read_text(encoding="utf-8"))
 
