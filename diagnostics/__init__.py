@@ -17,6 +17,7 @@ from .errors import (
     OutputError,
     Problem,
 )
+from .importing import ImportResult, import_export
 from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
 from .network import (
@@ -102,5 +103,7 @@ __all__ = [
     "wave_changes",
     "build_report",
     "write_report",
+    "ImportResult",
+    "import_export",
 ]
 

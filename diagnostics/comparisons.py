@@ -17,7 +17,7 @@ from scipy import stats
 
 from .errors import ConfigError
 
-__all__ = ["CORRECTIONS", "check_test_options", "wilson_interval", "newcombe_interval", "two_proportion_test",
+__all__ = ["CORRECTIONS", "check_test_options", "z_value", "wilson_interval", "newcombe_interval", "two_proportion_test",
            "welch_test", "mean_interval", "adjust_pvalues", "overlap_frame", "CHANGE_TESTS",
            "detectable_difference", "normal_interval",
            "OVERLAP_COLUMNS"]
@@ -45,7 +45,14 @@ def check_test_options(*, correction: str, alpha: float, favourable: int) -> Non
         raise ConfigError(f"favourable must be a whole number of top answers >= 1, got {favourable!r}.")
 
 
-def _z(confidence: float) -> float:
+def z_value(confidence: float) -> float:
+    """The two-sided normal quantile of a confidence level (1.96 for 0.95).
+
+    Examples
+    --------
+    >>> round(z_value(0.95), 3)
+    1.96
+    """
     if not 0 < confidence < 1:
         raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}.")
     return float(stats.norm.ppf(0.5 + confidence / 2))
@@ -80,7 +87,7 @@ def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tupl
     >>> wilson_interval(21, 28)[0] > 0.56 and wilson_interval(0, 5)[0] == 0.0
     True
     """
-    z = _z(confidence)
+    z = z_value(confidence)
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -377,7 +384,7 @@ def detectable_difference(p: np.ndarray | float, n1: np.ndarray | float, n2: np.
         raise ConfigError(f"power must be between 0 and 1 (exclusive), got {power}.")
     p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
     spread = np.sqrt(p * (1 - p) * (1 / np.asarray(n1, dtype=float) + 1 / np.asarray(n2, dtype=float)))
-    return (_z(confidence) + float(stats.norm.ppf(power))) * spread
+    return (z_value(confidence) + float(stats.norm.ppf(power))) * spread
 
 
 def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> tuple[float, float]:
@@ -388,5 +395,5 @@ def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> 
     >>> [round(x, 3) for x in normal_interval(0.1, 0.05)]
     [0.002, 0.198]
     """
-    z = _z(confidence)
+    z = z_value(confidence)
     return float(estimate - z * se), float(estimate + z * se)

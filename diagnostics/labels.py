@@ -1,15 +1,18 @@
-"""Names and reference values shared by the diagnostics and their figures.
+"""Names, reference values and text helpers shared by the diagnostics and their figures.
 
 A diagnostic and the plot that draws it both need, say, the names of the four quadrants of
 the passion map or the shares the seeds claim: they live here, so that the analysis modules
 and ``diagnostics/plots/`` import this small module instead of each other. Nothing here
-computes; add a constant when an analysis module and a plot module both need it.
+computes a figure; add a constant or a text helper when an analysis module and a plot module
+both need it.
 """
 
 from __future__ import annotations
 
+import textwrap
+
 __all__ = ["QUADRANTS", "NO_ENERGY", "ROLES", "REFERENCE_SHARES", "FOLKLORE", "OTHER_SEGMENTS",
-           "STABLE", "PLAN_ROLES"]
+           "STABLE", "PLAN_ROLES", "short_label"]
 
 #: Quadrants of the passion x connectivity map: (passionate, hyper-connected) -> name.
 QUADRANTS: dict[tuple[bool, bool], str] = {
@@ -43,3 +46,17 @@ PLAN_ROLES: tuple[str, ...] = ("hyper-connected", "backstage leader", "tribe con
 
 #: Bootstrap stability (mean adjusted Rand) at which a segmentation counts as stable.
 STABLE = 0.75
+
+
+def short_label(text: str, width: int = 60) -> str:
+    """A question shortened to about ``width`` characters at a word boundary.
+
+    Examples
+    --------
+    >>> short_label("In my team, people speak up immediately when they see an unsafe situation.", 40)
+    'In my team, people speak up immediately…'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    return textwrap.shorten(text, width=width + 1, placeholder="…").replace(" …", "…")

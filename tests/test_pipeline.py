@@ -203,6 +203,7 @@ def test_min_group_size_is_set_once_on_the_workbook(wb) -> None:
 # --------------------------------------------------------------------------- imports
 
 def _modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (packages by their own name)."""
     out = {}
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE).with_suffix("")
@@ -211,6 +212,9 @@ def _modules() -> dict[str, Path]:
             parts = parts[:-1]
         out[".".join(["diagnostics", *parts])] = path
     return out
+
+
+MODULES = frozenset(_modules())
 
 
 def _imports(name: str, path: Path, *, runtime_only: bool) -> set[str]:
@@ -236,8 +240,12 @@ def _imports(name: str, path: Path, *, runtime_only: bool) -> set[str]:
             else:
                 mod = node.module or ""
             if mod.startswith("diagnostics"):
-                found.add(mod)
-                found.update(f"{mod}.{a.name}" for a in node.names)
+                # ``from pkg import sub`` imports the submodule; ``from pkg import name``
+                # the package (or module) that defines the name
+                subs = {f"{mod}.{a.name}" for a in node.names} & MODULES
+                found |= subs
+                if len(subs) < len(node.names):
+                    found.add(mod)
     return found
 
 
