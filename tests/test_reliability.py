@@ -156,7 +156,7 @@ def test_a_planted_reverse_coding_error_is_flagged(sample_dir: Path, tmp_path: P
 # --------------------------------------------------------------------------- variants
 
 @pytest.mark.parametrize(("option", "value"), [("kinds", ["feelings"]), ("missing", "impute"),
-                                               ("level", 1.5)])
+                                               ("confidence", 1.5)])
 def test_bad_options_name_the_option(wb, option: str, value: object) -> None:
     with pytest.raises(ConfigError, match=option):
         construct_reliability(wb, **{option: value})

@@ -58,3 +58,11 @@ def test_the_run_on_a_folder_with_survey_answers_only(make_workbook) -> None:
     assert data["tribes"] == {"skipped": "no network.csv in the data folder"}
     assert data["activism"] == {"skipped": "no actions.csv in the data folder"}
     assert data["waves"]["skipped"].startswith("only one wave in the data")
+
+
+def test_old_option_names_still_work_for_one_release() -> None:
+    from diagnostics.reliability import feldt_interval
+
+    with pytest.warns(DeprecationWarning, match=r"feldt_interval\(level=...\) is deprecated"):
+        old = feldt_interval(0.8, 100, 4, level=0.9)
+    assert old == feldt_interval(0.8, 100, 4, confidence=0.9)
