@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--waves", type=_waves, default=None,
                        help="waves to use, in order, e.g. 2025-H1,2025-H2 (default: all)")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--smallest-effect", type=float, default=None, metavar="D",
+                       help="smallest change between waves that matters, in standard "
+                            "deviations (default: workbook.toml, else 0.1)")
+        p.add_argument("--smallest-share-change", type=float, default=None, metavar="P",
+                       help="the same for shares, as a share: 0.03 is 3 points (default: "
+                            "workbook.toml, else 0.03)")
 
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
@@ -119,8 +125,17 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import resolve
 
+    if args.smallest_effect is not None or args.smallest_share_change is not None:
+        from .waves import check_margins
+
+        check_margins(smallest_effect=0.1 if args.smallest_effect is None
+                      else args.smallest_effect,
+                      smallest_share_change=0.03 if args.smallest_share_change is None
+                      else args.smallest_share_change)
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
+                         smallest_effect=args.smallest_effect,
+                         smallest_share_change=args.smallest_share_change)
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)

@@ -31,7 +31,15 @@ import pandas as pd
 from .answers import normalise, split_labels
 from .config import read_config
 from .errors import DataError, Problem
-from .reading import FOREIGN_SUFFIXES, RawTable, find_table, find_tables, per_unique, read_table
+from .reading import (
+    FOREIGN_SUFFIXES,
+    RawTable,
+    _codes,
+    find_table,
+    find_tables,
+    per_unique,
+    read_table,
+)
 from .workbook import KINDS, Workbook
 
 __all__ = ["load", "validate", "ValidationReport", "MISSING_TOKENS"]
@@ -111,6 +119,8 @@ class _Collector:
               severity: str = "error", limit: int = _CELL_LIMIT) -> None:
         """One problem per flagged cell (at most ``limit`` per column, then a summary)."""
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(idx):
+            return
         values = table.frame[column].to_numpy()
         lines = table.lines.to_numpy()
         for i in idx[:limit]:
@@ -129,9 +139,21 @@ def _is_missing_text(text: str) -> bool:
     return text.strip().lower() in MISSING_TOKENS
 
 
+#: Above this many distinct values (an id column), a column's missing cells are found by
+#: vectorised string operations instead of a Python call per distinct value.
+_MANY_VALUES = 5_000
+
+
 def _missing(series: pd.Series) -> np.ndarray:
     """Whether each cell is a missing value (see :data:`MISSING_TOKENS`)."""
-    return per_unique(series, _is_missing_text, dtype=bool)
+    codes, uniques = _codes(series)
+    if len(uniques) > _MANY_VALUES:
+        texts = pd.Series(uniques, dtype=str).str.strip().str.lower()
+        flags = texts.isin(list(MISSING_TOKENS)).to_numpy(dtype=bool)
+    else:
+        flags = np.fromiter((_is_missing_text(u) for u in uniques), dtype=bool,
+                            count=len(uniques))
+    return flags[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _parse_number(text: str) -> float:
@@ -147,15 +169,20 @@ def _parse_number(text: str) -> float:
 
 def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of a text column and which cells are missing; not-a-number text is NaN."""
-    values, missing = per_unique(series, _parse_number, _is_missing_text)
-    return values.astype(float), missing.astype(bool)
+    codes, uniques = _codes(series)
+    numbers = np.fromiter((_parse_number(u) for u in uniques), dtype=float, count=len(uniques))
+    missing = np.fromiter((_is_missing_text(u) for u in uniques), dtype=bool,
+                          count=len(uniques))
+    if not len(codes):
+        return np.zeros(0, dtype=float), np.zeros(0, dtype=bool)
+    return numbers[codes], missing[codes]
 
 
 def _flags(table: RawTable, column: str, out: _Collector, what: str) -> np.ndarray:
-    lowered = per_unique(table.frame[column], lambda t: t.strip().lower())
-    bad = ~np.isin(lowered, list(_TRUE | _FALSE))
-    out.cells(table, bad, column, f"expected 0 or 1 ({what}).")
-    return np.isin(lowered, list(_TRUE))
+    true, false = per_unique(table.frame[column], lambda t: t.strip().lower() in _TRUE,
+                             lambda t: t.strip().lower() in _FALSE, dtype=bool)
+    out.cells(table, ~(true | false), column, f"expected 0 or 1 ({what}).")
+    return true
 
 
 def _require_columns(table: RawTable, columns: Iterable[str], out: _Collector) -> bool:

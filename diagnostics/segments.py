@@ -693,8 +693,9 @@ def _guarded_spread(workbook: Workbook, rows: pd.DataFrame, seg: pd.Series,
                                         "be worked out from one") for r in full[~keep].itertuples()
                         if r.group in shown_groups)
         part = full[keep].copy()
-        part["share_of_group"] = part["n"] / part["group"].map(group_n)
-        part["share_of_segment"] = part["n"] / part["segment"].map(seg_n)
+        # (astype: an empty selection maps to the labels' text dtype)
+        part["share_of_group"] = part["n"] / part["group"].map(group_n).astype(float)
+        part["share_of_segment"] = part["n"] / part["segment"].map(seg_n).astype(float)
         frames.append(part[["attribute", "group", "segment", "n", "share_of_group",
                             "share_of_segment"]])
     cols = ["attribute", "group", "segment", "n", "share_of_group", "share_of_segment"]
