@@ -73,6 +73,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "initiatives": ("initiative_id", "supporters", "sponsor_level", "outcome", "name",
                     "sponsor_id", "started", "resources"),
     "stories": ("story_id", "text", "direction", "author_id", "date", "channel", "wave"),
+    "comments": ("respondent_id", "text", "item", "sensitive", "wave"),
 }
 _FLOAT_ID = re.compile(r"^[+-]?\d+\.0+$")
 
@@ -761,6 +762,35 @@ def _stories(table: RawTable, out: _Collector) -> pd.DataFrame | None:
     return frame[~empty].reset_index(drop=True)
 
 
+def _comments(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
+    if not _not_empty(table, out) or not _require_columns(table, ["respondent_id", "text"], out):
+        return None
+    f = table.frame
+    no_id = _missing(f["respondent_id"])
+    out.cells(table, no_id, "respondent_id", "every comment needs the respondent_id of who "
+              "wrote it.")
+    empty = _missing(f["text"])
+    out.cells(table, empty & ~no_id, "text", "the comment has no text; it was left out.",
+              severity="warning")
+    frame = f.copy()
+    if "sensitive" in f:
+        flag = f["sensitive"].str.strip().str.lower()
+        bad = ~flag.isin(_TRUE | _FALSE) & ~_missing(f["sensitive"])
+        out.cells(table, bad, "sensitive", "expected 1 (sensitive) or 0 (or an empty cell).")
+        frame["sensitive"] = flag.isin(_TRUE)
+    else:
+        frame["sensitive"] = False
+    if "item" not in frame:
+        frame["item"] = ""
+    frame["item"] = frame["item"].where(~_missing(frame["item"]), "")
+    if "wave" in frame:
+        frame["wave"] = frame["wave"].where(~_missing(frame["wave"]), None)
+    keep_rows = ~(no_id | empty)
+    frame, lines = frame[keep_rows].copy(), table.lines[keep_rows]
+    keep = _known_people(table, frame, lines, ["respondent_id"], people, out, "comment(s)")
+    return frame[keep].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- entry points
 
 def _missing_hint(folder: Path, stem: str) -> str:
@@ -838,6 +868,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         "actions": lambda t: _actions(t, people, out),
         "initiatives": lambda t: _initiatives(t, out),
         "stories": lambda t: _stories(t, out),
+        "comments": lambda t: _comments(t, people, out),
     }
     tables: dict[str, pd.DataFrame | None] = {}
     for stem, parse in optional.items():
@@ -853,7 +884,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     workbook = Workbook.build(
         folder=folder, config=config, survey=survey.drop(columns=["_line"]), codebook=codebook,
         attributes=attributes, network=tables["network"], actions=tables["actions"],
-        initiatives=tables["initiatives"], stories=tables["stories"],
+        initiatives=tables["initiatives"], stories=tables["stories"], comments=tables["comments"],
         problems=tuple(p for p in out.problems if p.severity == "warning"),
     )
     return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))

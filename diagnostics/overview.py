@@ -119,7 +119,7 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
     guarded = workbook.guard.apply(counts, by=[by], n="n", within="wave",
                                    totals=totals.to_dict())
     shown = guarded.frame
-    shown["share"] = shown["n"] / shown["wave"].map(totals)
+    shown["share"] = shown["n"].astype(float) / shown["wave"].map(totals).astype(float)  # empty when all hidden
     return Participation(by=by, counts=shown.reset_index(drop=True), suppressed=guarded.suppressed)
 
 

@@ -61,6 +61,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from .activism import ActivismLadder, activism_ladder
 from .behaviours import NonNegotiables, non_negotiables
+from .comments import Comments, comment_themes
 from .drivers import PREDICTOR_KINDS, KeyDrivers, key_drivers
 from .enps import ENPS, enps, enps_item
 from .errors import ConfigError
@@ -416,6 +417,8 @@ PIPELINE: tuple[Step, ...] = (
     Step("enps", ENPS.title, check=_enps_item, call=call(enps, WORKBOOK)),
     Step("drivers", KeyDrivers.title, check=_drivers,
          call=call(key_drivers, WORKBOOK, seed=OPTIONS.seed, progress=OPTIONS.progress)),
+    Step("comments", Comments.title, files=("comments",),
+         call=call(comment_themes, WORKBOOK, seed=OPTIONS.seed)),
     Step("indicators", MovementIndicators.title,
          call=call(movement_indicators, WORKBOOK,
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
