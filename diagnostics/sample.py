@@ -810,6 +810,7 @@ def _make_comments(rng: np.random.Generator, survey: pd.DataFrame) -> tuple[pd.D
             labels.append("negative")
             continue
         terms = _COMMENT_THEMES[names[theme[i]]][1 if dutch[i] else 0]
+        pool: tuple[str, ...]
         if dutch[i]:
             pool = _NL_POSITIVE if positive[i] else _NL_NEGATIVE
         else:
