@@ -36,6 +36,7 @@ from .network import (
     network_graph,
     reach_to_top,
 )
+from .participation import ResponseRates, response_rates
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .reliability import Reliability, construct_reliability
 from .report import build_report, write_report
@@ -105,5 +106,7 @@ __all__ = [
     "write_report",
     "ImportResult",
     "import_export",
+    "ResponseRates",
+    "response_rates",
 ]
 
