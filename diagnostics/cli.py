@@ -12,6 +12,7 @@ from tqdm import tqdm
 from .errors import DiagnosticsError, format_problems
 from .loading import load, validate
 from .outputs import atomic_write_json
+from .profiling import StepProfiler
 from .runner import RunOptions, run_all
 
 __all__ = ["main"]
@@ -65,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
     p.add_argument("--json", type=Path, required=True, dest="json_out", help="where to write the results")
+    p.add_argument("--profile", action="store_true",
+                   help="print each step's time and the process's peak memory during it")
 
     p = sub.add_parser("report", help="write the client report")
     shared(p)
@@ -148,6 +151,9 @@ def _run(args: argparse.Namespace) -> int:
                       else args.smallest_effect,
                       smallest_share_change=0.03 if args.smallest_share_change is None
                       else args.smallest_share_change)
+    profiler = StepProfiler() if getattr(args, "profile", False) else None
+    if profiler is not None:
+        profiler.start("loading and validation")
     workbook = load(args.data, min_group_size=args.min_group_size)
     options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
                          smallest_effect=args.smallest_effect,
@@ -163,11 +169,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
+            if profiler is not None:
+                profiler.start(title)
             bar.set_postfix_str(title)
             bar.update(1)
         results = run_all(workbook, options, on_step=on_step)
+    if profiler is not None:
+        profiler.start("writing the results")
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
+        if profiler is not None:
+            print(profiler.report())
         ran = len(results.ran())
         print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
               f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")

@@ -381,7 +381,7 @@ PIPELINE: tuple[Step, ...] = (
          call=call(find_tribes, WORKBOOK, seed=OPTIONS.seed,
                    segments=optional(Segmentation, "the segment mix of each tribe"))),
     Step("hyper_connected", HyperConnected.title, files=("network",),
-         call=call(hyper_connected, WORKBOOK)),
+         call=call(hyper_connected, WORKBOOK, seed=OPTIONS.seed)),
     Step("backstage_leaders", BackstageLeaders.title, files=("network",),
          call=call(backstage_leaders, WORKBOOK, seed=OPTIONS.seed,
                    tribes=optional(Tribes, "the tribes to bridge (else found afresh)"),
