@@ -278,9 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import-ties":
             from .importing.ties import import_ties
 
-            result = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
-                                 progress=not args.quiet)
-            print(result.summary(), end="")
+            ties = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
+                               progress=not args.quiet)
+            print(ties.summary(), end="")
             return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample

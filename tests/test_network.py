@@ -44,11 +44,6 @@ WAVES = ("2025-H1", "2025-H2")
 
 
 @pytest.fixture(scope="module")
-def wb():
-    return load("data/sample")
-
-
-@pytest.fixture(scope="module")
 def truth(sample_dir: Path) -> dict:
     return json.loads((sample_dir / "truth.json").read_text(encoding="utf-8"))
 

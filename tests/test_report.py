@@ -23,8 +23,8 @@ from diagnostics.report.sanitize import People, escape_markup, formula_like, pla
 
 
 @pytest.fixture(scope="module")
-def fake(workbook):
-    return fake_results(workbook)
+def fake(wb):
+    return fake_results(wb)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from ..labels import ROLES
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -22,8 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BackstageLeaders", "backstage_leaders", "tribes_bridged", "ROLES"]
 
-#: Roles in the brokerage picture, in drawing order.
-ROLES: tuple[str, ...] = ("others", "formal leaders", "hyper-connected", "backstage leaders")
 
 
 def tribes_bridged(net: Network, membership: np.ndarray, *, min_ties: int = 2) -> np.ndarray:
@@ -109,6 +109,10 @@ class BackstageLeaders(DiagnosticResult):
         role[self.scores["hyper_connected"].to_numpy(dtype=bool)] = ROLES[2]
         role[self.scores["backstage"].to_numpy(dtype=bool)] = ROLES[3]
         return role
+
+    def person_labels(self, ids: Iterable[str]) -> list[str]:
+        """How the people are shown: pseudonyms, or ids when names were asked for."""
+        return person_labels(self.guard, ids, self.names)
 
     def to_frame(self) -> pd.DataFrame:
         frame = self.scores.sort_values(["backstage", "betweenness"], ascending=False,

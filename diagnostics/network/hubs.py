@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,6 +12,7 @@ import scipy.sparse as sp
 from scipy.stats import poisson, rankdata
 
 from ..errors import ConfigError
+from ..labels import NO_ENERGY, QUADRANTS
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -23,15 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["HyperConnected", "hyper_connected", "QUADRANTS", "NO_ENERGY", "joint_reach",
            "chance_floor", "degree_knee"]
 
-#: The passion x connectivity quadrants: (passionate, connected) -> name.
-QUADRANTS: dict[tuple[bool, bool], str] = {
-    (True, True): "the engine",
-    (False, True): "hidden influencers",
-    (True, False): "isolated enthusiasts",
-    (False, False): "the periphery",
-}
-#: Quadrant of people without usable energy answers.
-NO_ENERGY = "no energy answers"
 
 
 def joint_reach(net: Network, people: np.ndarray, steps: int = 2) -> float:
@@ -179,6 +172,10 @@ class HyperConnected(DiagnosticResult):
     energy_scale: str = ""
     names: bool = False
     max_share: float = 0.05
+
+    def person_labels(self, ids: Iterable[str]) -> list[str]:
+        """How the people are shown: pseudonyms, or ids when names were asked for."""
+        return person_labels(self.guard, ids, self.names)
 
     def to_frame(self) -> pd.DataFrame:
         frame = self.scores.sort_values(["in_degree", "pagerank"], ascending=False, kind="stable")

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError
+from ..labels import REFERENCE_SHARES
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -31,12 +32,6 @@ STRATEGIES: tuple[str, ...] = ("movement seeds", "formal leaders", "best-placed 
                                "random people")
 #: Seed shares of the reach-by-share curve (the chosen share is added).
 SEED_SHARES: tuple[float, ...] = (0.005, 0.01, 0.02, 0.03, 0.035, 0.05)
-#: Claimed and analogue figures shown as reference lines: (share, label). See REFERENCES.md.
-REFERENCE_SHARES: tuple[tuple[float, str], ...] = (
-    (0.01, "1%: the seeds' claim, unverified"),
-    (0.03, "3%: Innovisor, vendor claim"),
-    (0.035, "3.5%: Chenoweth, political campaigns"),
-)
 
 
 def greedy_seeds(net: Network, k: int, *, steps: int = 2,

@@ -527,7 +527,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         sections=tuple(sections),
         skipped=skipped,
         min_group_size=workbook.guard.min_group_size,
-        min_text_group_size=workbook.guard.min_text_group_size,
+        min_text_group_size=workbook.guard.threshold(text=True),
         names=names,
         warnings=tuple(people.sentence(w) for w in results.warnings),
         privacy_warning=workbook.config.privacy_warning,
