@@ -186,7 +186,7 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
         Render the print version (printed by chromium to PDF): A4 pages, static charts,
         tables open, wide tables on landscape pages.
     """
-    from .. import __version__
+    from .._version import __version__
 
     charts = {f.id: chart_payload(f.safe, static=pdf) for f in report.figures}
     tables = {}
