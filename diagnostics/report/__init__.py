@@ -145,7 +145,6 @@ def write_report(results: RunResults, out: str | Path, *,
     ...     [p.name for p in written]
     ['report.html', 'report.xlsx']
     """
-    from .html import render_html
     from .pdf import write_pdf, write_pictures
     from .pptx import needs_image, write_pptx
     from .xlsx import write_xlsx

@@ -394,6 +394,9 @@ class _ClientWords:
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         return self.people.frame(frame)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.people, name)
+
 
 class _Builder:
     def __init__(self, workbook: Workbook, people: Any) -> None:
