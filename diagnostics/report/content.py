@@ -394,6 +394,12 @@ class _ClientWords:
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         return self.people.frame(frame)
 
+    def unlabelled(self, text: str) -> str:
+        shown = self.people.unlabelled(text)
+        if self.pattern is not None and "_" in shown:
+            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
+        return shown
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.people, name)
 

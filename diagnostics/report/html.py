@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from ..words import column_title
+from ..words import client_text, column_title
 from .content import Report
 from .tables import people_frame
 
@@ -112,6 +112,7 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["column_title"] = column_title
+    env.filters["client"] = client_text
     return env
 
 
