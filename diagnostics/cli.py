@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
 from .errors import DiagnosticsError, format_problems
+from .inputs import printable
 from .loading import load, validate
-from .outputs import atomic_write_json
+from .outputs import atomic_write_json, check_output
 from .runner import RunOptions, run_all
 
 __all__ = ["main"]
@@ -82,6 +86,10 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 def _run(args: argparse.Namespace) -> int:
     from .runner import steps
 
+    if args.command == "run":
+        check_output(args.json_out, data=args.data, kind="file", option="--json")
+    else:
+        check_output(args.out, data=args.data)
     workbook = load(args.data, min_group_size=args.min_group_size)
     options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
                          progress=not args.quiet)
@@ -93,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
         ran = len(results.ran())
-        print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
+        _say(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
               f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
         return EXIT_OK
     from .report import write_report
@@ -102,45 +110,80 @@ def _run(args: argparse.Namespace) -> int:
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:
-        print(f"Wrote {path}")
+        _say(f"Wrote {path}")
     return EXIT_OK
+
+
+def _say(text: object = "", *, file: TextIO | None = None) -> None:
+    """Print ``text`` with every control character shown as an escape (no terminal tricks)."""
+    print("\n".join(printable(line) for line in str(text).split("\n")),
+          file=file or sys.stdout)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = validate(args.data)
+    errors, warnings = report.errors, report.warnings
+    if errors:
+        _say(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
+    else:
+        _say(f"{args.data}: usable. {report.workbook!r}")
+    if report.files:
+        _say("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
+    if errors:
+        _say(f"{len(errors)} problem(s):")
+        _say(format_problems(errors))
+    if warnings:
+        _say(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
+        _say(format_problems(warnings))
+    return EXIT_DATA if errors else EXIT_OK
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl-C: cleanup code runs, nothing partial is left."""
+    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``culture-diagnostics``; returns the exit code."""
     args = _parser().parse_args(argv)
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (a test, an embedding program)
+        pass
     try:
         if args.command == "validate":
-            report = validate(args.data)
-            errors, warnings = report.errors, report.warnings
-            if errors:
-                print(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
-            else:
-                print(f"{args.data}: usable. {report.workbook!r}")
-            if report.files:
-                print("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
-            if errors:
-                print(f"{len(errors)} problem(s):")
-                print(format_problems(errors))
-            if warnings:
-                print(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
-                print(format_problems(warnings))
-            return EXIT_DATA if errors else EXIT_OK
-        if args.command == "sample":
+            code = _validate(args)
+        elif args.command == "sample":
             from .sample import write_sample
 
             folder = write_sample(args.dir, people=args.people, seed=args.seed)
-            print(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
-            return EXIT_OK
-        return _run(args)
+            _say(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
+            code = EXIT_OK
+        else:
+            code = _run(args)
+        sys.stdout.flush()
+        return code
     except DiagnosticsError as err:
-        print(f"culture-diagnostics: {err}", file=sys.stderr)
+        _say(f"culture-diagnostics: {err}", file=sys.stderr)
         from .errors import DataError
 
         return EXIT_DATA if isinstance(err, DataError) else EXIT_FAILED
     except KeyboardInterrupt:
-        print("culture-diagnostics: interrupted; nothing partial was written.", file=sys.stderr)
+        _say("culture-diagnostics: interrupted; nothing partial was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``validate DATA | head -1``): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,8 +30,15 @@ import pandas as pd
 
 from .config import read_config
 from .errors import DataError, Problem
-from .reading import (FOREIGN_SUFFIXES, RawTable, find_table, find_tables, fold_name, per_unique,
-                      read_table)
+from .reading import (
+    FOREIGN_SUFFIXES,
+    RawTable,
+    find_table,
+    find_tables,
+    fold_name,
+    per_unique,
+    read_table,
+)
 from .workbook import KINDS, Workbook
 
 __all__ = ["load", "validate", "ValidationReport", "MISSING_TOKENS"]
