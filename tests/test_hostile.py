@@ -298,7 +298,7 @@ def test_printable_shows_escapes_and_direction_overrides() -> None:
 def test_validate_into_a_closed_pipe_ends_quietly() -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "diagnostics.cli", "validate",
-                             str(ROOT / "data" / "sample")], cwd=ROOT, env=env,
+                             str(VALID)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None
     proc.stdout.close()  # as `| head -1` does once it has its line
