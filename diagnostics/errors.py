@@ -66,7 +66,7 @@ class Problem:
         elif self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             text += f"value `{printable(shown)}`: "
-        return text + self.message
+        return text + printable(self.message)
 
 
 def format_problems(problems: Sequence[Problem], limit: int = SCREENFUL) -> str:

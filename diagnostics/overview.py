@@ -119,7 +119,9 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
     guarded = workbook.guard.apply(counts, by=[by], n="n", within="wave",
                                    totals=totals.to_dict())
     shown = guarded.frame
-    shown["share"] = shown["n"] / shown["wave"].map(totals)
+    # Typed explicitly: when every group is withheld the frame is empty and untyped.
+    shown["share"] = (shown["n"].astype("float64")
+                      / shown["wave"].map(totals).astype("float64"))
     return Participation(by=by, counts=shown.reset_index(drop=True), suppressed=guarded.suppressed)
 
 
