@@ -44,7 +44,7 @@ def run(quick: bool = False) -> list[dict]:
             seconds, result = _time(story_themes, wb)
             rows.append({"benchmark": "story_themes", "size": people, "seconds": round(seconds, 3),
                          "stories": len(wb.stories), "themes": result.n_themes})
-            seconds, _ = _time(movement_indicators, wb, levels=ladder.assignments)
+            seconds, _ = _time(movement_indicators, wb, ladder=ladder)
             rows.append({"benchmark": "movement_indicators", "size": people,
                          "seconds": round(seconds, 3), "ties": len(wb.network)})
     return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -21,12 +21,14 @@ from .config import LADDER_LEVELS
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .tandems import wilson_interval
 from .workbook import Workbook
 
+if TYPE_CHECKING:
+    from .network import HyperConnected, Tribes
+
 __all__ = ["ActivismLadder", "activism_ladder", "map_actions", "highest_levels",
-           "CLICK_LEVELS", "DEED_LEVELS", "STEPS"]
+           "CLICK_LEVELS", "DEED_LEVELS"]
 
 #: Ladder levels whose actions count as clicks in the clicks-to-deeds ratio.
 CLICK_LEVELS: tuple[str, ...] = ("clicktivist",)
@@ -352,8 +354,8 @@ def _by_group(workbook: Workbook, level: pd.Series, confidence: float) -> tuple[
 
 def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = None,
                     names: bool = False, confidence: float = 0.95, random_state: int = 0,
-                    hyper_connected: list[str] | None = None,
-                    tribes: Mapping[str, Any] | None = None) -> ActivismLadder:
+                    hyper_connected: HyperConnected | None = None,
+                    tribes: Tribes | None = None) -> ActivismLadder:
     """Each person's highest rung on the activism ladder, overall and per group.
 
     Parameters
@@ -370,9 +372,11 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
     random_state
         Seed of the bootstrap of the clicks-to-deeds ratio.
     hyper_connected
-        Ids of the hyper-connected people (from the network diagnostics), optional.
+        The hyper-connected people (:func:`diagnostics.network.hyper_connected`), optional:
+        marks the advocates among them.
     tribes
-        ``{respondent_id: tribe}`` (from the network diagnostics), optional.
+        The informal tribes (:func:`diagnostics.network.find_tribes`), optional: counts the
+        tribes with an advocate.
 
     Returns
     -------
@@ -462,13 +466,15 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
             "mann_whitney_p": float(test.pvalue) if test is not None else math.nan,
         }
         if hyper_connected is not None:
-            hc = set(map(str, hyper_connected))
+            hc = set(map(str, hyper_connected.people))
             adv["hyper_connected"] = [a in hc for a in advocate_ids]
             position["hyper_connected_advocates"] = int(adv["hyper_connected"].sum())
-        if tribes:
-            tribe = [tribes.get(a) for a in advocate_ids]
+        member = ({str(k): str(v) for k, v in tribes.assignments.items()}
+                  if tribes is not None else {})
+        if member:
+            tribe = [member.get(a) for a in advocate_ids]
             adv["tribe"] = [None if t is None else str(t) for t in tribe]
-            all_tribes = {str(t) for t in tribes.values()}
+            all_tribes = set(member.values())
             covered = {str(t) for t in tribe if t is not None}
             position["tribes_with_an_advocate"] = len(covered)
             position["tribes"] = len(all_tribes)
@@ -491,31 +497,3 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
         clicktivists_per_activist=per_activist, advocates=adv, advocate_position=position,
         unmapped=unmapped, confidence=confidence, suppressed=tuple(hidden), notes=tuple(notes),
         warnings=tuple(warnings))
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if workbook.actions is None:
-        return "no actions.csv in the data folder"
-    return None
-
-
-def _json_of(done: Mapping[str, DiagnosticResult], key: str) -> dict[str, Any]:
-    result = done.get(key)
-    if result is None:
-        return {}
-    try:
-        data = result.to_json()
-    except Exception:  # an optional input: a neighbour's failure must not stop this one
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Mapping[str, DiagnosticResult]) -> ActivismLadder:
-    hyper = _json_of(done, "hyper_connected").get("people")
-    tribes = _json_of(done, "tribes").get("assignments")
-    return activism_ladder(workbook, random_state=options.seed,
-                           hyper_connected=list(hyper) if hyper else None,
-                           tribes=dict(tribes) if tribes else None)
-
-
-STEPS: list[Step] = [Step("activism", ActivismLadder.title, _requires, _run)]

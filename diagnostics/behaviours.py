@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,11 +31,14 @@ from .comparisons import (
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import Workbook, answered_enough
 
+if TYPE_CHECKING:
+    from .network import Tribes
+    from .segments import Segmentation
+
 __all__ = ["NonNegotiables", "non_negotiables", "say_do_pairs", "favourable_threshold",
-           "groupings_from", "MEASURES", "STEPS"]
+           "MEASURES"]
 
 #: What adherence means: the share of favourable answers, or the mean answer.
 MEASURES: tuple[str, ...] = ("share", "mean")
@@ -370,6 +373,8 @@ def non_negotiables(
     wave: str | None = None,
     by: Sequence[str] | None = None,
     groupings: Mapping[str, pd.Series] | None = None,
+    segments: Segmentation | None = None,
+    tribes: Tribes | None = None,
     measure: str = "share",
     favourable: int = 2,
     standard: float | None = None,
@@ -390,6 +395,10 @@ def non_negotiables(
     groupings
         Further groupings by name, each a Series respondent_id -> label (e.g. the
         ``assignments`` of the segments or tribes).
+    segments, tribes
+        The segmentation and the informal tribes, when they ran: each adds its
+        ``assignments`` as the grouping ``segment`` or ``tribe`` (unless the survey has an
+        attribute, or ``groupings`` a grouping, of that name).
     measure
         ``"share"`` (default): adherence is the share of favourable answers; ``"mean"``:
         the mean answer. Tests and the standard use the same measure.
@@ -449,6 +458,7 @@ def non_negotiables(
     >>> "Legal" in set(result.to_frame()["group"])
     False
     """
+    groupings = _with_results(workbook, groupings, segment=segments, tribe=tribes)
     if measure not in MEASURES:
         raise ConfigError(f"measure must be one of {', '.join(MEASURES)}, got {measure!r}.")
     check_test_options(correction=correction, alpha=alpha, favourable=favourable)
@@ -479,7 +489,7 @@ def non_negotiables(
     pairs = say_do_pairs(workbook)
     needed = list(dict.fromkeys([*behaviours, *[i for i, _ in pairs], *[b for _, b in pairs]]))
     rows, dropped = answered_enough(workbook.responses(wave), needed)
-    if len(rows) < 2 * workbook.config.min_group_size:
+    if len(rows) < 2 * workbook.guard.min_group_size:
         raise InsufficientDataError(
             f"only {len(rows)} respondents of wave {wave} answered enough behaviour items.")
     rows = rows.reset_index(drop=True)
@@ -731,39 +741,13 @@ def _say_do(workbook: Workbook, rows: pd.DataFrame, pairs: list[tuple[str, str]]
     return pd.DataFrame(out, columns=columns)
 
 
-# =========================================================================== runner step
-
-def _requires(workbook: Workbook) -> str | None:
-    if not workbook.items_of("behaviour"):
-        return "the codebook has no behaviour items"
-    if not workbook.non_negotiables:
-        return "no behaviour item is flagged non_negotiable in codebook.csv"
-    return None
-
-
-def groupings_from(done: Mapping[str, Any]) -> dict[str, pd.Series]:
-    """The segment and tribe assignments among results already computed, by grouping name.
-
-    ``done`` maps result keys to results (the runner's ``done``); a result counts when it
-    has ``assignments``, a Series respondent_id -> label. Always optional.
-
-    Examples
-    --------
-    >>> groupings_from({})
-    {}
-    """
-    found: dict[str, pd.Series] = {}
-    for key, name in (("segments", "segment"), ("tribes", "tribe")):
-        assignments = getattr(done.get(key), "assignments", None)
-        if isinstance(assignments, pd.Series) and len(assignments):
-            found[name] = assignments
-    return found
-
-
-def _run(workbook: Workbook, options: RunOptions,
-         done: Mapping[str, DiagnosticResult]) -> NonNegotiables:
-    groupings = {k: v for k, v in groupings_from(done).items() if k not in workbook.attributes}
-    return non_negotiables(workbook, groupings=groupings)
-
-
-STEPS: list[Step] = [Step("non_negotiables", NonNegotiables.title, _requires, _run)]
+def _with_results(workbook: Workbook, groupings: Mapping[str, pd.Series] | None,
+                  **results: Segmentation | Tribes | None) -> dict[str, pd.Series]:
+    """``groupings`` plus the assignments of the results given, by grouping name."""
+    out = dict(groupings or {})
+    for name, result in results.items():
+        if result is None or name in out or name in workbook.attributes:
+            continue
+        if len(result.assignments):
+            out[name] = result.assignments
+    return out

@@ -76,6 +76,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    p = sub.add_parser("instrument", help="write the questionnaire that collects the workbook's "
+                                          "inputs, with its codebook")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--format", default="xlsform,qualtrics,limesurvey",
+                   help="comma-separated: xlsform, qualtrics, limesurvey (default: all)")
+    p.add_argument("--lang", default="en,nl", help="languages, base first (default en,nl)")
+    p.add_argument("--organisation", default="our organisation",
+                   help="the organisation's name as the questions use it")
+    p.add_argument("--non-negotiable", action="append", default=None, dest="non_negotiables",
+                   metavar="TEXT", help="one of the client's non-negotiable behaviours "
+                                        "(repeat for each; default: four examples)")
+    p.add_argument("--max-names", type=_positive, default=5,
+                   help="colleagues each network question allows (default 5)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="roster.csv: invited people (respondent_id, optional name) offered "
+                        "as choices in the network questions")
     return parser
 
 
@@ -84,16 +101,15 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import steps
+    from .pipeline import resolve
 
     if args.command == "run":
         check_output(args.json_out, data=args.data, kind="file", option="--json")
     else:
         check_output(args.out, data=args.data)
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(min_group_size=args.min_group_size, seed=args.seed, waves=args.waves,
-                         progress=not args.quiet)
-    with _progress(args.quiet, len(steps()), "diagnostics") as bar:
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
             bar.update(1)
@@ -143,6 +159,27 @@ def _interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _instrument(args: argparse.Namespace) -> int:
+    from .instrument import build_instrument
+    from .reading import read_table
+
+    roster = None
+    if args.roster is not None:
+        table, problems = read_table(args.roster)
+        if table is None or problems:
+            from .errors import DataError
+
+            raise DataError(problems or [])
+        roster = table.frame
+    instrument = build_instrument(organisation=args.organisation,
+                                  non_negotiables=args.non_negotiables,
+                                  languages=args.lang.split(","), max_names=args.max_names,
+                                  roster=roster)
+    for path in instrument.write(args.out, formats=args.format.split(",")):
+        _say(f"Wrote {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``culture-diagnostics``; returns the exit code."""
     args = _parser().parse_args(argv)
@@ -160,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = write_sample(args.dir, people=args.people, seed=args.seed)
             _say(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
             code = EXIT_OK
+        elif args.command == "instrument":
+            code = _instrument(args)
         else:
             code = _run(args)
         sys.stdout.flush()

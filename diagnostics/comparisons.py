@@ -17,6 +17,7 @@ from .errors import ConfigError
 
 __all__ = ["CORRECTIONS", "check_test_options", "wilson_interval", "newcombe_interval", "two_proportion_test",
            "welch_test", "mean_interval", "adjust_pvalues", "overlap_frame", "CHANGE_TESTS",
+           "detectable_difference", "normal_interval",
            "OVERLAP_COLUMNS"]
 
 #: Multiple-comparison corrections understood by :func:`adjust_pvalues`.
@@ -320,3 +321,37 @@ def overlap_frame(before: pd.DataFrame, after: pd.DataFrame, *, method: str = "o
     for col in ("n1", "n2", "n_paired"):
         out[col] = out[col].astype(int)
     return out
+
+
+def detectable_difference(p: np.ndarray | float, n1: np.ndarray | float, n2: np.ndarray | float,
+                          *, confidence: float = 0.95, power: float = 0.8) -> np.ndarray:
+    """The smallest difference between two shares a two-sided z-test would detect.
+
+    For a share ``p`` measured on ``n1`` and then ``n2`` independent respondents, the
+    difference a two-sided test at ``confidence`` finds with probability ``power``:
+    ``(z[1 - (1 - confidence) / 2] + z[power]) * sqrt(p (1 - p) (1 / n1 + 1 / n2))``.
+
+    Examples
+    --------
+    >>> round(float(detectable_difference(0.5, 100, 100)), 3)
+    0.198
+    >>> round(float(detectable_difference(0.9, 400, 400, power=0.9)), 3)
+    0.069
+    """
+    if not 0 < power < 1:
+        raise ConfigError(f"power must be between 0 and 1 (exclusive), got {power}.")
+    p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
+    spread = np.sqrt(p * (1 - p) * (1 / np.asarray(n1, dtype=float) + 1 / np.asarray(n2, dtype=float)))
+    return (_z(confidence) + float(stats.norm.ppf(power))) * spread
+
+
+def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> tuple[float, float]:
+    """The normal-approximation interval ``estimate -/+ z * se``.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in normal_interval(0.1, 0.05)]
+    [0.002, 0.198]
+    """
+    z = _z(confidence)
+    return float(estimate - z * se), float(estimate + z * se)

@@ -7,22 +7,30 @@ comes with its formula and how to read it, and says why when the data cannot giv
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .activism import DEED_LEVELS, _coded_edges, _influence_edges, activism_ladder, map_actions
+from .activism import (
+    DEED_LEVELS,
+    ActivismLadder,
+    _coded_edges,
+    _influence_edges,
+    activism_ladder,
+    map_actions,
+)
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .tandems import wilson_interval
 from .workbook import Workbook, answered_enough
 
-__all__ = ["MovementIndicators", "movement_indicators", "INDICATORS", "STEPS"]
+if TYPE_CHECKING:
+    from .waves import WaveComparison
+
+__all__ = ["MovementIndicators", "movement_indicators", "INDICATORS"]
 
 #: The indicators, in dashboard order.
 INDICATORS: tuple[str, ...] = ("energy", "energy network", "influence spread", "momentum",
@@ -193,23 +201,17 @@ def _momentum(workbook: Workbook) -> tuple[dict[str, Any], pd.DataFrame]:
     return _row("momentum", latest, low, high, detail=detail), frame
 
 
-def _waves_changes(waves: DiagnosticResult | None, behaviour: list[str]) -> str:
+def _waves_changes(waves: WaveComparison | None, behaviour: list[str]) -> str:
     if waves is None:
         return ""
-    try:
-        changes = waves.to_json().get("changes", [])
-    except Exception:  # optional input
+    mine = waves.changes[waves.changes["item"].isin(behaviour)]
+    if mine.empty:
         return ""
-    if not isinstance(changes, list):
-        return ""
-    mine = [c for c in changes if isinstance(c, dict) and c.get("item") in set(behaviour)]
-    sig = [c for c in mine if c.get("significant")]
-    if not mine:
-        return ""
-    return f"; the waves diagnostic finds {len(sig)} of {len(mine)} behaviour items changed significantly"
+    sig = int(mine["significant"].astype(bool).sum())
+    return f"; the waves diagnostic finds {sig} of {len(mine)} behaviour items changed significantly"
 
 
-def _behaviour_change(workbook: Workbook, waves: DiagnosticResult | None) -> dict[str, Any]:
+def _behaviour_change(workbook: Workbook, waves: WaveComparison | None) -> dict[str, Any]:
     items = workbook.items_of("behaviour")
     if not items:
         return _row("behaviour change", reason="no behaviour items in the codebook")
@@ -349,17 +351,19 @@ class MovementIndicators(DiagnosticResult):
         return out
 
 
-def movement_indicators(workbook: Workbook, *, levels: pd.Series | None = None, hops: int = 2,
-                        waves: DiagnosticResult | None = None) -> MovementIndicators:
+def movement_indicators(workbook: Workbook, *, ladder: ActivismLadder | None = None,
+                        hops: int = 2,
+                        waves: WaveComparison | None = None) -> MovementIndicators:
     """The unconventional indicators of the movement, each with its formula and reading.
 
     Parameters
     ----------
     workbook
         A loaded data folder.
-    levels
-        Each person's activism level (``ActivismLadder.assignments``); default computed
-        from actions.csv when present.
+    ladder
+        The activism ladder (:func:`diagnostics.activism_ladder`), whose activists and
+        advocates the influence spread starts from; default computed from actions.csv when
+        present.
     hops
         Steps of peer influence counted in the influence spread (1-4).
     waves
@@ -399,6 +403,7 @@ def movement_indicators(workbook: Workbook, *, levels: pd.Series | None = None, 
     """
     if isinstance(hops, bool) or not isinstance(hops, int) or not 1 <= hops <= 4:
         raise ConfigError(f"hops must be a whole number from 1 to 4, got {hops!r}.")
+    levels = ladder.assignments if ladder is not None else None
     if levels is None and workbook.actions is not None and not workbook.actions.empty:
         try:
             levels = activism_ladder(workbook).assignments
@@ -414,13 +419,3 @@ def movement_indicators(workbook: Workbook, *, levels: pd.Series | None = None, 
                                     + "; ".join(table["reason"]))
     notes = [f"{r.indicator}: {r.reason}" for r in table.itertuples() if not r.available]
     return MovementIndicators(table=table, momentum=momentum, hops=hops, notes=tuple(notes))
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Mapping[str, DiagnosticResult]) -> MovementIndicators:
-    ladder = done.get("activism")
-    levels = getattr(ladder, "assignments", None)
-    return movement_indicators(workbook, levels=levels if isinstance(levels, pd.Series) else None,
-                               waves=done.get("waves"))
-
-
-STEPS: list[Step] = [Step("indicators", MovementIndicators.title, lambda wb: None, _run)]

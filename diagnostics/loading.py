@@ -22,12 +22,13 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .answers import normalise, split_labels
 from .config import read_config
 from .errors import DataError, Problem
 from .reading import (
@@ -66,7 +67,7 @@ _CELL_LIMIT = 200
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "survey": ("respondent_id", "wave", "is_leader"),
     "codebook": ("item", "kind", "scale_min", "scale_max", "label", "construct", "reverse",
-                 "non_negotiable"),
+                 "non_negotiable", "labels", "missing_labels"),
     "network": ("source", "target", "relation", "weight", "wave"),
     "actions": ("respondent_id", "action", "date", "channel", "wave"),
     "initiatives": ("initiative_id", "supporters", "sponsor_level", "outcome", "name",
@@ -229,8 +230,7 @@ def _canonical_columns(table: RawTable, stem: str) -> RawTable:
     if not renames:
         return table
     labels = {renames.get(c, c): v for c, v in table.labels.items()}
-    return RawTable(table.name, table.frame.rename(columns=renames), table.lines, labels,
-                    table.encoding, table.separator, table.qualtrics, table.header_line)
+    return replace(table, frame=table.frame.rename(columns=renames), labels=labels)
 
 
 def _read(folder: Path, stem: str, out: _Collector) -> RawTable | None:
@@ -311,11 +311,130 @@ def _codebook(table: RawTable, out: _Collector) -> pd.DataFrame | None:
             book[extra] = f[extra]
     book["_line"] = table.lines.to_numpy()
     book["_scale_ok"] = ~(lo_bad | hi_bad | order_bad)
+    book["_answers"] = _answer_labels(table, lo, hi, book["_scale_ok"].to_numpy(), out)
     book = book[has_item & ~reserved].drop_duplicates("item")
     return book
 
 
+def _answer_labels(table: RawTable, lo: np.ndarray, hi: np.ndarray, scale_ok: np.ndarray,
+                   out: _Collector) -> list[dict[str, float] | None]:
+    """Per codebook row, normalised answer text -> scale point (NaN: read as missing)."""
+    f = table.frame
+    result: list[dict[str, float] | None] = []
+    for i in range(len(f)):
+        labels = split_labels(f["labels"].iloc[i]) if "labels" in f else []
+        missing = split_labels(f["missing_labels"].iloc[i]) if "missing_labels" in f else []
+        line = table.lines.iloc[i]
+        if not labels and not missing:
+            result.append(None)
+            continue
+        mapping: dict[str, float] = {}
+        if labels and scale_ok[i]:
+            points = hi[i] - lo[i] + 1
+            if not (float(lo[i]).is_integer() and float(hi[i]).is_integer()) \
+                    or len(labels) != points:
+                out.add(table.name, f"lists {len(labels)} answer text(s) but the scale "
+                        f"{_fmt(lo[i])}-{_fmt(hi[i])} has {_fmt(points)} point(s). List one "
+                        "text per point, lowest first, separated by |.", line=line,
+                        column="labels", value=f["labels"].iloc[i])
+                result.append(None)
+                continue
+            mapping = {normalise(t): float(lo[i] + k) for k, t in enumerate(labels)}
+        if any(not t for t in labels) or len(mapping) != len(labels):
+            out.add(table.name, "two answer texts are the same (or one is empty) once case and "
+                    "spacing are set aside; each point needs its own text.", line=line,
+                    column="labels", value=f["labels"].iloc[i])
+        for text in missing:
+            key = normalise(text)
+            if key in mapping:
+                out.add(table.name, f"`{text}` is both an answer on the scale and a missing "
+                        "answer; keep it in one of labels and missing_labels.", line=line,
+                        column="missing_labels", value=f["missing_labels"].iloc[i])
+            elif key:
+                mapping[key] = math.nan
+        result.append(mapping)
+    return result
+
+
 # --------------------------------------------------------------------------- survey
+
+#: Response-status columns of survey tools: counted and reported, not kept as attributes.
+_STATUS_COLUMNS = ("Finished", "Progress", "Status")
+#: Qualtrics response types (the ``Status`` column) that are not a respondent's answers.
+_NOT_RESPONSES = {"1": "preview", "2": "test", "8": "spam", "9": "preview spam",
+                  "12": "imported spam", "17": "offline preview", "survey preview": "preview",
+                  "survey test": "test", "spam": "spam"}
+
+
+def _status_warning(table: RawTable, frame: pd.DataFrame, out: _Collector) -> None:
+    """A warning with counts of unfinished, preview, test and spam responses (kept as they are)."""
+    counts: dict[str, int] = {}
+    if "Finished" in frame:
+        lowered = frame["Finished"].str.strip().str.lower()
+        counts["unfinished"] = int(lowered.isin(["0", "false", "no", "0.0"]).sum())
+    if "Progress" in frame:
+        progress, _ = _numeric(frame["Progress"])
+        partial = int((progress < 100).sum())
+        if "unfinished" not in counts:
+            counts["unfinished"] = partial
+    if "Status" in frame:
+        kinds = frame["Status"].str.strip().str.lower().map(_NOT_RESPONSES)
+        for kind, n in kinds.value_counts().items():
+            counts[str(kind)] = int(n)
+    found = {k: n for k, n in counts.items() if n}
+    if not found:
+        return
+    used = ", ".join(c for c in _STATUS_COLUMNS if c in frame)
+    what = ", ".join(f"{n} {k}" for k, n in found.items())
+    out.add(table.name, f"the survey tool's response status ({used}) says: {what} "
+            "response(s); they are kept. Remove those rows, or make the folder with "
+            "`culture-diagnostics import` from the raw export, which leaves them out. (The "
+            "status columns are not kept as attributes.)",
+            line=table.header_line, column=next(c for c in _STATUS_COLUMNS if c in frame),
+            severity="warning")
+
+
+def _answers_with_labels(series: pd.Series, mapping: dict[str, float] | None
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of an item column, reading answer texts through the codebook's labels."""
+    if not mapping:
+        return _numeric(series)
+
+    def value(text: str) -> float:
+        number = _parse_number(text)
+        if not math.isnan(number):
+            return number
+        return mapping.get(normalise(text), math.nan)
+
+    def missing(text: str) -> bool:
+        if _is_missing_text(text):
+            return True
+        key = normalise(text)
+        return key in mapping and math.isnan(mapping[key])
+
+    values, absent = per_unique(series, value, missing)
+    return values.astype(float), absent.astype(bool)
+
+
+def _recode_offset(value: np.ndarray, lo: float, hi: float) -> tuple[float, float] | None:
+    """The constant shift of answers that all lie off the scale in a band as wide as it."""
+    answered = value[~np.isnan(value)]
+    if len(answered) == 0 or ((answered >= lo) & (answered <= hi)).any():
+        return None
+    low, high = float(answered.min()), float(answered.max())
+    if high - low > hi - lo or not np.all(np.mod(answered, 1) == 0):
+        return None
+    return high - hi, low - lo
+
+
+def _offset_words(shift: tuple[float, float]) -> str:
+    """``10`` or ``10 to 12, most likely 10`` (survey tools shift by tens)."""
+    first, last = shift
+    if first == last:
+        return _fmt(first)
+    tens = [t for t in range(int(math.ceil(first / 10)) * 10, int(last) + 1, 10) if t]
+    likely = f", most likely {tens[0]}" if len(tens) == 1 else ""
+    return f"{_fmt(first)} to {_fmt(last)}{likely}"
 
 def _item_like(series: pd.Series, name: str) -> bool:
     """A column that looks like survey answers: an item-like name and numeric answers only."""
@@ -332,15 +451,13 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
     f = table.frame
     if "respondent_id" not in f.columns and "ResponseId" in f.columns:
         f = f.rename(columns={"ResponseId": "respondent_id"})
-        table = RawTable(table.name, f, table.lines, table.labels, table.encoding,
-                         table.separator, table.qualtrics, table.header_line)
+        table = replace(table, frame=f)
         out.add(table.name, "no `respondent_id` column; the Qualtrics `ResponseId` is used "
                 "instead (people cannot then be followed across waves).",
                 line=table.header_line, column="ResponseId", severity="warning")
     elif table.qualtrics and "ResponseId" in f.columns:
         f = f.drop(columns=["ResponseId"])
-        table = RawTable(table.name, f, table.lines, table.labels, table.encoding,
-                         table.separator, table.qualtrics, table.header_line)
+        table = replace(table, frame=f)
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id"], out):
         return None
     items: list[str] = []
@@ -353,13 +470,19 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                     f"{table.name} has no such column.{hint} Fix the name, or remove the row.",
                     line=row["_line"], column="item", value=row["item"])
         items = [i for i in book["item"] if i in f.columns]
-    others = [c for c in f.columns if c not in items and c not in _RESERVED]
+    status = [c for c in _STATUS_COLUMNS if c in f.columns and c not in items]
+    status_frame = table.metadata if table.metadata is not None and not status else f[status]
+    if len(status_frame.columns) and any(c in status_frame for c in _STATUS_COLUMNS):
+        _status_warning(table, status_frame, out)
+    others = [c for c in f.columns if c not in items and c not in _RESERVED and c not in status]
     item_like = [c for c in others if _item_like(f[c], c)]
     if book is not None:
         for c in item_like:
-            out.add(table.name, f"looks like a survey item (numeric answers, an item-like name) "
-                    f"but {codebook_name} has no row for it. Add a row to the codebook, or "
-                    "rename the column if it is an attribute.", line=table.header_line, column=c)
+            out.add(table.name, f"has numeric answers and an item-like name, but "
+                    f"{codebook_name} has no row for it; it is read as an attribute. If it "
+                    "is a survey item, add a row for it to the codebook.",
+                    line=table.header_line, column=c, severity="warning")
+        item_like = []
     elif codebook_name is None and item_like:
         shown = ", ".join(item_like[:8]) + (", ..." if len(item_like) > 8 else "")
         out.add("codebook.csv", f"is missing, but {table.name} has {len(item_like)} column(s) "
@@ -398,13 +521,22 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
     if book is not None:
         scale = book.set_index("item")
         for item in items:
-            value, missing = _numeric(f[item])
+            mapping = scale.at[item, "_answers"]
+            value, missing = _answers_with_labels(f[item], mapping)
             bad = np.isnan(value) & ~missing
             lo, hi = scale.at[item, "scale_min"], scale.at[item, "scale_max"]
             on_scale = (f"on the scale {_fmt(lo)}-{_fmt(hi)}" if scale.at[item, "_scale_ok"]
                         else "")
             n_bad, n_answered = int(bad.sum()), int((~missing).sum())
-            if n_bad > 1 and n_bad == n_answered:
+            if mapping:
+                texts = [t for t, v in mapping.items() if not math.isnan(v)]
+                shown = ", ".join(texts[:7]) + (", ..." if len(texts) > 7 else "")
+                gone = [t for t, v in mapping.items() if math.isnan(v)]
+                out.cells(table, bad, item, f"expected a number {on_scale}, one of the answer "
+                          f"texts in {codebook_name} ({shown or 'none'})"
+                          + (f", one read as missing ({', '.join(gone[:5])})" if gone else "")
+                          + " or an empty cell.")
+            elif n_bad > 1 and n_bad == n_answered:
                 first = int(np.flatnonzero(bad)[0])
                 out.add(table.name, f"all {n_bad} answers in this column are text, not numbers "
                         f"(the first is shown). Export numeric values from the survey tool, or, "
@@ -414,7 +546,20 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                 out.cells(table, bad, item, f"expected a number {on_scale} or an empty cell (if "
                           "the survey tool exported answer texts, export numeric values "
                           "instead).".replace("  ", " "))
-            if scale.at[item, "_scale_ok"]:
+            shift = _recode_offset(value, lo, hi) if scale.at[item, "_scale_ok"] else None
+            if shift is not None:
+                first = int(np.flatnonzero(~np.isnan(value))[0])
+                answered = value[~np.isnan(value)]
+                out.add(table.name, f"every answer lies between {_fmt(answered.min())} and "
+                        f"{_fmt(answered.max())}, off the scale {_fmt(lo)}-{_fmt(hi)} declared "
+                        f"in {codebook_name} by a constant offset ({_offset_words(shift)}): these look like the "
+                        "survey tool's recode values (Qualtrics can number a 1-5 question "
+                        "11-15, sometimes in reverse order). Check the question's recode "
+                        "values in the survey tool and export again, or export the answer "
+                        "texts and list them in the codebook's labels column; do not just "
+                        "widen the scale.", line=table.lines.iloc[first], column=item,
+                        value=f[item].iloc[first])
+            elif scale.at[item, "_scale_ok"]:
                 outside = ~np.isnan(value) & ((value < lo) | (value > hi))
                 out.cells(table, outside, item, f"is outside the scale {_fmt(lo)}-{_fmt(hi)} "
                           f"declared in {codebook_name}. Fix the value, or set scale_min/"
@@ -699,7 +844,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     if out.has_errors or parsed is None:
         return ValidationReport(folder, tuple(out.problems), None, tuple(out.files))
     survey, attributes = parsed
-    codebook = (book.drop(columns=["_line", "_scale_ok"]).set_index("item") if book is not None
+    codebook = (book.drop(columns=["_line", "_scale_ok", "_answers"]).set_index("item") if book is not None
                 else pd.DataFrame(columns=["kind", "scale_min", "scale_max", "label", "construct",
                                            "reverse", "non_negotiable"]).rename_axis("item"))
     codebook = codebook.loc[[i for i in codebook.index if i in survey.columns]]

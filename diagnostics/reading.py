@@ -103,6 +103,8 @@ class RawTable:
     separator: str = ","
     qualtrics: bool = False
     header_line: int = 1
+    #: The response metadata columns dropped from a Qualtrics export (Status, Finished, ...).
+    metadata: pd.DataFrame | None = None
 
 
 class _Unreadable(Exception):
@@ -603,17 +605,24 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
         problems.extend(_control_problems(name, frame, parsed.lines, top))
     line_series = pd.Series(parsed.lines, dtype="int64")
     labels: dict[str, str] = {}
+    metadata: pd.DataFrame | None = None
     qualtrics = _is_qualtrics(frame)
     if qualtrics:
         labels = _qualtrics_labels(final, [str(v) for v in frame.iloc[0]])
-        frame = frame.iloc[2:].drop(columns=[c for c in final if c in QUALTRICS_METADATA])
+        dropped = [c for c in final if c in QUALTRICS_METADATA]
+        metadata = frame.iloc[2:][dropped]
+        frame = frame.iloc[2:].drop(columns=dropped)
         line_series = line_series.iloc[2:]
     if len(frame.columns):
         empty = (frame.iloc[:, 0] == "").to_numpy().copy()
         if empty.any():
             empty[empty] = (frame[empty] == "").all(axis=1).to_numpy()
             frame, line_series = frame[~empty], line_series[~empty]
+            if metadata is not None:
+                metadata = metadata[~empty]
     frame = frame.reset_index(drop=True)
     line_series = line_series.reset_index(drop=True)
+    if metadata is not None:
+        metadata = metadata.reset_index(drop=True)
     return RawTable(name, frame, line_series, labels, parsed.encoding, parsed.separator,
-                    qualtrics, top), problems
+                    qualtrics, top, metadata), problems

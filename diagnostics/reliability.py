@@ -19,11 +19,10 @@ from scipy import stats
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import KINDS, Workbook, answered_enough
 
 __all__ = ["Reliability", "construct_reliability", "cronbach_alpha", "feldt_interval",
-           "alpha_band", "MISSING_POLICIES", "STEPS"]
+           "alpha_band", "MISSING_POLICIES"]
 
 #: How missing answers enter alpha (see :func:`construct_reliability`).
 MISSING_POLICIES: tuple[str, ...] = ("listwise", "pairwise")
@@ -403,18 +402,3 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
     return Reliability(wave=wave, missing=missing, level=level,
                        constructs=pd.DataFrame(construct_rows), items=pd.DataFrame(item_rows),
                        notes=tuple(notes), warnings=tuple(warnings))
-
-
-# --------------------------------------------------------------------------- runner step
-
-def _requires(workbook: Workbook) -> str | None:
-    if not any(len(items) >= 2 for items in workbook.constructs().values()):
-        return "no construct in codebook.csv has two or more items (column construct)"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> Reliability:
-    return construct_reliability(workbook)
-
-
-STEPS: list[Step] = [Step("reliability", Reliability.title, _requires, _run)]

@@ -1,60 +1,29 @@
-"""Run every diagnostic the data allow, in order, and gather the contract's JSON."""
+"""Run every diagnostic the data allow, in order, and gather the contract's JSON.
+
+The steps, their order, inputs and options are declared in :mod:`diagnostics.pipeline`;
+this module runs them.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import DiagnosticsError, InsufficientDataError
+from .pipeline import PIPELINE, RunOptions, Step, resolve
 from .results import DiagnosticResult, Skipped, jsonable
 from .workbook import Workbook
 
 __all__ = ["Step", "RunOptions", "RunResults", "run_all", "CONTRACT_KEYS", "steps"]
+
+R = TypeVar("R", bound=DiagnosticResult)
 
 #: Top-level keys of the JSON results, in the contract's order.
 CONTRACT_KEYS: tuple[str, ...] = (
     "segments", "non_negotiables", "tribes", "hyper_connected", "backstage_leaders",
     "movement_seeds", "reach_to_top", "activism", "tandems", "stories", "waves", "reliability",
 )
-
-#: Modules that define a module-level ``STEPS`` list of :class:`Step` (in running order).
-_STEP_MODULES: tuple[str, ...] = (
-    "diagnostics.reliability",
-    "diagnostics.segments",
-    "diagnostics.network",
-    "diagnostics.behaviours",
-    "diagnostics.activism",
-    "diagnostics.tandems",
-    "diagnostics.stories",
-    "diagnostics.waves",
-    "diagnostics.indicators",  # last: it reads activism and waves from the results so far
-)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Options shared by ``run`` and ``report``."""
-
-    min_group_size: int | None = None
-    seed: int = 0
-    waves: tuple[str, ...] | None = None
-    progress: bool = False
-
-
-@dataclass(frozen=True)
-class Step:
-    """One diagnostic in the run.
-
-    ``requires`` returns a one-line reason to skip, or ``None`` when the workbook has
-    what the diagnostic needs; ``run`` computes it, given the results so far.
-    """
-
-    key: str
-    title: str
-    requires: Callable[[Workbook], str | None]
-    run: Callable[[Workbook, RunOptions, Mapping[str, DiagnosticResult]], DiagnosticResult]
 
 
 @dataclass(frozen=True)
@@ -64,6 +33,20 @@ class RunResults:
     workbook: Workbook
     results: dict[str, DiagnosticResult | Skipped]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Optional inputs a step ran without: ``{step: {keyword: reason}}``.
+    missing_inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def get(self, result: type[R]) -> R | None:
+        """The result of this class when its step ran, else ``None`` (typed lookup).
+
+        Examples
+        --------
+        >>> from diagnostics import Segmentation, load
+        >>> run_all(load("data/sample"), only=["reliability"]).get(Segmentation) is None
+        True
+        """
+        value = self.results.get(result.key)
+        return value if isinstance(value, result) else None
 
     def ran(self) -> dict[str, DiagnosticResult]:
         return {k: v for k, v in self.results.items() if isinstance(v, DiagnosticResult)}
@@ -82,20 +65,11 @@ class RunResults:
 
 
 def steps() -> list[Step]:
-    """All registered steps, in running order (modules not yet present are passed over)."""
-    found: list[Step] = []
-    for name in _STEP_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name == name:
-                continue
-            raise
-        found.extend(getattr(module, "STEPS", []))
-    return found
+    """All steps of the pipeline, in running order."""
+    return list(PIPELINE)
 
 
-def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
+def run_all(workbook: Workbook, options: RunOptions | None = None, *,
             only: Sequence[str] | None = None,
             on_step: Callable[[str], None] | None = None) -> RunResults:
     """Run every diagnostic the workbook allows.
@@ -103,11 +77,12 @@ def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
     Parameters
     ----------
     workbook
-        A loaded data folder.
+        A loaded data folder (its privacy minimum is the one used).
     options
-        Minimum group size, seed, waves, progress bars.
+        Seed, waves, progress bars (default: ``RunOptions()``).
     only
-        Run only these keys (and what they need).
+        Run only these keys and every step whose result they take (see
+        :func:`diagnostics.pipeline.resolve`).
     on_step
         Called with each step's title before it runs (for a progress bar).
 
@@ -115,35 +90,56 @@ def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
     -------
     RunResults
 
+    Raises
+    ------
+    ConfigError
+        When ``only`` names a step that does not exist, or ``options.waves`` a wave that is not
+        in the data.
+
     Examples
     --------
     >>> from diagnostics import load
-    >>> results = run_all(load("data/sample"))
+    >>> results = run_all(load("data/sample"), only=["waves"])
+    >>> list(results.results)
+    ['segments', 'waves']
     >>> data = results.to_json()
     >>> set(CONTRACT_KEYS) <= set(data) and isinstance(data["warnings"], list)
     True
     """
-    if options.min_group_size is not None:
-        workbook = Workbook(workbook.folder, workbook.config.with_options(
-            min_group_size=options.min_group_size), workbook.survey, workbook.codebook,
-            workbook.attributes, workbook.waves, workbook.network, workbook.actions,
-            workbook.initiatives, workbook.stories, workbook.problems)
+    chosen = resolve(only)
+    options = RunOptions() if options is None else options
+    if options.min_group_size is not None:  # deprecated route, kept for one release
+        workbook = workbook.with_min_group_size(options.min_group_size)
     if options.waves:
         workbook = workbook.select_waves(list(options.waves))
+    if only is not None:  # what only a step that cannot run would take is not computed
+        runnable = [s.key for s in chosen if s.key in only and s.requires(workbook) is None]
+        keep = {s.key for s in resolve(runnable)} | set(only)
+        chosen = [s for s in chosen if s.key in keep]
     warnings: list[str] = list(workbook.warnings)
     results: dict[str, DiagnosticResult | Skipped] = {}
-    done: dict[str, DiagnosticResult] = {}
-    for step in steps():
-        if only is not None and step.key not in only:
-            continue
+    missing_inputs: dict[str, dict[str, str]] = {}
+    for step in chosen:
         if on_step is not None:
             on_step(step.title)
         reason = step.requires(workbook)
+        inputs: dict[str, DiagnosticResult | None] = {}
+        for keyword, wanted in step.inputs.items():
+            got = results.get(wanted.key)
+            if isinstance(got, DiagnosticResult):
+                inputs[wanted.key] = got
+                continue
+            why = got.reason if isinstance(got, Skipped) else "it did not run"
+            if wanted.optional:
+                inputs[wanted.key] = None
+                missing_inputs.setdefault(step.key, {})[keyword] = why
+            elif reason is None:
+                reason = f"it needs {wanted.result.title}, which did not run: {why}"
         if reason is not None:
             results[step.key] = Skipped(step.key, reason)
             continue
         try:
-            result = step.run(workbook, options, done)
+            result = step.call.bind(workbook, options, inputs)
         except InsufficientDataError as err:
             results[step.key] = Skipped(step.key, str(err))
             continue
@@ -152,6 +148,5 @@ def run_all(workbook: Workbook, options: RunOptions = RunOptions(), *,
             warnings.append(f"{step.title} did not run: {err}")
             continue
         results[step.key] = result
-        done[step.key] = result
         warnings.extend(f"{step.title}: {w}" for w in result.warnings)
-    return RunResults(workbook, results, tuple(warnings))
+    return RunResults(workbook, results, tuple(warnings), missing_inputs)

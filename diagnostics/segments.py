@@ -22,11 +22,10 @@ from .clustering import ALGORITHMS, ClusterModel, Selection, select, single_grou
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import Workbook, answered_enough
 
 __all__ = ["Segmentation", "SegmentSearch", "segment_frames", "search_segments", "USES",
-           "METHODS", "K_RANGE", "LOW_CERTAINTY", "STEPS"]
+           "METHODS", "K_RANGE", "LOW_CERTAINTY"]
 
 #: What the segments are built from: the motivation items, or their construct scores.
 USES: tuple[str, ...] = ("items", "constructs")
@@ -254,7 +253,7 @@ def search_segments(workbook: Workbook, *, wave: str | None = None,
     if too_many:
         raise InsufficientDataError(
             f"{n_c} complete respondents are too few for {max(too_many)} segments")
-    min_size = max(workbook.config.min_group_size, int(np.ceil(MIN_SEGMENT_SHARE * len(data.z))))
+    min_size = max(workbook.guard.min_group_size, int(np.ceil(MIN_SEGMENT_SHARE * len(data.z))))
     selection = select(data.z, data.complete, ks, method, random_state=int(random_state),
                        min_size=min_size, resamples=RESAMPLES, references=REFERENCES,
                        progress=progress)
@@ -904,18 +903,3 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     search = search_segments(workbook, wave=wave, items=items, use=use, method=method, ks=ks,
                              random_state=random_state, progress=progress)
     return search.segmentation(k)
-
-
-# --------------------------------------------------------------------------- runner step
-
-def _requires(workbook: Workbook) -> str | None:
-    if len(workbook.items_of("motivation")) < 2:
-        return "the codebook has fewer than two motivation items (kind = motivation)"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Any) -> Segmentation:
-    return segment_frames(workbook, random_state=options.seed, progress=options.progress)
-
-
-STEPS: list[Step] = [Step("segments", Segmentation.title, _requires, _run)]

@@ -14,9 +14,8 @@ privacy guard.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -24,11 +23,13 @@ import pandas as pd
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import Workbook
 
+if TYPE_CHECKING:
+    from .segments import Segmentation
+
 __all__ = ["StoryThemes", "story_themes", "fit_story_model", "StoryModel", "overlap_score",
-           "DUTCH_STOP_WORDS", "STOP_WORDS", "DIRECTIONS", "STEPS"]
+           "DUTCH_STOP_WORDS", "STOP_WORDS", "DIRECTIONS"]
 
 #: The two directions of ``stories.csv``.
 DIRECTIONS: tuple[str, str] = ("top-down", "bottom-up")
@@ -357,7 +358,7 @@ def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | Non
 
 def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: int = 10,
                  groups: pd.Series | None = None, by: str | None = None,
-                 quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
+                 segments: Segmentation | None = None, quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
                  resamples: int = 1000, model: StoryModel | None = None, names: bool = False,
                  progress: bool = False) -> StoryThemes:
     """Themes in the stories, their mix per direction and how far the directions overlap.
@@ -377,6 +378,9 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     by
         Attribute of the authors for the resonance view when ``groups`` is not given
         (default ``department`` when present). The name shown for ``groups`` too.
+    segments
+        The segmentation, when it ran: when neither ``groups`` nor ``by`` is given, the
+        resonance view is by segment (its ``assignments``).
     quotes_per_theme
         Representative stories kept per theme and direction (0: none).
     confidence
@@ -543,6 +547,8 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
                                                     ascending=[True, False, False],
                                                     ignore_index=True)
 
+    if segments is not None and groups is None and by is None and not segments.assignments.empty:
+        groups, by = segments.assignments, "segment"
     # resonance: which themes each group of authors tells
     resonance = pd.DataFrame(columns=["by", "group", "authors", "stories", "theme", "name",
                                       "share", "lift"])
@@ -596,20 +602,3 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
                        assigned=assigned,
                        confidence=confidence, suppressed=tuple(suppressed), notes=tuple(notes),
                        warnings=tuple(warnings))
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if workbook.stories is None:
-        return "no stories.csv in the data folder"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Mapping[str, DiagnosticResult]) -> StoryThemes:
-    segments = done.get("segments")
-    groups = getattr(segments, "assignments", None)
-    if isinstance(groups, pd.Series) and not groups.empty:
-        return story_themes(workbook, groups=groups, by="segment", random_state=options.seed)
-    return story_themes(workbook, random_state=options.seed)
-
-
-STEPS: list[Step] = [Step("stories", StoryThemes.title, _requires, _run)]

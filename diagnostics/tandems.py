@@ -20,7 +20,6 @@ from scipy import stats
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
 from .workbook import Workbook
 
 __all__ = [
@@ -30,7 +29,6 @@ __all__ = [
     "wilson_interval",
     "QUADRANTS",
     "CLAIMED_TANDEM_RATE",
-    "STEPS",
 ]
 
 #: The four quadrants of grassroots support x leadership sponsorship, tandem first.
@@ -415,16 +413,3 @@ def tandem_analysis(workbook: Workbook, *, threshold: float | None = None,
     return TandemAnalysis(threshold=cut, threshold_source=source, quadrants=table,
                           test=_tests(table, confidence), sensitivity=pd.DataFrame(rows),
                           confidence=confidence, notes=tuple(notes), warnings=tuple(warnings))
-
-
-def _requires(workbook: Workbook) -> str | None:
-    if workbook.initiatives is None:
-        return "no initiatives.csv in the data folder"
-    return None
-
-
-def _run(workbook: Workbook, options: RunOptions, done: Mapping[str, DiagnosticResult]) -> TandemAnalysis:
-    return tandem_analysis(workbook)
-
-
-STEPS: list[Step] = [Step("tandems", TandemAnalysis.title, _requires, _run)]

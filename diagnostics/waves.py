@@ -12,7 +12,6 @@ who moved between segments when respondents can be followed across waves; and a 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -33,10 +32,10 @@ from .comparisons import (
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .runner import RunOptions, Step
+from .segments import Segmentation, segment_frames
 from .workbook import MIN_ANSWERED_SHARE, Workbook, _natural_key
 
-__all__ = ["WaveComparison", "wave_changes", "network_waves", "KINDS_OF_CHANGE", "STEPS"]
+__all__ = ["WaveComparison", "wave_changes", "network_waves", "KINDS_OF_CHANGE"]
 
 #: The kinds of figure compared, in display order.
 KINDS_OF_CHANGE: tuple[str, ...] = ("item", "construct", "adherence", "say-do gap",
@@ -431,18 +430,10 @@ def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
             random_state: int) -> tuple[pd.Series, pd.Series, str | None]:
     """Segments of the earlier wave (fitted) and of the later wave (assigned)."""
     try:
-        segments = importlib.import_module(".segments", __package__)
-    except ModuleNotFoundError as err:
-        if err.name != f"{__package__}.segments":
-            raise
-        return pd.Series(dtype=object), pd.Series(dtype=object), (
-            "Segment movers skipped: the segmentation diagnostic (diagnostics.segments) is "
-            "not available in this version.")
-    try:
-        fitted = segments.segment_frames(workbook, wave=waves[0], k=k, random_state=random_state)
+        fitted = segment_frames(workbook, wave=waves[0], k=k, random_state=random_state)
     except InsufficientDataError as err:
         return pd.Series(dtype=object), pd.Series(dtype=object), f"Segment movers skipped: {err}"
-    if not getattr(fitted, "structure", True):
+    if not fitted.structure:
         return pd.Series(dtype=object), pd.Series(dtype=object), (
             f"Segment movers skipped: the answers of wave {waves[0]} show no segment structure.")
     before = pd.Series(fitted.assignments).astype(str)
@@ -521,6 +512,7 @@ def wave_changes(
     favourable: int = 2,
     segments: bool = True,
     k: int | None = None,
+    segmentation: Segmentation | None = None,
     random_state: int = 0,
     confidence: float = 0.95,
     progress: bool = False,
@@ -549,7 +541,10 @@ def wave_changes(
         Follow people across segments when the segmentation is available (fitted on the
         earlier wave, the later wave assigned to its segments).
     k
-        Number of segments (default: chosen by the segmentation).
+        Number of segments (default: that of ``segmentation``, else chosen afresh).
+    segmentation
+        The segmentation of the run, when it ran: the movers are followed across the same
+        number of segments.
     random_state
         Seed of the segmentation.
     confidence
@@ -600,6 +595,8 @@ def wave_changes(
     if test not in CHANGE_TESTS:
         raise ConfigError(f"test must be one of {', '.join(CHANGE_TESTS)}, got {test!r}.")
     check_test_options(correction=correction, alpha=alpha, favourable=favourable)
+    if k is None and segmentation is not None:
+        k = segmentation.k
     by = list(workbook.attributes) if by is None else [by] if isinstance(by, str) else list(by)
     unknown = [b for b in by if b not in workbook.attributes]
     if unknown:
@@ -713,21 +710,3 @@ def _finish(parts: list[pd.DataFrame], columns: list[str], alpha: float,
     frame = frame.assign(_k=frame["kind"].map(order)).sort_values(
         [c for c in ("grouping", "group") if c in frame] + ["_k"], kind="stable")
     return frame[columns].reset_index(drop=True)
-
-
-# =========================================================================== runner step
-
-def _requires(workbook: Workbook) -> str | None:
-    if len(workbook.waves) >= 2 or len(network_waves(workbook)) >= 2:
-        return None
-    return "only one wave in the data (survey.csv has one wave, network.csv no second wave)"
-
-
-def _run(workbook: Workbook, options: RunOptions,
-         done: Mapping[str, DiagnosticResult]) -> WaveComparison:
-    k = getattr(done.get("segments"), "k", None)
-    return wave_changes(workbook, random_state=options.seed, progress=options.progress,
-                        k=int(k) if isinstance(k, int | np.integer) else None)
-
-
-STEPS: list[Step] = [Step("waves", WaveComparison.title, _requires, _run)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -229,9 +229,27 @@ class Workbook:
         people = self.people
         return list(people.index[people["is_leader"].to_numpy(dtype=bool)])
 
+    def with_min_group_size(self, min_group_size: int) -> Workbook:
+        """The same workbook with another privacy minimum (the one place it is set).
+
+        Everything reads the minimum from :attr:`guard`. Free text keeps its higher minimum,
+        raised to ``min_group_size`` when that is larger.
+
+        Examples
+        --------
+        >>> from diagnostics import load
+        >>> load("data/sample").with_min_group_size(8).guard.min_group_size
+        8
+        """
+        return replace(self, config=self.config.with_options(min_group_size=min_group_size))
+
     @property
     def guard(self) -> PrivacyGuard:
-        """The privacy guard with this folder's minimum group sizes."""
+        """The privacy guard with this folder's minimum group sizes (the one source of truth).
+
+        Read the minimum as ``workbook.guard.min_group_size``; set it with
+        :func:`diagnostics.load` or :meth:`with_min_group_size`.
+        """
         return PrivacyGuard(self.config.min_group_size, self.config.min_text_group_size,
                             salt=self.config.organisation)
 

@@ -24,6 +24,14 @@ def workbook():
     return load(SAMPLE)
 
 
+@pytest.fixture(scope="session")
+def sample_run(workbook):
+    """Every diagnostic of the sample with seed 0: the run the integration tests share."""
+    from diagnostics import RunOptions, run_all
+
+    return run_all(workbook, RunOptions(seed=0))
+
+
 @pytest.fixture(autouse=True)
 def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Doctests and tests use paths relative to the project root."""

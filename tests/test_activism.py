@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnostics import ConfigError, InsufficientDataError, load
+from diagnostics import ConfigError, HyperConnected, InsufficientDataError, Tribes, load
 from diagnostics.activism import activism_ladder, map_actions
 from diagnostics.config import LADDER_LEVELS
 
@@ -102,11 +102,16 @@ def test_advocates_are_pseudonymous_and_their_position_matches_networkx(wb, ladd
     assert set(named) == set(ids)
 
 
-def test_network_results_are_used_when_given(wb, ladder) -> None:
-    ids = list(ladder.assignments.index[ladder.assignments == "advocate"])
-    with_hc = activism_ladder(wb, hyper_connected=ids[:2], tribes={i: 7 for i in ids})
-    assert with_hc.advocate_position["hyper_connected_advocates"] == 2
-    assert with_hc.advocate_position["tribes_with_an_advocate"] == 1
+def test_network_results_are_used_when_given(wb, ladder, sample_run) -> None:
+    hubs, tribes = sample_run.get(HyperConnected), sample_run.get(Tribes)
+    assert hubs is not None and tribes is not None
+    with_hc = activism_ladder(wb, hyper_connected=hubs, tribes=tribes)
+    ids = set(ladder.assignments.index[ladder.assignments == "advocate"])
+    position = with_hc.advocate_position
+    assert position["hyper_connected_advocates"] == len(ids & set(hubs.people))
+    assert position["tribes_with_an_advocate"] == tribes.assignments.reindex(list(ids)).dropna().nunique()
+    assert position["tribes"] == tribes.assignments.nunique()
+    assert "hyper_connected_advocates" not in ladder.advocate_position
 
 
 def test_workbook_toml_mapping_overrides_the_default(wb) -> None:
@@ -161,11 +166,8 @@ def test_row_order_does_not_matter_and_inputs_are_not_mutated(wb, ladder, seed: 
     assert result.assignments.sort_index().equals(ladder.assignments.sort_index())
 
 
-def test_the_department_of_three_appears_in_no_movement_output(wb) -> None:
-    from diagnostics import run_all
-    from diagnostics.runner import RunOptions
-
-    run = run_all(wb, RunOptions(seed=0), only=["activism", "tandems", "stories", "indicators"])
+def test_the_department_of_three_appears_in_no_movement_output(sample_run) -> None:
+    run = sample_run
     for key in ("activism", "tandems", "stories", "indicators"):
         result = run.results[key]
         blob = json.dumps(result.to_json()) + "".join(

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from diagnostics import ConfigError, InsufficientDataError, RunOptions, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, load, run_all
 from diagnostics.behaviours import NonNegotiables, non_negotiables, say_do_pairs
 from diagnostics.comparisons import adjust_pvalues, newcombe_interval, two_proportion_test
 from diagnostics.workbook import answered_enough
@@ -202,8 +202,7 @@ def test_complement_rule_hides_a_group_whose_rest_is_too_small(wb) -> None:
 
 @pytest.mark.parametrize("minimum", [5, 40, 120])
 def test_min_group_size_option_hides_smaller_groups(wb, minimum) -> None:
-    results = run_all(wb, RunOptions(min_group_size=minimum), only=["non_negotiables"])
-    res = results.results["non_negotiables"]
+    res = non_negotiables(wb.with_min_group_size(minimum))
     g = res.to_frame()
     assert (g["n"] >= minimum).all() and (g["rest_n"] >= minimum).all()
 
@@ -227,12 +226,12 @@ def test_segments_and_tribes_as_groupings(wb, truth) -> None:
     assert row["n"].item() == len(inside)
 
 
-def test_runner_uses_done_segments_optionally(wb) -> None:
-    res = run_all(wb, only=["segments", "tribes", "non_negotiables"]).results["non_negotiables"]
-    assert {"department", "level", "location"} <= set(res.groupings)
+def test_runner_passes_segments_and_tribes(sample_run) -> None:
+    res = sample_run.results["non_negotiables"]
+    assert {"department", "level", "location", "segment", "tribe"} <= set(res.groupings)
     data = res.to_json()
     assert {"items", "glue_index"} <= set(data)
-    assert set(data["items"]) == set(wb.non_negotiables)
+    assert set(data["items"]) == set(sample_run.workbook.non_negotiables)
     for entry in data["items"].values():
         assert {"adherence", "spread", "weakest_groups"} <= set(entry)
         assert 0 <= entry["adherence"] <= 1

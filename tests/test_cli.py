@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from key_figures import RUNS, SNAPSHOT_DIR, differences, run_json, summarise
 
 from diagnostics.cli import main
 from diagnostics.runner import CONTRACT_KEYS
@@ -45,11 +46,16 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path, capsys) -> None:
 
 
 def test_run_writes_contract_json(tmp_path: Path) -> None:
-    out = tmp_path / "results.json"
-    assert main(["run", "data/sample", "--json", str(out), "--quiet", "--seed", "3"]) == 0
-    data = json.loads(out.read_text(encoding="utf-8"))
+    """The command's JSON holds every contract key and the figures of the snapshot taken
+    before the pipeline change (tests/key_figures.py), with the seed and minimum passed on."""
+    name = "run_seed3_min8.json"
+    data = run_json(RUNS[name], tmp_path / "results.json")
+    assert RUNS[name] == ["--seed", "3", "--min-group-size", "8"]
     assert set(CONTRACT_KEYS) <= set(data)
     assert isinstance(data["warnings"], list)
+    want = json.loads((SNAPSHOT_DIR / name).read_text(encoding="utf-8"))
+    problems = differences(want, summarise(data))
+    assert not problems, f"{len(problems)} figures differ, e.g.:\n" + "\n".join(problems[:20])
 
 
 def test_bad_option_values_exit_2(tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def results():
-    return run_all(load("data/sample"), RunOptions(seed=0))
+def results(sample_run):
+    return sample_run
 
 
 def test_every_step_is_registered_once() -> None:
@@ -59,13 +59,8 @@ def test_result_has_the_one_shape(step, results) -> None:
 
 @pytest.mark.parametrize("step", steps(), ids=lambda s: s.key)
 def test_same_seed_same_result(step, results) -> None:
-    again = run_all(load("data/sample"), RunOptions(seed=0), only=_needed(step.key))
+    again = run_all(load("data/sample"), RunOptions(seed=0), only=[step.key])
     assert again.results[step.key].to_json() == results.results[step.key].to_json()
-
-
-def _needed(key: str) -> list[str]:
-    order = [s.key for s in steps()]
-    return order[: order.index(key) + 1]
 
 
 def test_json_has_every_contract_key(results) -> None:

@@ -3,18 +3,17 @@ reported, not invented; the runner runs indicators after the results they read."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from dataclasses import replace
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostics import ConfigError, DiagnosticResult, InsufficientDataError, load
+from diagnostics import ConfigError, InsufficientDataError, WaveComparison, load
 from diagnostics.activism import activism_ladder
 from diagnostics.indicators import INDICATORS, movement_indicators
-from diagnostics.runner import steps
+from diagnostics.pipeline import resolve, step
 
 SAMPLE = "data/sample"
 
@@ -31,7 +30,7 @@ def ladder(wb):
 
 @pytest.fixture(scope="module")
 def result(wb, ladder):
-    return movement_indicators(wb, levels=ladder.assignments)
+    return movement_indicators(wb, ladder=ladder)
 
 
 def _value(result, name: str) -> float:
@@ -87,12 +86,12 @@ def test_energy_network_equals_pandas(wb, result) -> None:
 def test_influence_spread_equals_networkx(wb, ladder, hops: int) -> None:
     activists = list(ladder.assignments.index[ladder.assignments.isin(["activist", "advocate"])])
     reached = _reached(_influence_graph(wb), activists, hops) & set(wb.people.index)
-    result = movement_indicators(wb, levels=ladder.assignments, hops=hops)
+    result = movement_indicators(wb, ladder=ladder, hops=hops)
     assert _value(result, "influence spread") == pytest.approx(len(reached) / len(wb.people))
 
 
 def test_spread_grows_with_hops(wb, ladder) -> None:
-    values = [_value(movement_indicators(wb, levels=ladder.assignments, hops=h), "influence spread")
+    values = [_value(movement_indicators(wb, ladder=ladder, hops=h), "influence spread")
               for h in (1, 2, 3, 4)]
     assert values == sorted(values) and values[0] < values[-1]
 
@@ -127,18 +126,12 @@ def test_behaviour_change_equals_a_paired_pandas_computation(wb, result) -> None
     assert _value(result, "behaviour change") == pytest.approx(diff)
 
 
-def test_waves_result_is_cited_when_present(wb, ladder) -> None:
-    @dataclass(frozen=True)
-    class FakeWaves(DiagnosticResult):
-        key: ClassVar[str] = "waves"
-
-        def to_json(self) -> dict[str, Any]:
-            return {"changes": [{"item": "b06", "significant": True},
-                                {"item": "b09", "significant": True},
-                                {"item": "b01", "significant": False},
-                                {"item": "e01", "significant": True}]}
-
-    res = movement_indicators(wb, levels=ladder.assignments, waves=FakeWaves())
+def test_waves_result_is_cited_when_present(wb, ladder, sample_run) -> None:
+    waves = sample_run.get(WaveComparison)
+    assert waves is not None
+    changes = pd.DataFrame({"item": ["b06", "b09", "b01", "e01"],
+                            "significant": [True, True, False, True]})
+    res = movement_indicators(wb, ladder=ladder, waves=replace(waves, changes=changes))
     detail = res.to_frame().set_index("indicator").at["behaviour change", "detail"]
     assert "2 of 3 behaviour items changed significantly" in detail
 
@@ -176,6 +169,6 @@ def test_bad_hops_is_a_config_error(wb, bad) -> None:
 
 
 def test_indicators_run_after_activism_and_waves() -> None:
-    keys = [s.key for s in steps()]
-    assert keys[-1] == "indicators"
-    assert keys.index("activism") < keys.index("indicators")
+    assert step("indicators").needs == ("activism", "waves")
+    keys = [s.key for s in resolve(["indicators"])]
+    assert keys[-1] == "indicators" and {"activism", "waves"} <= set(keys)

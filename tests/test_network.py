@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import normalized_mutual_info_score
 
-from diagnostics import ConfigError, InsufficientDataError, RunOptions, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, Segmentation, load, run_all
 from diagnostics.network import (
     ALL_WAVES,
     backstage_leaders,
@@ -348,7 +348,7 @@ def test_department_colouring_withholds_small_departments(wb) -> None:
 
 def test_tribe_tables_pass_the_guard(results, wb) -> None:
     tribes = results[0]
-    minimum = wb.config.min_group_size
+    minimum = wb.guard.min_group_size
     assert (tribes.department_mix["n"] >= minimum).all()
     assert (tribes.profile["people"] >= minimum).all()
     shown = tribes.profile.dropna(subset=["energy"])
@@ -356,13 +356,13 @@ def test_tribe_tables_pass_the_guard(results, wb) -> None:
     assert any(s.group == "Legal" for s in tribes.suppressed)
 
 
-def test_segment_mix_passes_the_guard(wb, truth) -> None:
-    segments = pd.Series(truth["segments"], dtype=object)
-    fake = type("Seg", (), {"assignments": segments})()
-    tribes = find_tribes(wb, segments=fake)
+def test_segment_mix_passes_the_guard(wb, sample_run) -> None:
+    segmentation = sample_run.get(Segmentation)
+    assert segmentation is not None
+    tribes = find_tribes(wb, segments=segmentation)
     mix = tribes.segment_mix
-    assert mix is not None and not mix.empty and (mix["n"] >= wb.config.min_group_size).all()
-    assert set(mix["segment"]) <= set(segments)
+    assert mix is not None and not mix.empty and (mix["n"] >= wb.guard.min_group_size).all()
+    assert set(mix["segment"]) <= set(segmentation.assignments)
     assert (mix.groupby("tribe")["share"].sum() <= 1 + 1e-9).all()
     full = mix.groupby("tribe")["share"].sum()
     assert (full > 0.999).any()  # tribes with nothing withheld add up to their members
@@ -412,9 +412,8 @@ def test_without_network_or_leaders_the_steps_skip(wb) -> None:
     assert np.isnan(seeds.reach_leaders) and seeds.to_json()["reach_leaders"] is None
 
 
-def test_run_json_carries_the_five_keys(wb) -> None:
-    data = run_all(wb, RunOptions(seed=0), only=["tribes", "hyper_connected", "backstage_leaders",
-                                                  "movement_seeds", "reach_to_top"]).to_json()
+def test_run_json_carries_the_five_keys(sample_run) -> None:
+    data = sample_run.to_json()
     assert set(data["tribes"]) >= {"assignments", "modularity", "department_overlap"}
     assert set(data["hyper_connected"]) >= {"people"}
     assert set(data["backstage_leaders"]) >= {"people"}

@@ -256,7 +256,7 @@ def test_labels_do_not_depend_on_row_order(sample, rnd) -> None:
 def test_the_small_department_never_appears(seg: Segmentation, sample) -> None:
     spread = seg.spread
     assert "Legal" not in set(spread["group"])
-    assert (spread["n"] >= sample.config.min_group_size).all()
+    assert (spread["n"] >= sample.guard.min_group_size).all()
     assert any(s.group == "Legal" for s in seg.suppressed)
     for name, table in seg.tables().items():
         assert "Legal" not in table.to_csv(), name

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from diagnostics import ConfigError, InsufficientDataError, RunOptions, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, load
 from diagnostics.panels.stories import quotes_html
 from diagnostics.stories import DUTCH_STOP_WORDS, STOP_WORDS, overlap_score, story_themes
 
@@ -111,7 +111,7 @@ def test_dutch_stop_words_are_left_out_of_dutch_stories(wb) -> None:
 
 
 def test_quotes_only_for_groups_at_the_free_text_minimum(wb, result) -> None:
-    minimum = wb.config.min_text_group_size
+    minimum = wb.guard.min_text_group_size
     authors = wb.stories.set_index("story_id")["author_id"]
     assert not result.quotes.empty
     assert result.assigned["author"].str.match(r"^P-[0-9a-f]{6}$").all()
@@ -152,7 +152,7 @@ def test_hostile_story_text_is_escaped_and_never_evaluated(wb, result) -> None:
 def test_resonance_by_group_passes_the_guard(wb, result) -> None:
     r = result.resonance
     assert not r.empty and "Legal" not in set(r["group"])
-    assert (r.groupby("group")["authors"].first() >= wb.config.min_group_size).all()
+    assert (r.groupby("group")["authors"].first() >= wb.guard.min_group_size).all()
     sums = r.groupby("group")["share"].sum()
     assert np.allclose(sums, 1.0)
     segments = pd.Series({p: ("A" if i % 2 else "B") for i, p in enumerate(wb.people.index)})
@@ -161,13 +161,9 @@ def test_resonance_by_group_passes_the_guard(wb, result) -> None:
     assert set(by_segment.resonance["by"]) == {"segment"}
 
 
-def test_the_runner_uses_segments_when_they_ran(wb) -> None:
-    data = run_all(wb, RunOptions(seed=0), only=["segments", "stories"])
-    res = data.results["stories"]
-    if "segments" in data.ran():
-        assert set(res.resonance["by"]) == {"segment"}
-    else:
-        assert set(res.resonance["by"]) == {"department"}
+def test_the_runner_uses_segments_when_they_ran(sample_run) -> None:
+    assert "segments" in sample_run.ran()
+    assert set(sample_run.results["stories"].resonance["by"]) == {"segment"}
 
 
 @pytest.mark.parametrize("k", [3, 8])

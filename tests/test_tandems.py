@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnostics import ConfigError, InsufficientDataError, RunOptions, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, load
 from diagnostics.tandems import QUADRANTS, tandem_analysis, tandem_table, wilson_interval
 
 SAMPLE = "data/sample"
@@ -115,9 +115,8 @@ def test_json_quadrant_names_and_reference_line(planted) -> None:
     assert len(planted.figure().data[0].error_y.array) == 4
 
 
-def test_run_json_carries_the_movement_keys() -> None:
-    data = run_all(load(SAMPLE), RunOptions(seed=0),
-                   only=["activism", "tandems", "stories", "indicators"]).to_json()
+def test_run_json_carries_the_movement_keys(sample_run) -> None:
+    data = sample_run.to_json()
     for key in ("activism", "tandems", "stories", "indicators"):
         assert "skipped" not in data[key], data[key]
     assert data["activism"]["levels"] and data["tandems"]["quadrants"] and data["stories"]["themes"]

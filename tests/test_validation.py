@@ -60,7 +60,25 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
         (E, "codebook.csv", 7, "item", "q99", "survey.csv has no such column"),
     ],
     "item_missing_from_codebook": [
-        (E, "survey.csv", 1, "b02", None, "codebook.csv has no row for it"),
+        (W, "survey.csv", 1, "b02", None, "codebook.csv has no row for it; it is read as an "
+         "attribute"),
+    ],
+    "answer_labels": [
+        (E, "survey.csv", 4, "m01", "Kinda", "expected a number on the scale 1-5, one of the "
+         "answer texts in codebook.csv (strongly disagree, disagree, neutral, agree, strongly "
+         "agree), one read as missing (don't know) or an empty cell"),
+    ],
+    "labels_count": [
+        (E, "codebook.csv", 2, "labels", "Disagree|Neutral|Agree",
+         "lists 3 answer text(s) but the scale 1-5 has 5 point(s)"),
+    ],
+    "recode_values": [
+        (E, "survey.csv", 2, "b02", "14", "off the scale 1-5 declared in codebook.csv by a "
+         "constant offset (10 to 12, most likely 10): these look like the survey tool's recode values"),
+    ],
+    "response_status": [
+        (W, "survey.csv", 1, "Finished", None, "1 unfinished, 1 preview response(s); they are "
+         "kept"),
     ],
     "bad_kind": [
         (E, "codebook.csv", 5, "kind", "attitude",

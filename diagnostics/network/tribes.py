@@ -20,6 +20,8 @@ from .graph import Network, network_graph, require_ties
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
+    from ..segments import Segmentation
+
 __all__ = ["Tribes", "find_tribes", "leiden_membership", "tribe_label", "NO_TRIBE"]
 
 #: Label of people without ties (they belong to no tribe and are left out of ``assignments``).
@@ -229,7 +231,7 @@ def _mix(members: pd.Series, other: pd.Series, column: str,
 
 def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,
                 resolution: float = 1.0, seed: int = 0, by: str | None = "department",
-                segments: Any = None, stability_runs: int = 5, names: bool = False) -> Tribes:
+                segments: Segmentation | None = None, stability_runs: int = 5, names: bool = False) -> Tribes:
     """Find the informal tribes of the network and profile each.
 
     Parameters
@@ -245,8 +247,8 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     by
         The attribute tribes are compared with (default ``department``; skipped when absent).
     segments
-        A segmentation result with ``assignments`` (respondent id -> segment) for the
-        segment mix of each tribe, or ``None``.
+        The segmentation (:func:`diagnostics.segment_frames`), for the segment mix of each
+        tribe, or ``None``.
     stability_runs
         Other Leiden seeds the partition is compared with (0: skip).
     names
@@ -356,8 +358,8 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     else:
         department_mix = pd.DataFrame(columns=["tribe", by or "department", "n", "share"])
     segment_mix = None
-    seg = getattr(segments, "assignments", None)
-    if isinstance(seg, pd.Series) and len(seg):
+    seg = segments.assignments if segments is not None else None
+    if seg is not None and len(seg):
         segment_mix, hidden = _mix(assignments, seg.astype(object).rename(None), "segment", guard)
         withheld += hidden
     if not has.all():

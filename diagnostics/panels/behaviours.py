@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 
-from ..behaviours import NonNegotiables, groupings_from, non_negotiables
+from ..behaviours import NonNegotiables, non_negotiables
+from ..network import Tribes
 from ..plots.behaviours import (
     glue_figure,
     heatmap_figure,
@@ -18,6 +16,7 @@ from ..plots.behaviours import (
     weakest_links_figure,
 )
 from ..runner import RunResults
+from ..segments import Segmentation
 from ..workbook import Workbook
 from .common import guarded_callback, redraw, show_figure, with_help
 
@@ -26,14 +25,6 @@ __all__ = ["non_negotiables_panel", "contrast_panel"]
 #: 0.0 stands for "no standard" (ipywidgets shows a None value as an empty dropdown).
 _STANDARDS: list[tuple[str, float]] = [("none", 0.0), ("70% favourable", 0.7),
                                         ("80% favourable", 0.8), ("90% favourable", 0.9)]
-
-
-def _groupings(workbook: Workbook,
-               results: RunResults | Mapping[str, Any] | None) -> dict[str, pd.Series]:
-    if results is None:
-        return {}
-    done = results.ran() if isinstance(results, RunResults) else results
-    return {k: v for k, v in groupings_from(done).items() if k not in workbook.attributes}
 
 
 def _withheld(result: NonNegotiables, minimum: int) -> str:
@@ -63,7 +54,7 @@ def _links_html(result: NonNegotiables) -> str:
 
 @with_help
 def non_negotiables_panel(workbook: Workbook, *,
-                          results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
+                          results: RunResults | None = None) -> widgets.VBox:
     """Adherence heatmap by group (main control: the grouping), glue gauge and weakest links.
 
     Parameters
@@ -71,8 +62,7 @@ def non_negotiables_panel(workbook: Workbook, *,
     workbook
         A loaded data folder.
     results
-        Results of a run (or its ``done`` mapping): segments and tribes found there become
-        groupings too.
+        Results of a run: the segments and tribes found there become groupings too.
 
     Returns
     -------
@@ -80,14 +70,15 @@ def non_negotiables_panel(workbook: Workbook, *,
         With ``box.main_control`` (the grouping), ``box.main_figure`` (the heatmap) and
         ``box.result`` (the current :class:`~diagnostics.behaviours.NonNegotiables`).
     """
-    extra = _groupings(workbook, results)
+    segments = results.get(Segmentation) if results is not None else None
+    tribes = results.get(Tribes) if results is not None else None
     cache: dict[tuple[str, float | None], NonNegotiables] = {}
 
     def compute(measure: str, standard: float | None) -> NonNegotiables:
         key = (measure, standard)
         if key not in cache:
-            cache[key] = non_negotiables(workbook, groupings=extra, measure=measure,
-                                         standard=standard)
+            cache[key] = non_negotiables(workbook, segments=segments, tribes=tribes,
+                                         measure=measure, standard=standard)
         return cache[key]
 
     first = compute("share", None)
@@ -109,7 +100,7 @@ def non_negotiables_panel(workbook: Workbook, *,
     gauge = show_figure(glue_figure(first))
     links = show_figure(weakest_links_figure(first))
     table = widgets.HTML(_links_html(first))
-    note = widgets.HTML(_withheld(first, workbook.config.min_group_size))
+    note = widgets.HTML(_withheld(first, workbook.guard.min_group_size))
     out = widgets.Output()
     box = widgets.VBox()
 
@@ -125,7 +116,7 @@ def non_negotiables_panel(workbook: Workbook, *,
         redraw(gauge, glue_figure(box.result))
         redraw(links, weakest_links_figure(box.result))
         table.value = _links_html(box.result)
-        note.value = _withheld(box.result, workbook.config.min_group_size)
+        note.value = _withheld(box.result, workbook.guard.min_group_size)
         out.clear_output()
 
     grouping.observe(guarded_callback(out, redraw_heatmap), names="value")

@@ -157,12 +157,11 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
     """The indicator dashboard; the slider sets the steps of influence in the influence spread."""
     if ladder is None and workbook.actions is not None:
         ladder = activism_ladder(workbook)
-    levels = ladder.assignments if ladder is not None else None
     hops = widgets.IntSlider(value=2, min=1, max=4, description="Influence steps",
                              continuous_update=False, style={"description_width": "initial"},
                              description_tooltip="Steps of peer influence counted in the "
                                                  "influence spread")
-    first = movement_indicators(workbook, levels=levels, hops=2)
+    first = movement_indicators(workbook, ladder=ladder, hops=2)
     fig = show_figure(first.figure())
     table = widgets.HTML(_table_html(first))
     momentum = first.figures().get("momentum")
@@ -171,7 +170,7 @@ def indicators_panel(workbook: Workbook, ladder: ActivismLadder | None = None) -
 
     def render() -> None:
         if hops.value not in cache:
-            cache[hops.value] = movement_indicators(workbook, levels=levels, hops=hops.value)
+            cache[hops.value] = movement_indicators(workbook, ladder=ladder, hops=hops.value)
         result = cache[hops.value]
         redraw(fig, result.figure())
         table.value = _table_html(result)

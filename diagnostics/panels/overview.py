@@ -105,7 +105,7 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
         result = participation(workbook, by=by.value)
         redraw(fig, result.figure())
         note.value = (f"<i>{len(result.suppressed)} group(s) withheld by the privacy guard "
-                      f"(minimum {workbook.config.min_group_size}).</i>" if result.suppressed else "")
+                      f"(minimum {workbook.guard.min_group_size}).</i>" if result.suppressed else "")
         out.clear_output()
 
     callback = guarded_callback(out, render)

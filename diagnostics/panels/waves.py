@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
 
 import ipywidgets as widgets
 
 from ..plots.waves import changes_figure, group_changes_figure, network_figure, sankey_figure
 from ..runner import RunResults
+from ..segments import Segmentation
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..workbook import Workbook
 from .common import guarded_callback, redraw, show_figure, with_help
@@ -22,12 +21,6 @@ _KIND_NAMES: dict[str, str] = {
 }
 
 
-def _segments_k(results: RunResults | Mapping[str, Any] | None) -> int | None:
-    if results is None:
-        return None
-    done = results.ran() if isinstance(results, RunResults) else results
-    k = getattr(done.get("segments"), "k", None)
-    return int(k) if isinstance(k, int) else None
 
 
 def _summary(result: WaveComparison) -> str:
@@ -48,8 +41,15 @@ def _summary(result: WaveComparison) -> str:
 
 @with_help
 def waves_panel(workbook: Workbook, *,
-                results: RunResults | Mapping[str, Any] | None = None) -> widgets.VBox:
+                results: RunResults | None = None) -> widgets.VBox:
     """Change bars with intervals (main control: which figures), and the two wave pickers.
+
+    Parameters
+    ----------
+    workbook
+        A loaded data folder.
+    results
+        Results of a run: movers are followed across the segments found there.
 
     Returns
     -------
@@ -61,15 +61,15 @@ def waves_panel(workbook: Workbook, *,
     waves = list(dict.fromkeys([*workbook.waves, *network_waves(workbook)]))
     if len(workbook.waves) < 2:
         waves = list(network_waves(workbook)) or waves
-    k = _segments_k(results)
+    segmentation = results.get(Segmentation) if results is not None else None
     cache: dict[tuple[str, str], WaveComparison] = {}
 
     def compute(a: str, b: str) -> WaveComparison:
         if (a, b) not in cache:
-            cache[(a, b)] = wave_changes(workbook, waves=[a, b], k=k)
+            cache[(a, b)] = wave_changes(workbook, waves=[a, b], segmentation=segmentation)
         return cache[(a, b)]
 
-    first = wave_changes(workbook, k=k)
+    first = wave_changes(workbook, segmentation=segmentation)
     cache[(first.from_wave, first.to_wave)] = first
     earlier = widgets.Dropdown(options=waves, value=first.from_wave, description="From wave",
                                description_tooltip="The earlier wave",

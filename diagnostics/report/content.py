@@ -431,7 +431,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
              + (f"; {len(skipped)} could not run (listed with their reasons)" if skipped else "")
              + ". The findings below matter most, heaviest first; each gives its number and how "
              f"sure it is. No figure describes a group of fewer than "
-             f"{workbook.config.min_group_size} respondents.")
+             f"{workbook.guard.min_group_size} respondents.")
     keys = {s.key for s in sections}
     return Report(
         title="Culture diagnostic",
@@ -443,8 +443,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         summary=summary,
         sections=tuple(sections),
         skipped=skipped,
-        min_group_size=workbook.config.min_group_size,
-        min_text_group_size=workbook.config.min_text_group_size,
+        min_group_size=workbook.guard.min_group_size,
+        min_text_group_size=workbook.guard.min_text_group_size,
         names=names,
         warnings=tuple(people.text(w) for w in results.warnings),
         references=tuple(references_for(keys)),
