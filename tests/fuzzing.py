@@ -73,8 +73,8 @@ def original_files() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(VALID.iterdir()) if p.is_file()}
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    text = data.decode("utf-8", errors="surrogateescape")
+def _csv_rows(data: bytes, errors: str = "surrogateescape") -> list[list[str]]:
+    text = data.decode("utf-8", errors=errors)
     return [line.split(",") for line in text.split("\n") if line != ""]
 
 
@@ -88,10 +88,10 @@ def _to_xlsx(data: bytes) -> bytes:
 
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in _csv_rows(data):
+    for row in _csv_rows(data, errors="replace"):
         try:
             sheet.append(row)
-        except Exception:  # openpyxl refuses some control characters: leave the cell out
+        except Exception:  # openpyxl refuses control characters: such cells are left out
             sheet.append([c if c.isprintable() else "" for c in row])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,7 +23,8 @@ ORIGINAL = original_files()
 
 
 @pytest.mark.timeout(300)
-@settings(max_examples=200, deadline=timedelta(seconds=15), database=None,
+@settings(max_examples=200, deadline=timedelta(seconds=60), database=None,
+          phases=[Phase.explicit, Phase.generate],  # no shrinking: the cases are small
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cases, st.integers(0, 4))
 def test_every_mutated_folder_ends_in_a_result_or_a_clear_error(mutations: list[Mutation],
