@@ -16,6 +16,7 @@ from .errors import (
     OutputError,
     Problem,
 )
+from .importing import ImportResult, import_export
 from .indicators import MovementIndicators, movement_indicators
 from .loading import ValidationReport, load, validate
 from .network import (
@@ -101,6 +102,8 @@ __all__ = [
     "wave_changes",
     "build_report",
     "write_report",
+    "ImportResult",
+    "import_export",
 ]
 
 __version__ = "0.1.0"

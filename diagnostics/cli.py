@@ -72,6 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--names", action="store_true",
                    help="show people's ids instead of pseudonyms (analyst use only)")
 
+    p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
+                                      "drafted codebook")
+    p.add_argument("export", type=Path, help="the export (CSV, TSV or XLSX) as the survey "
+                                             "tool wrote it")
+    p.add_argument("--out", type=Path, required=True, help="the data folder to write (new)")
+    p.add_argument("--keep-all", action="store_true",
+                   help="keep preview, test, spam and unfinished responses")
+    p.add_argument("--id-column", default=None,
+                   help="the column that holds the respondent id (default: the tool's "
+                        "response or employee id)")
+    p.add_argument("--codebook", type=Path, default=None,
+                   help="the codebook.csv written by `culture-diagnostics instrument`, when the "
+                        "answers were collected with the workbook's questionnaire (its network, "
+                        "action and story questions become network.csv, actions.csv and "
+                        "stories.csv)")
+    p.add_argument("--roster", type=Path, default=None,
+                   help="with --codebook: roster.csv whose attributes (department, level, ...) "
+                        "are joined to the answers")
+    p.add_argument("--wave", default=None, help="with --codebook: the wave of these answers")
+
     p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
@@ -191,6 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             code = _validate(args)
+        elif args.command == "import" and args.codebook is not None:
+            from .instrument import collect_folder
+
+            counts = collect_folder(args.export, codebook=args.codebook, out=args.out,
+                                    roster=args.roster, wave=args.wave, keep_all=args.keep_all)
+            _say(f"Wrote {args.out}: {counts['responses']} responses "
+                 f"({counts['left_out']} unfinished or previews left out), {counts['ties']} "
+                 f"ties, {counts['actions']} actions, {counts['stories']} stories.")
+            code = EXIT_OK
+        elif args.command == "import":
+            from .importing import import_export
+
+            result = import_export(args.export, args.out, keep_all=args.keep_all,
+                                   id_column=args.id_column)
+            if str(result.report):
+                _say(str(result.report).rstrip("\n"))
+            _say(f"Wrote {result.folder}: survey.csv, codebook.csv"
+                 + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            code = EXIT_OK
         elif args.command == "sample":
             from .sample import write_sample
 

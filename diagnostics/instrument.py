@@ -414,10 +414,10 @@ class Instrument:
                 survey.append({"type": f"select_one {list_name}", "name": q.name, **label(q.text)})
                 if list_name not in lists_done:
                     lists_done.add(list_name)  # type: ignore[arg-type]
-                    low, texts = LADDERS[list_name]  # type: ignore[index]
-                    for i in range(len(texts[langs[0]])):
+                    low, scale = LADDERS[list_name]  # type: ignore[index]
+                    for i in range(len(scale[langs[0]])):
                         choices.append({"list_name": list_name, "name": low + i,
-                                        **{col: texts[lang][i] for col, lang
+                                        **{col: scale[lang][i] for col, lang
                                            in zip(label_cols, langs, strict=True)}})
             elif q.section == "actions":
                 survey.append({"type": "select_multiple actions", "name": q.name, **label(q.text)})
@@ -466,9 +466,9 @@ class Instrument:
             lines.append(_one_line(q.text[base]))
             lines.append("")
             if q.is_item:
-                low, texts = LADDERS[q.ladder]  # type: ignore[index]
+                low, scale = LADDERS[q.ladder]  # type: ignore[index]
                 lines.append("[[AdvancedChoices]]")
-                for i, text in enumerate(texts[base]):
+                for i, text in enumerate(scale[base]):
                     lines.append(f"[[Choice:{low + i}]]")
                     lines.append(text)
             elif q.section == "actions":
@@ -516,8 +516,8 @@ class Instrument:
                     row(id=qid, **{"class": "Q", "type_scale": "L", "name": q.name,
                                    "relevance": "1", "text": q.text[lang], "language": lang,
                                    "mandatory": "N"})
-                    low, texts = LADDERS[q.ladder]  # type: ignore[index]
-                    for i, text in enumerate(texts[lang]):
+                    low, scale = LADDERS[q.ladder]  # type: ignore[index]
+                    for i, text in enumerate(scale[lang]):
                         row(id=qid, **{"class": "A", "type_scale": "0", "name": str(low + i),
                                        "relevance": str(low + i), "text": text, "language": lang})
                 elif q.section == "actions":
@@ -658,10 +658,10 @@ def build_instrument(*, organisation: str = "our organisation",
                               f"got {len(non_negotiables)}.")
         nns = []
         for nn in non_negotiables:
-            texts = {lang: nn for lang in LANGUAGES} if isinstance(nn, str) else dict(nn)
-            if not str(texts.get("en", "")).strip():
+            given = {lang: nn for lang in LANGUAGES} if isinstance(nn, str) else dict(nn)
+            if not str(given.get("en", "")).strip():
                 raise ConfigError("Every non-negotiable needs an English text.")
-            nns.append({**{lang: " ".join(str(texts.get(lang) or texts["en"]).split())
+            nns.append({**{lang: " ".join(str(given.get(lang) or given["en"]).split())
                            for lang in LANGUAGES}, "own": "1"})
     org = " ".join(str(organisation).split()) or "our organisation"
     questions = _motivation() + _behaviours(nns) + _energy_and_outcomes(org)
@@ -670,8 +670,8 @@ def build_instrument(*, organisation: str = "our organisation",
         "In the last six months, which of these have you done for the change? Tick all that apply.",
         "Welke van deze dingen heb je de afgelopen zes maanden voor de verandering gedaan? "
         "Kruis alles aan wat van toepassing is.", None))
-    for relation, texts in RELATIONS.items():
-        questions.append(Question(f"net{relation}", "network", dict(texts), source=_CROSS,
+    for relation, asked in RELATIONS.items():
+        questions.append(Question(f"net{relation}", "network", dict(asked), source=_CROSS,
                                   relation=relation))
     questions.append(_q("story", "story",
                         "Tell us about a moment that shows what working here is really like: "

@@ -61,7 +61,11 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from .activism import ActivismLadder, activism_ladder
 from .behaviours import NonNegotiables, non_negotiables
+from .drivers import PREDICTOR_KINDS, KeyDrivers, key_drivers
+from .enps import ENPS, enps, enps_item
 from .errors import ConfigError
+from .favourability import DEFAULT_KINDS, Favourability, favourability
+from .heatmap import ItemHeatmap, item_heatmap
 from .indicators import MovementIndicators, movement_indicators
 from .network import (
     BackstageLeaders,
@@ -79,6 +83,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
+from .plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
 from .segments import Segmentation, segment_frames
@@ -320,6 +325,39 @@ def _two_waves(workbook: Workbook) -> str | None:
     return "only one wave in the data (survey.csv has one wave, network.csv no second wave)"
 
 
+def _survey_waves_and_non_negotiables(workbook: Workbook) -> str | None:
+    if len(workbook.waves) < 2:
+        return "only one survey wave: there is no earlier plan to revisit"
+    return _non_negotiables(workbook)
+
+
+def _scored_items(workbook: Workbook) -> str | None:
+    if not workbook.codebook["kind"].isin(DEFAULT_KINDS).any():
+        return "codebook.csv has no behaviour, energy or outcome item"
+    return None
+
+
+def _grouped_items(workbook: Workbook) -> str | None:
+    if not workbook.attributes:
+        return "survey.csv has no attribute column (e.g. department) to compare groups"
+    return _scored_items(workbook)
+
+
+def _enps_item(workbook: Workbook) -> str | None:
+    if enps_item(workbook) is None:
+        return ("no eNPS item: no outcome item on a 0-10 scale and none flagged enps = 1 in "
+                "codebook.csv")
+    return None
+
+
+def _drivers(workbook: Workbook) -> str | None:
+    if not workbook.items_of("outcome"):
+        return "codebook.csv has no outcome item (kind = outcome)"
+    if not any(workbook.items_of(kind) for kind in PREDICTOR_KINDS):
+        return "codebook.csv has no motivation, behaviour or energy item to use as a predictor"
+    return None
+
+
 # --------------------------------------------------------------------------- the graph
 
 #: Every step of a run, in running order (a step comes after every step it takes).
@@ -363,11 +401,30 @@ PIPELINE: tuple[Step, ...] = (
          call=call(wave_changes, WORKBOOK, random_state=OPTIONS.seed, progress=OPTIONS.progress,
                    segmentation=optional(Segmentation,
                                          "the number of segments movers are followed across"))),
+    Step("favourability", Favourability.title, check=_scored_items,
+         call=call(favourability, WORKBOOK)),
+    Step("heatmap", ItemHeatmap.title, check=_grouped_items,
+         call=call(item_heatmap, WORKBOOK)),
+    Step("enps", ENPS.title, check=_enps_item, call=call(enps, WORKBOOK)),
+    Step("drivers", KeyDrivers.title, check=_drivers,
+         call=call(key_drivers, WORKBOOK, seed=OPTIONS.seed, progress=OPTIONS.progress)),
     Step("indicators", MovementIndicators.title,
          call=call(movement_indicators, WORKBOOK,
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
                    waves=optional(WaveComparison,
                                   "which behaviour changes are significant"))),
+    Step("plan", MovementPlan.title,
+         call=call(movement_plan, WORKBOOK,
+                   hyper_connected=optional(HyperConnected, "the movement starters to engage"),
+                   backstage_leaders=optional(BackstageLeaders, "the backstage leaders to engage"),
+                   tribes=optional(Tribes, "a connector in every tribe"),
+                   segments=optional(Segmentation, "the frame to lead with per segment"),
+                   non_negotiables=optional(NonNegotiables, "the weakest links to work on"),
+                   tandems=optional(TandemAnalysis, "the grassroots threshold"),
+                   indicators=optional(MovementIndicators, "the indicators to track"))),
+    Step("revisit", PlanRevisit.title, check=_survey_waves_and_non_negotiables,
+         call=call(revisit_plan, WORKBOOK,
+                   waves=optional(WaveComparison, "which behaviours moved"))),
 )
 
 

@@ -589,7 +589,7 @@ class PlanRevisit(DiagnosticResult):
             value=f"{self.did:+.0%}", weight=0.65)]
 
 
-def revisit_plan(workbook: Workbook, *, earlier: str, later: str,
+def revisit_plan(workbook: Workbook, *, earlier: str | None = None, later: str | None = None,
                  waves: WaveComparison | None = None, confidence: float = 0.95,
                  power: float = 0.8) -> PlanRevisit:
     """Set the plan made on the ``earlier`` wave against the ``later`` wave.
@@ -599,7 +599,7 @@ def revisit_plan(workbook: Workbook, *, earlier: str, later: str,
     workbook
         A loaded data folder with both waves and non-negotiable behaviour items.
     earlier, later
-        The waves.
+        The waves (default: the last two).
     waves
         The comparison of the two waves (its significance decides which behaviours
         moved); default: computed here.
@@ -624,6 +624,8 @@ def revisit_plan(workbook: Workbook, *, earlier: str, later: str,
     from .behaviours import non_negotiables
     from .waves import wave_changes
 
+    if earlier is None and later is None and len(workbook.waves) >= 2:
+        earlier, later = workbook.waves[-2], workbook.waves[-1]
     if earlier not in workbook.waves or later not in workbook.waves:
         raise InsufficientDataError(f"The revisit needs the waves {earlier} and {later}; the "
                                     f"data have {', '.join(workbook.waves) or 'one wave'}.")

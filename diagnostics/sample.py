@@ -186,6 +186,19 @@ _WEAK_GROUPS: tuple[tuple[str, str, str, float], ...] = (
 )
 #: Planted wave changes: item -> shift of its latent mean from wave 1 to wave 2.
 _WAVE_CHANGES: dict[str, float] = {"b06": -0.5, "b09": 0.45, "e01": 0.5, "o01": 0.45}
+#: Planted drivers: outcome -> predictor -> slope on the person's latent energy and team
+#: practice (every other construct has none), most important first.
+_DRIVERS: dict[str, dict[str, float]] = {
+    "engagement": {"energy": 0.5, "team practice": 0.6},
+    "intent to stay": {"team practice": 0.8, "energy": 0.3},
+}
+#: The 0-10 recommendation item (eNPS), written after the other items.
+_ENPS_ITEM: tuple[Any, ...] = (
+    "o03", "outcome", 0, 10, "How likely is it that you would recommend Northwind to a friend as "
+    "a place to work?", "advocacy", 0, 0, "")
+_ENPS_MEAN = 7.6
+_ENPS_DRIVERS: dict[str, float] = {"energy": 1.2, "team practice": 1.5}
+_ENPS_WEAK_GROUP: tuple[str, str, float] = ("department", "Customer Service", -2.0)
 
 # --------------------------------------------------------------------------- network
 
@@ -629,6 +642,9 @@ def _make_survey(rng: np.random.Generator, pp: _People) -> tuple[pd.DataFrame, d
     loc_practice = rng.normal(0.0, 0.12, size=(n_loc, 6))
     importance_person = rng.normal(0.0, 0.4, size=n)
     outcome_person = rng.normal(0.0, 0.55, size=(n, 2))
+    # each person's latent team practice (the mean of b05-b10 before answer noise), centred
+    practice = (dept_practice[pp.department].mean(axis=1) + loc_practice[pp.location].mean(axis=1)
+                + general + beh_person[:, 4:].mean(axis=1))
     weak_shift = np.zeros((n, 4))
     for item, attribute, group, shift in _WEAK_GROUPS:
         values = pp.department if attribute == "department" else pp.location
@@ -657,9 +673,14 @@ def _make_survey(rng: np.random.Generator, pp: _People) -> tuple[pd.DataFrame, d
         x[:, 29] = 3.25 + 0.85 * en + rng.normal(0.0, 0.6, size=m)
         x[:, 30] = 3.1 + 0.8 * en + rng.normal(0.0, 0.65, size=m)
         stay_bonus = np.array([0.0, -0.25, 0.35, -0.1, 0.15])[seg]
-        x[:, 31] = 3.45 + 0.55 * en + outcome_person[who, 0] + rng.normal(0.0, 0.6, size=m)
-        x[:, 32] = (3.5 + 0.35 * en + stay_bonus + outcome_person[who, 1]
-                    + rng.normal(0.0, 0.7, size=m))
+        # planted drivers: each outcome leans on energy and team practice (see _DRIVERS)
+        tp = practice[who]
+        x[:, 31] = (3.45 + _DRIVERS["engagement"]["energy"] * en
+                    + _DRIVERS["engagement"]["team practice"] * tp
+                    + 0.5 * outcome_person[who, 0] + rng.normal(0.0, 0.6, size=m))
+        x[:, 32] = (3.5 + _DRIVERS["intent to stay"]["energy"] * en
+                    + _DRIVERS["intent to stay"]["team practice"] * tp + stay_bonus
+                    + 0.5 * outcome_person[who, 1] + rng.normal(0.0, 0.7, size=m))
         if w == 1:
             for item, shift in _WAVE_CHANGES.items():
                 x[:, col[item]] += shift
@@ -693,7 +714,30 @@ def _make_survey(rng: np.random.Generator, pp: _People) -> tuple[pd.DataFrame, d
             for row in _ITEMS if row[8]
         },
     }
+    truth["_latent"] = {"energy": pp.energy, "team practice": practice}
     return survey, truth
+
+
+def _make_recommendation(rng: np.random.Generator, pp: _People, survey: pd.DataFrame,
+                         latent: dict[str, np.ndarray]) -> tuple[pd.Series, dict[str, Any]]:
+    """The 0-10 recommendation item (eNPS) of every survey row, from its own random stream.
+
+    It leans on the same energy and team practice as the other outcomes, is lower in one
+    department, and does not change between the waves.
+    """
+    index = pd.Series(np.arange(pp.n), index=pp.ids)
+    who = index.loc[survey["respondent_id"].to_numpy()].to_numpy()
+    weak = survey["department"].to_numpy() == _ENPS_WEAK_GROUP[1]
+    x = (_ENPS_MEAN + _ENPS_DRIVERS["energy"] * latent["energy"][who]
+         + _ENPS_DRIVERS["team practice"] * latent["team practice"][who]
+         + _ENPS_WEAK_GROUP[2] * weak + rng.normal(0.0, 1.5, size=len(who)))
+    answer = np.clip(np.rint(x), 0, 10)
+    answer[rng.random(len(who)) < 0.03] = np.nan
+    truth = {"enps": {"item": _ENPS_ITEM[0], "wave_change": 0.0,
+                      "weak_group": {"attribute": _ENPS_WEAK_GROUP[0],
+                                     "group": _ENPS_WEAK_GROUP[1], "shift": _ENPS_WEAK_GROUP[2]},
+                      "drivers": dict(_ENPS_DRIVERS)}}
+    return pd.Series(pd.array(answer, dtype="Int64"), name=_ENPS_ITEM[0]), truth
 
 
 def _missing_mask(rng: np.random.Generator, m: int, k: int) -> np.ndarray:
@@ -710,7 +754,7 @@ def _missing_mask(rng: np.random.Generator, m: int, k: int) -> np.ndarray:
 def _make_codebook() -> pd.DataFrame:
     columns = ["item", "kind", "scale_min", "scale_max", "label", "construct", "reverse",
                "non_negotiable", "importance_of"]
-    return pd.DataFrame([list(row) for row in _ITEMS], columns=columns)
+    return pd.DataFrame([list(row) for row in (*_ITEMS, _ENPS_ITEM)], columns=columns)
 
 
 # =========================================================================== network
@@ -1060,6 +1104,15 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     streams = np.random.default_rng(seed).spawn(6)
     pp = _make_people(streams[0], people)
     survey, survey_truth = _make_survey(streams[1], pp)
+    latent = survey_truth.pop("_latent")
+    # the items added later draw from streams of their own: the earlier tables stay the same
+    extra = np.random.default_rng(seed).spawn(8)[7]
+    recommend, enps_truth = _make_recommendation(extra, pp, survey, latent)
+    survey = pd.concat([survey, recommend], axis=1)
+    survey_truth.update(enps_truth)
+    survey_truth["drivers"] = {outcome: list(weights) for outcome, weights in _DRIVERS.items()}
+    survey_truth["drivers"]["advocacy"] = list(_ENPS_DRIVERS)
+    survey_truth["driver_details"] = {outcome: dict(weights) for outcome, weights in _DRIVERS.items()}
     network, network_truth = _make_network(streams[2], pp)
     actions, activism = _make_actions(streams[3], pp)
     initiatives, tandem_truth = _make_initiatives(streams[4], pp)

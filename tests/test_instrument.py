@@ -214,7 +214,9 @@ def _odk_export(rows: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     return out
 
 
-def _qualtrics_export(rows: pd.DataFrame, items: list[str], max_names: int) -> list[list[str]]:
+def _qualtrics_export(rows: pd.DataFrame, items: list[str], max_names: int,
+                      labels: dict[str, tuple[int, list[str]]] | None = None,
+                      ) -> list[list[str]]:
     names = ["StartDate", "EndDate", "Status", "Progress", "Duration (in seconds)", "Finished",
              "RecordedDate", "ResponseId", "ExternalReference", *items]
     names += [f"acts_{i}" for i in range(1, len(ACTIONS) + 1)]
@@ -225,7 +227,11 @@ def _qualtrics_export(rows: pd.DataFrame, items: list[str], max_names: int) -> l
     for i, row in rows.iterrows():
         cells = ["2025-10-01 09:00:00", "2025-10-01 09:20:00", "IP Address", "100", "1200",
                  "True", "2025-10-01 09:20:00", f"R_{i:05d}", row["respondent_id"]]
-        cells += [row[item] for item in items]
+        if labels is None:
+            cells += [row[item] for item in items]
+        else:  # "export choice text": the answer's words instead of its number
+            cells += [labels[item][1][int(row[item]) - labels[item][0]] if row[item] else ""
+                      for item in items]
         cells += ["1" if action in row["ticked"] else "" for action in ACTIONS]
         for relation in RELATIONS:
             named = row[f"named_{relation}"]
@@ -270,7 +276,7 @@ def _highest_rung(actions: pd.DataFrame) -> pd.Series:
     return levels.groupby(actions["respondent_id"]).max().sort_index()
 
 
-@pytest.mark.parametrize("layout", ["xlsform", "qualtrics", "limesurvey"])
+@pytest.mark.parametrize("layout", ["xlsform", "qualtrics", "qualtrics-text", "limesurvey"])
 def test_round_trip_through_each_tool_loads_without_editing(tmp_path, instrument, layout):
     data = _sample_wave()
     book = instrument.codebook()
@@ -279,9 +285,14 @@ def test_round_trip_through_each_tool_loads_without_editing(tmp_path, instrument
     export = tmp_path / "export.csv"
     if layout == "xlsform":
         _odk_export(rows, items).to_csv(export, index=False)
-    elif layout == "qualtrics":
+    elif layout.startswith("qualtrics"):
+        labels = None
+        if layout == "qualtrics-text":
+            labels = {r["item"]: (int(r["scale_min"]), r["labels"].split("|"))
+                      for _, r in book.iterrows()}
         with export.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(_qualtrics_export(rows, items, instrument.max_names))
+            csv.writer(handle).writerows(_qualtrics_export(rows, items, instrument.max_names,
+                                                           labels))
     else:
         _limesurvey_export(rows, items, instrument.max_names).to_csv(export, index=False)
     instrument.write(tmp_path / "instrument", formats=["xlsform"])
@@ -293,7 +304,8 @@ def test_round_trip_through_each_tool_loads_without_editing(tmp_path, instrument
 
     assert export.read_bytes() == before
     assert counts["responses"] == len(rows)
-    assert counts["left_out"] == {"xlsform": 0, "qualtrics": 2, "limesurvey": 1}[layout]
+    assert counts["left_out"] == {"xlsform": 0, "qualtrics": 2, "qualtrics-text": 2,
+                                  "limesurvey": 1}[layout]
     wb = load(tmp_path / "folder")
     original = load(SAMPLE).responses(WAVE).set_index("respondent_id").sort_index()
     got = wb.survey.set_index("respondent_id").sort_index()
@@ -350,3 +362,21 @@ def test_collect_needs_an_id_column(tmp_path, instrument):
         collect_folder(tmp_path / "export.csv", codebook=tmp_path / "instrument" / "codebook.csv",
                        out=tmp_path / "folder")
     assert not (tmp_path / "folder").exists()
+
+
+def test_import_command_takes_the_instruments_export(tmp_path, instrument):
+    data = _sample_wave()
+    items = list(instrument.codebook()["item"])
+    rows = _answers(data, instrument)
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(_qualtrics_export(rows, items, instrument.max_names))
+    instrument.write(tmp_path / "instrument", formats=["qualtrics"])
+    _roster(data["survey"]).to_csv(tmp_path / "roster.csv", index=False)
+    assert main(["import", str(export), "--out", str(tmp_path / "folder"), "--codebook",
+                 str(tmp_path / "instrument" / "codebook.csv"), "--roster",
+                 str(tmp_path / "roster.csv"), "--wave", WAVE]) == 0
+    assert main(["validate", str(tmp_path / "folder")]) == 0
+    wb = load(tmp_path / "folder")
+    assert wb.waves == [WAVE] or list(wb.waves) == [WAVE]
+    assert len(wb.survey) == len(rows)

@@ -168,7 +168,7 @@ def test_codebook_design(org) -> None:
     assert (pairs["kind"] == "other").all()
     energy = book[book["kind"] == "energy"]
     assert len(energy) == 3 and energy["reverse"].sum() == 1
-    assert (book["kind"] == "outcome").sum() == 2
+    assert (book["kind"] == "outcome").sum() == 3  # o03: the 0-10 recommendation (eNPS)
     assert book["label"].str.len().gt(20).all()
 
 

@@ -92,7 +92,7 @@ def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
     except DiagnosticsError as err:
         empty = widgets.VBox([widgets.HTML(f"<i>No plan can be made from this data folder: "
                                            f"{html.escape(str(err))}</i>")])
-        empty.result = None  # type: ignore[attr-defined]
+        empty.result = None
         return empty
     progress.value = progress.max
     progress.layout.display = "none"
@@ -123,5 +123,5 @@ def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
 
     view.observe(guarded_callback(out, render), names="value")
     box = widgets.VBox([progress, view, fig, out, text])
-    box.result = plan  # type: ignore[attr-defined]
+    box.result = plan
     return mark_main(box, view, fig)

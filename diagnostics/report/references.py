@@ -93,6 +93,20 @@ REFERENCES: tuple[Reference, ...] = (
               "About half of major change initiatives meet their goals (54% in that survey): "
               "the base rate against which a success rate is read.",
               ("tandems", "activism")),
+    Reference("Johnson (2000), Multivariate Behavioral Research 35, 1-19; Tonidandel & "
+              "LeBreton (2008), Organizational Research Methods 11, 97-110; Tonidandel, "
+              "LeBreton & Johnson (2009), Psychological Methods 14, 387-399; Budescu (1993), "
+              "Psychological Bulletin 114, 542-551",
+              "Relative weights divide the explained variation among correlated predictors and "
+              "agree closely with general dominance weights; bootstrap intervals, and a test "
+              "against an added random variable, say which weights stand out from chance.",
+              ("drivers",)),
+    Reference("Reichheld (2003), Harvard Business Review 81(12); Rocks (2016), The American "
+              "Statistician 70(4), 365-372",
+              "The Net Promoter Score (promoters 9-10 minus detractors 0-6 on a 0-10 "
+              "recommendation question); the adjusted-Wald interval performs best among the "
+              "intervals compared on a large database of scores.",
+              ("enps",)),
 )
 
 CLAIMS: tuple[Claim, ...] = (

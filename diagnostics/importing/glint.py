@@ -1,0 +1,51 @@
+"""Viva Glint survey exports: one column per item, with ``_COMMENT``, ``_COMMENT_TOPICS`` and
+``_SENSITIVE_COMMENT_FLAG`` columns beside it; ``EMP ID`` and ``Manager ID``."""
+
+from __future__ import annotations
+
+from .columns import Column, Layout, code_names
+from .grid import Grid
+
+_META = {"first name", "last name", "email", "status", "survey cycle sent date",
+         "survey cycle name", "survey name"}
+_SUFFIXES = (("_SENSITIVE_COMMENT_FLAG", "sensitive"), ("_COMMENT_TOPICS", "topics"),
+             ("_COMMENT", "text"))
+
+
+def detect(grid: Grid) -> bool:
+    """Whether the header has Glint's ``EMP ID`` or its ``_COMMENT`` columns."""
+    first = grid.rows[0]
+    return any(c.endswith("_COMMENT") for c in first) or "EMP ID" in first
+
+
+def parse(grid: Grid) -> Layout:
+    """Read the columns of a Viva Glint export."""
+    columns: list[Column] = []
+    for i, text in enumerate(grid.rows[0]):
+        if not text:
+            continue
+        column = Column(i, "", text)
+        low = text.lower()
+        suffix = next(((s, role) for s, role in _SUFFIXES if text.endswith(s)), None)
+        if low == "emp id":
+            column.role, column.name = "id", text
+        elif low == "manager id":
+            column.role, column.name = "manager", "manager_id"
+        elif low == "survey cycle completion date":
+            column.role, column.name = "completed", text
+        elif low in _META:
+            column.role, column.name = "metadata", text
+        elif suffix:
+            column.role, column.comment_of = suffix[1], text[: -len(suffix[0])]
+            column.question = column.comment_of
+            if suffix[1] == "topics":
+                column.name = text
+        columns.append(column)
+    code_names([c for c in columns if c.role not in ("text", "sensitive")])
+    item_of = {c.question: c.name for c in columns if c.role == "answer"}
+    for column in columns:
+        if column.role in ("text", "sensitive"):
+            column.name = f"{item_of.get(column.comment_of, column.comment_of)}{'_comment' if column.role == 'text' else '_sensitive'}"
+    return Layout("Viva Glint (items with _COMMENT, _COMMENT_TOPICS and "
+                  "_SENSITIVE_COMMENT_FLAG columns; EMP ID, Manager ID)", columns, 1,
+                  numeric_ladder="agreement (5 points)")

@@ -1,0 +1,166 @@
+"""Panels of the survey-scores notebook: key drivers, favourability, the question x group heatmap, eNPS."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..drivers import KeyDrivers, key_drivers
+from ..enps import ENPS, enps
+from ..favourability import Favourability, favourability
+from ..heatmap import ItemHeatmap, item_heatmap
+from ..plots.drivers import importance_figure, priority_figure
+from ..plots.enps import enps_figure, enps_waves_figure
+from ..plots.favourability import favourability_figure
+from ..plots.heatmap import heatmap_figure
+from ..workbook import Workbook
+from .common import guarded_callback, mark_main, redraw, show_figure, with_help
+
+__all__ = ["drivers_panel", "heatmap_panel", "favourability_panel", "enps_panel"]
+
+
+def _notes(result: Any) -> str:
+    lines = [html.escape(n) for n in result.notes]
+    if result.suppressed:
+        names = sorted({str(s.group) for s in result.suppressed})
+        lines.append("Withheld by the privacy guard: " + html.escape(", ".join(names)) + ".")
+    return "".join(f"<p><i>{line}</i></p>" for line in lines)
+
+
+@with_help
+def drivers_panel(workbook: Workbook, *, resamples: int = 1000, seed: int = 0) -> widgets.VBox:
+    """Key drivers of each outcome (main control: the outcome) and where to focus.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With ``box.main_control`` (the outcome), ``box.main_figure`` (the weights) and
+        ``box.result`` (the :class:`~diagnostics.drivers.KeyDrivers` of the current choice).
+    """
+    cache: dict[str, KeyDrivers] = {}
+
+    def compute(predictors: str) -> KeyDrivers:
+        if predictors not in cache:
+            cache[predictors] = key_drivers(workbook, predictors=predictors,
+                                            resamples=resamples, seed=seed)
+        return cache[predictors]
+
+    first = compute("constructs")
+    outcomes = list(zip(first.outcomes["label"], first.outcomes["outcome"], strict=True))
+    outcome = widgets.Dropdown(options=outcomes, value=outcomes[0][1], description="Outcome",
+                               tooltip="The outcome whose drivers are shown")
+    predictors = widgets.ToggleButtons(
+        options=[("constructs", "constructs"), ("questions", "items")], value="constructs",
+        description="Drivers", tooltips=["Construct scores as drivers", "Single questions as drivers"])
+    weights = show_figure(importance_figure(first, outcome.value))
+    focus = show_figure(priority_figure(first, outcome.value))
+    note = widgets.HTML(_notes(first))
+    out = widgets.Output()
+    box = widgets.VBox()
+
+    def update() -> None:
+        box.result = compute(predictors.value)
+        redraw(weights, importance_figure(box.result, outcome.value))
+        redraw(focus, priority_figure(box.result, outcome.value))
+        note.value = _notes(box.result)
+        out.clear_output()
+
+    callback = guarded_callback(out, update)
+    outcome.observe(callback, names="value")
+    predictors.observe(callback, names="value")
+    box.children = [widgets.HBox([outcome, predictors]), weights, focus, note, out]
+    box.result = first
+    return mark_main(box, outcome, weights)
+
+
+@with_help
+def heatmap_panel(workbook: Workbook) -> widgets.VBox:
+    """Every question x every group of an attribute (main control: the attribute)."""
+    cache: dict[tuple[str, str, str], ItemHeatmap] = {}
+
+    def compute(by: str, measure: str, correction: str) -> ItemHeatmap:
+        key = (by, measure, correction)
+        if key not in cache:
+            cache[key] = item_heatmap(workbook, by=by, measure=measure, correction=correction)
+        return cache[key]
+
+    attributes = list(workbook.attributes)
+    by = widgets.Dropdown(options=attributes, value=attributes[0], description="Group by",
+                          tooltip="The attribute whose groups form the columns")
+    measure = widgets.ToggleButtons(options=[("favourable %", "share"), ("mean", "mean")],
+                                    value="share", description="Show",
+                                    tooltips=["Share of favourable answers", "Mean answer"])
+    correction = widgets.Dropdown(
+        options=[("Holm (fewest false alarms)", "holm"), ("Benjamini-Hochberg", "fdr_bh")],
+        value="holm", description="Correction",
+        tooltip="How the tests of all cells are adjusted for their number")
+    first = compute(by.value, measure.value, correction.value)
+    view = show_figure(heatmap_figure(first))
+    note = widgets.HTML(_notes(first))
+    out = widgets.Output()
+    box = widgets.VBox()
+
+    def update() -> None:
+        box.result = compute(by.value, measure.value, correction.value)
+        redraw(view, heatmap_figure(box.result))
+        note.value = _notes(box.result)
+        out.clear_output()
+
+    callback = guarded_callback(out, update)
+    for control in (by, measure, correction):
+        control.observe(callback, names="value")
+    box.children = [widgets.HBox([by, measure, correction]), view, note, out]
+    box.result = first
+    return mark_main(box, by, view)
+
+
+@with_help
+def favourability_panel(workbook: Workbook) -> widgets.VBox:
+    """Favourable / neutral / unfavourable bars, for the organisation or one group."""
+    result: Favourability = favourability(workbook)
+    choices = [("the organisation", "")] + [
+        (f"{a}: {g}", f"{a}\x1f{g}")
+        for a, g in result.groups[["attribute", "group"]].drop_duplicates().itertuples(index=False)]
+    who = widgets.Dropdown(options=choices, value="", description="Show",
+                           tooltip="The organisation, or one group that passes the privacy guard")
+    view = show_figure(favourability_figure(result))
+    out = widgets.Output()
+    box = widgets.VBox()
+
+    def update() -> None:
+        if who.value:
+            attribute, group = who.value.split("\x1f")
+            redraw(view, favourability_figure(result, attribute=attribute, group=group))
+        else:
+            redraw(view, favourability_figure(result))
+        out.clear_output()
+
+    who.observe(guarded_callback(out, update), names="value")
+    box.children = [who, view, widgets.HTML(_notes(result)), out]
+    box.result = result
+    return box
+
+
+@with_help
+def enps_panel(workbook: Workbook) -> widgets.VBox:
+    """eNPS by group (control: the attribute) and by wave."""
+    result: ENPS = enps(workbook)
+    attributes = list(dict.fromkeys(result.groups["attribute"])) or list(workbook.attributes)
+    by = widgets.Dropdown(options=attributes, value=attributes[0], description="Group by",
+                          tooltip="The attribute whose groups are compared with the rest")
+    view = show_figure(enps_figure(result, by.value))
+    children: list[widgets.Widget] = [by, view]
+    if len(result.waves) > 1:
+        children.append(show_figure(enps_waves_figure(result)))
+    out = widgets.Output()
+
+    def update() -> None:
+        redraw(view, enps_figure(result, by.value))
+        out.clear_output()
+
+    by.observe(guarded_callback(out, update), names="value")
+    box = widgets.VBox([*children, widgets.HTML(_notes(result)), out])
+    box.result = result
+    return box
