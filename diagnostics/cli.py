@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--waves", type=_waves, default=None,
                        help="waves to use, in order, e.g. 2025-H1,2025-H2 (default: all)")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--smallest-effect", type=float, default=None, metavar="D",
+                       help="smallest change between waves that matters, in standard "
+                            "deviations (default: workbook.toml, else 0.1)")
+        p.add_argument("--smallest-share-change", type=float, default=None, metavar="P",
+                       help="the same for shares, as a share: 0.03 is 3 points (default: "
+                            "workbook.toml, else 0.03)")
 
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
@@ -67,10 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the client report")
     shared(p)
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--format", default="html,pdf,pptx,xlsx",
-                   help="comma-separated formats: html, pdf, pptx, xlsx (default: all)")
+    p.add_argument("--format", default=None,
+                   help="comma-separated formats: html, pdf, pptx, xlsx (default: all; with "
+                        "--by: html)")
     p.add_argument("--names", action="store_true",
                    help="show people's ids instead of pseudonyms (analyst use only)")
+    p.add_argument("--by", default=None, metavar="ATTRIBUTE|manager",
+                   help="one report per group of ATTRIBUTE (e.g. department), or per manager's "
+                        "reporting line from roster.csv, with an index page")
 
     p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
                                       "drafted codebook")
@@ -127,8 +137,26 @@ def _run(args: argparse.Namespace) -> int:
         check_output(args.json_out, data=args.data, kind="file", option="--json")
     else:
         check_output(args.out, data=args.data)
+    if args.smallest_effect is not None or args.smallest_share_change is not None:
+        from .waves import check_margins
+
+        check_margins(smallest_effect=0.1 if args.smallest_effect is None
+                      else args.smallest_effect,
+                      smallest_share_change=0.03 if args.smallest_share_change is None
+                      else args.smallest_share_change)
     workbook = load(args.data, min_group_size=args.min_group_size)
-    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet)
+    options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
+                         smallest_effect=args.smallest_effect,
+                         smallest_share_change=args.smallest_share_change)
+    if args.command == "report" and args.by:
+        from .report.units import write_unit_reports
+
+        formats = [f.strip().lower() for f in (args.format or "html").split(",") if f.strip()]
+        done = write_unit_reports(workbook, args.out, by=args.by, formats=formats,
+                                  options=options, names=args.names, progress=not args.quiet)
+        _say(f"Wrote {done.index}: {len(done.written)} report(s), {len(done.skipped)} unit(s) "
+              "without a report (listed there with the reason).")
+        return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
             bar.set_postfix_str(title)
@@ -142,7 +170,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .report import write_report
 
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    formats = [f.strip().lower() for f in (args.format or "html,pdf,pptx,xlsx").split(",")
+               if f.strip()]
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:

@@ -4,7 +4,9 @@ Small, vectorised building blocks shared by the non-negotiables and the wave com
 Wilson intervals for a share, Newcombe's interval for a difference of shares, the
 two-proportion z-test, Welch's t-test from summary figures, the partially overlapping
 samples t-test (respondents present in both waves are paired, the others independent),
-and Holm / Benjamini-Hochberg adjusted p-values.
+Holm / Benjamini-Hochberg adjusted p-values, and the equivalence test (two one-sided
+tests) with the verdict it allows on a change: changed, negligible, no change or
+inconclusive.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .errors import ConfigError
 __all__ = ["CORRECTIONS", "check_test_options", "wilson_interval", "newcombe_interval", "two_proportion_test",
            "welch_test", "mean_interval", "adjust_pvalues", "overlap_frame", "CHANGE_TESTS",
            "detectable_difference", "normal_interval",
-           "OVERLAP_COLUMNS"]
+           "OVERLAP_COLUMNS", "equivalence_test", "classify_changes", "VERDICTS"]
 
 #: Multiple-comparison corrections understood by :func:`adjust_pvalues`.
 CORRECTIONS: tuple[str, ...] = ("holm", "fdr_bh", "bonferroni", "none")
@@ -321,6 +323,84 @@ def overlap_frame(before: pd.DataFrame, after: pd.DataFrame, *, method: str = "o
     for col in ("n1", "n2", "n_paired"):
         out[col] = out[col].astype(int)
     return out
+
+
+def equivalence_test(change: np.ndarray | float, se: np.ndarray | float,
+                     df: np.ndarray | float, margin: np.ndarray | float) -> np.ndarray:
+    """P-value of the two one-sided tests (TOST) that ``|true change| < margin``.
+
+    A small p-value shows the change to be smaller than the smallest change of interest
+    (``margin``, > 0) on both sides: the larger of the two one-sided t-test p-values of
+    ``change > -margin`` and ``change < margin`` (Schuirmann 1987). ``df`` may be
+    ``inf`` for a z-test. NaN where the margin or the standard error is unknown; where
+    ``se`` is 0 the change is known exactly (p 0 inside the margin, 1 outside).
+
+    References
+    ----------
+    Schuirmann, D. J. (1987). A comparison of the two one-sided tests procedure and the
+    power approach for assessing the equivalence of average bioavailability. *Journal of
+    Pharmacokinetics and Biopharmaceutics*, 15(6), 657-680. Lakens, D. (2017).
+    Equivalence tests. *Social Psychological and Personality Science*, 8(4), 355-362.
+
+    Examples
+    --------
+    A change of 0.02 with standard error 0.01 (t with 100 df), margin 0.05: equivalent.
+
+    >>> round(float(equivalence_test(0.02, 0.01, 100, 0.05)), 4)  # P(t_100 < -3)
+    0.0017
+    >>> round(float(equivalence_test(0.02, 0.05, 100, 0.05)), 3)  # too uncertain to tell
+    0.275
+    """
+    d, s, f, m = (np.asarray(v, dtype=float) for v in (change, se, df, margin))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_low = stats.t.sf((d + m) / s, f)    # H0: change <= -margin
+        p_high = stats.t.cdf((d - m) / s, f)  # H0: change >= margin
+        p = np.maximum(p_low, p_high)
+    exact = np.where(np.abs(d) < m, 0.0, 1.0)
+    p = np.where(s == 0, exact, p)
+    return np.where(np.isfinite(m) & (m > 0) & np.isfinite(s) & np.isfinite(d), p, np.nan)
+
+
+#: What can be said of a change, given a test of difference and a test of equivalence.
+VERDICTS: dict[str, str] = {
+    "changed": "changed",
+    "negligible": "a small shift, too small to matter",
+    "no change": "no change (shown to be smaller than the smallest change that matters)",
+    "inconclusive": "not clear (neither a change nor its absence can be shown)",
+}
+
+
+def classify_changes(different: np.ndarray | pd.Series, equivalent: np.ndarray | pd.Series,
+                     small: np.ndarray | pd.Series | None = None) -> np.ndarray:
+    """Each change's verdict (a key of :data:`VERDICTS`) from its two test outcomes.
+
+    ``different``: the change is significant; ``equivalent``: the equivalence test shows
+    it smaller than the smallest change of interest (Lakens, Scheel & Isager 2018);
+    ``small``: its estimate is smaller than that (optional). Different and neither
+    equivalent nor small is *changed*; different and equivalent or small is *negligible*
+    (detectable but too small to matter); equivalent only is *no change*; the rest is
+    *inconclusive*.
+
+    References
+    ----------
+    Lakens, D., Scheel, A. M. & Isager, P. M. (2018). Equivalence testing for psychological
+    research: a tutorial. *Advances in Methods and Practices in Psychological Science*,
+    1(2), 259-269.
+
+    Examples
+    --------
+    >>> classify_changes([True, True, False, False], [False, True, True, False]).tolist()
+    ['changed', 'negligible', 'no change', 'inconclusive']
+    >>> classify_changes([True, True], [False, False], small=[False, True]).tolist()
+    ['changed', 'negligible']
+    """
+    diff = np.asarray(different, dtype=bool)
+    equal = np.asarray(equivalent, dtype=bool)
+    if small is not None:
+        diff_small = diff & np.asarray(small, dtype=bool)
+        equal = equal | diff_small
+    return np.where(diff, np.where(equal, "negligible", "changed"),
+                    np.where(equal, "no change", "inconclusive")).astype(object)
 
 
 def detectable_difference(p: np.ndarray | float, n1: np.ndarray | float, n2: np.ndarray | float,

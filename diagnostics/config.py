@@ -73,6 +73,12 @@ class Config:
         analysis; ``None``: the median of the initiatives' supporters.
     story_themes
         Number of story themes; ``None``: chosen from the data.
+    smallest_effect
+        The smallest change between waves that matters, for means and network figures, in
+        standard deviations (Cohen's d, default 0.1); a smaller but detectable shift is
+        reported as too small to matter.
+    smallest_share_change
+        The same for shares, as a share (default 0.03: 3 points).
     """
 
     organisation: str = "Organisation"
@@ -83,6 +89,8 @@ class Config:
     branding: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     grassroots_threshold: float | None = None
     story_themes: int | None = None
+    smallest_effect: float = 0.1
+    smallest_share_change: float = 0.03
 
     def with_options(self, *, min_group_size: int | None = None) -> Config:
         """Return a copy with command-line or notebook options applied."""
@@ -172,6 +180,15 @@ def _unsafe_values(data: dict[str, Any], text: str) -> list[Problem]:
     return found[:20]
 
 
+def _as_share(data: Mapping[str, Any], key: str, default: float, upper: float,
+              problems: _Problems, what: str) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < upper:
+        problems.add(f"expected {what}.", key, value)
+        return default
+    return float(value)
+
+
 def read_config(path: Path) -> tuple[Config, list[Problem]]:
     """Read ``workbook.toml`` at ``path`` (absent: defaults). Returns the config and its problems.
 
@@ -245,6 +262,10 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
                      threshold)
         threshold = None
     themes = _as_int(data, "story_themes", 0, problems) if "story_themes" in data else None
+    effect = _as_share(data, "smallest_effect", Config.smallest_effect, 5.0, problems,
+                       "a number of standard deviations above 0, e.g. 0.1")
+    share = _as_share(data, "smallest_share_change", Config.smallest_share_change, 1.0,
+                      problems, "a share above 0 and below 1, e.g. 0.03 for 3 points")
     config = Config(
         organisation=organisation,
         min_group_size=min_size,
@@ -254,5 +275,7 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
         branding=MappingProxyType(branding),
         grassroots_threshold=None if threshold is None else float(threshold),
         story_themes=themes or None,
+        smallest_effect=effect,
+        smallest_share_change=share,
     )
     return config, problems.list

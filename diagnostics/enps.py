@@ -348,7 +348,8 @@ def enps(workbook: Workbook, *, item: str | None = None, convention: str | None 
         g_lo, g_hi = enps_interval(gp, gd, gn, confidence=confidence)
         d_lo, d_hi, p = enps_difference(gp, gd, gn, k_pro - gp, k_det - gd, n - gn,
                                         confidence=confidence)
-        rest_score = 100 * ((k_pro - gp) - (k_det - gd)) / (n - gn)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rest_score = 100 * ((k_pro - gp) - (k_det - gd)) / (n - gn)
         groups = groups.assign(
             promoters=gp / gn, passives=(gn - gp - gd) / gn, detractors=gd / gn,
             score=100 * (gp - gd) / gn, low=g_lo, high=g_hi,

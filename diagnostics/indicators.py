@@ -207,7 +207,9 @@ def _waves_changes(waves: WaveComparison | None, behaviour: list[str]) -> str:
     mine = waves.changes[waves.changes["item"].isin(behaviour)]
     if mine.empty:
         return ""
-    sig = int(mine["significant"].astype(bool).sum())
+    # A change that matters: significant and not too small to matter (verdict "changed").
+    moved = mine["verdict"] == "changed" if "verdict" in mine else mine["significant"]
+    sig = int(moved.astype(bool).sum())
     return f"; the waves diagnostic finds {sig} of {len(mine)} behaviour items changed significantly"
 
 

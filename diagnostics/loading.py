@@ -34,6 +34,7 @@ from .errors import DataError, Problem
 from .reading import (
     FOREIGN_SUFFIXES,
     RawTable,
+    _codes,
     find_table,
     find_tables,
     fold_name,
@@ -73,6 +74,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "initiatives": ("initiative_id", "supporters", "sponsor_level", "outcome", "name",
                     "sponsor_id", "started", "resources"),
     "stories": ("story_id", "text", "direction", "author_id", "date", "channel", "wave"),
+    "comments": ("respondent_id", "text", "item", "sensitive", "wave"),
 }
 _FLOAT_ID = re.compile(r"^[+-]?\d+\.0+$")
 
@@ -119,6 +121,8 @@ class _Collector:
               severity: str = "error", limit: int = _CELL_LIMIT) -> None:
         """One problem per flagged cell (at most ``limit`` per column, then a summary)."""
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(idx):
+            return
         values = table.frame[column].to_numpy()
         lines = table.lines.to_numpy()
         for i in idx[:limit]:
@@ -137,9 +141,21 @@ def _is_missing_text(text: str) -> bool:
     return text.strip().lower() in MISSING_TOKENS
 
 
+#: Above this many distinct values (an id column), a column's missing cells are found by
+#: vectorised string operations instead of a Python call per distinct value.
+_MANY_VALUES = 5_000
+
+
 def _missing(series: pd.Series) -> np.ndarray:
     """Whether each cell is a missing value (see :data:`MISSING_TOKENS`)."""
-    return per_unique(series, _is_missing_text, dtype=bool)
+    codes, uniques = _codes(series)
+    if len(uniques) > _MANY_VALUES:
+        texts = pd.Series(uniques, dtype=str).str.strip().str.lower()
+        flags = texts.isin(list(MISSING_TOKENS)).to_numpy(dtype=bool)
+    else:
+        flags = np.fromiter((_is_missing_text(u) for u in uniques), dtype=bool,
+                            count=len(uniques))
+    return flags[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _parse_number(text: str) -> float:
@@ -155,15 +171,20 @@ def _parse_number(text: str) -> float:
 
 def _numeric(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of a text column and which cells are missing; not-a-number text is NaN."""
-    values, missing = per_unique(series, _parse_number, _is_missing_text)
-    return values.astype(float), missing.astype(bool)
+    codes, uniques = _codes(series)
+    numbers = np.fromiter((_parse_number(u) for u in uniques), dtype=float, count=len(uniques))
+    missing = np.fromiter((_is_missing_text(u) for u in uniques), dtype=bool,
+                          count=len(uniques))
+    if not len(codes):
+        return np.zeros(0, dtype=float), np.zeros(0, dtype=bool)
+    return numbers[codes], missing[codes]
 
 
 def _flags(table: RawTable, column: str, out: _Collector, what: str) -> np.ndarray:
-    lowered = per_unique(table.frame[column], lambda t: t.strip().lower())
-    bad = ~np.isin(lowered, list(_TRUE | _FALSE))
-    out.cells(table, bad, column, f"expected 0 or 1 ({what}).")
-    return np.isin(lowered, list(_TRUE))
+    true, false = per_unique(table.frame[column], lambda t: t.strip().lower() in _TRUE,
+                             lambda t: t.strip().lower() in _FALSE, dtype=bool)
+    out.cells(table, ~(true | false), column, f"expected 0 or 1 ({what}).")
+    return true
 
 
 def _require_columns(table: RawTable, columns: Iterable[str], out: _Collector) -> bool:
@@ -754,6 +775,35 @@ def _known_waves(table: RawTable, waves: frozenset[str], survey: str, out: _Coll
               "name, or leave the cell empty.", limit=20)
 
 
+def _comments(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
+    if not _not_empty(table, out) or not _require_columns(table, ["respondent_id", "text"], out):
+        return None
+    f = table.frame
+    no_id = _missing(f["respondent_id"])
+    out.cells(table, no_id, "respondent_id", "every comment needs the respondent_id of who "
+              "wrote it.")
+    empty = _missing(f["text"])
+    out.cells(table, empty & ~no_id, "text", "the comment has no text; it was left out.",
+              severity="warning")
+    frame = f.copy()
+    if "sensitive" in f:
+        flag = f["sensitive"].str.strip().str.lower()
+        bad = ~flag.isin(_TRUE | _FALSE) & ~_missing(f["sensitive"])
+        out.cells(table, bad, "sensitive", "expected 1 (sensitive) or 0 (or an empty cell).")
+        frame["sensitive"] = flag.isin(_TRUE)
+    else:
+        frame["sensitive"] = False
+    if "item" not in frame:
+        frame["item"] = ""
+    frame["item"] = frame["item"].where(~_missing(frame["item"]), "")
+    if "wave" in frame:
+        frame["wave"] = frame["wave"].where(~_missing(frame["wave"]), None)
+    keep_rows = ~(no_id | empty)
+    frame, lines = frame[keep_rows].copy(), table.lines[keep_rows]
+    keep = _known_people(table, frame, lines, ["respondent_id"], people, out, "comment(s)")
+    return frame[keep].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- entry points
 
 def _missing_hint(folder: Path, stem: str) -> str:
@@ -831,6 +881,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         "actions": lambda t: _actions(t, people, out),
         "initiatives": lambda t: _initiatives(t, out),
         "stories": lambda t: _stories(t, out),
+        "comments": lambda t: _comments(t, people, out),
     }
     waves = None
     if survey_raw is not None and "wave" in survey_raw.frame.columns:
@@ -851,7 +902,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     workbook = Workbook.build(
         folder=folder, config=config, survey=survey.drop(columns=["_line"]), codebook=codebook,
         attributes=attributes, network=tables["network"], actions=tables["actions"],
-        initiatives=tables["initiatives"], stories=tables["stories"],
+        initiatives=tables["initiatives"], stories=tables["stories"], comments=tables["comments"],
         problems=tuple(p for p in out.problems if p.severity == "warning"),
     )
     return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))

@@ -119,9 +119,7 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
     guarded = workbook.guard.apply(counts, by=[by], n="n", within="wave",
                                    totals=totals.to_dict())
     shown = guarded.frame
-    # Typed explicitly: when every group is withheld the frame is empty and untyped.
-    shown["share"] = (shown["n"].astype("float64")
-                      / shown["wave"].map(totals).astype("float64"))
+    shown["share"] = shown["n"].astype(float) / shown["wave"].map(totals).astype(float)  # empty when all hidden
     return Participation(by=by, counts=shown.reset_index(drop=True), suppressed=guarded.suppressed)
 
 

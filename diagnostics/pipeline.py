@@ -61,6 +61,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from .activism import ActivismLadder, activism_ladder
 from .behaviours import NonNegotiables, non_negotiables
+from .comments import Comments, comment_themes
 from .drivers import PREDICTOR_KINDS, KeyDrivers, key_drivers
 from .enps import ENPS, enps, enps_item
 from .errors import ConfigError
@@ -114,6 +115,10 @@ class RunOptions:
         Waves to use, in order (default: all).
     progress
         Show progress bars.
+    smallest_effect, smallest_share_change
+        The smallest change between waves that matters, in standard deviations and as a
+        share (``None``: workbook.toml, else 0.1 and 0.03); see
+        :func:`~diagnostics.waves.wave_changes`.
     min_group_size
         Deprecated: set the privacy minimum once, on the workbook
         (``load(folder, min_group_size=n)`` or ``workbook.with_min_group_size(n)``). Still
@@ -124,6 +129,8 @@ class RunOptions:
     seed: int = 0
     waves: tuple[str, ...] | None = None
     progress: bool = False
+    smallest_effect: float | None = None
+    smallest_share_change: float | None = None
 
     def __post_init__(self) -> None:
         if self.min_group_size is not None:
@@ -399,6 +406,8 @@ PIPELINE: tuple[Step, ...] = (
                    segments=optional(Segmentation, "the themes' resonance per segment"))),
     Step("waves", WaveComparison.title, check=_two_waves,
          call=call(wave_changes, WORKBOOK, random_state=OPTIONS.seed, progress=OPTIONS.progress,
+                   smallest_effect=OPTIONS.smallest_effect,
+                   smallest_share_change=OPTIONS.smallest_share_change,
                    segmentation=optional(Segmentation,
                                          "the number of segments movers are followed across"))),
     Step("favourability", Favourability.title, check=_scored_items,
@@ -408,6 +417,8 @@ PIPELINE: tuple[Step, ...] = (
     Step("enps", ENPS.title, check=_enps_item, call=call(enps, WORKBOOK)),
     Step("drivers", KeyDrivers.title, check=_drivers,
          call=call(key_drivers, WORKBOOK, seed=OPTIONS.seed, progress=OPTIONS.progress)),
+    Step("comments", Comments.title, files=("comments",),
+         call=call(comment_themes, WORKBOOK, seed=OPTIONS.seed)),
     Step("indicators", MovementIndicators.title,
          call=call(movement_indicators, WORKBOOK,
                    ladder=optional(ActivismLadder, "the activism levels influence spreads from"),
@@ -435,8 +446,9 @@ def step(key: str) -> Step:
     --------
     >>> step("waves").needs
     ('segments',)
-    >>> step("waves").options
-    {'seed': 'random_state', 'progress': 'progress'}
+    >>> step("waves").options  # doctest: +NORMALIZE_WHITESPACE
+    {'seed': 'random_state', 'progress': 'progress', 'smallest_effect': 'smallest_effect',
+     'smallest_share_change': 'smallest_share_change'}
     """
     for s in PIPELINE:
         if s.key == key:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -144,8 +143,9 @@ def find_table(folder: Path, stem: str) -> Path | None:
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of a text column (a missing cell counts as ``""``)."""
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
+    # Factorised by the column's own string type (pyarrow's hashing), not as Python objects.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    uniques = np.asarray(uniques.to_numpy(dtype=object), dtype=object)
     if len(codes) and codes.min() < 0:
         codes = np.where(codes < 0, len(uniques), codes)
         uniques = np.append(uniques, np.array([""], dtype=object))
@@ -245,15 +245,58 @@ class _Records:
     blank: list[bool]
 
 
-def _records(text: str, sep: str) -> _Records:
-    """Split a CSV text into records the way the CSV parser does, keeping line numbers."""
+_SPACE_BYTES = np.frombuffer(b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
+
+
+def _byte_records(data: np.ndarray, sep: str) -> _Records:
+    """:func:`_records` of a text without quotes, counted on its UTF-8 bytes with numpy.
+
+    The separator and the line end are single bytes that never occur inside a multi-byte
+    character, so the counts are those of the text.
+    """
+    ends = np.flatnonzero(data == 10)
+    if not len(data) or data[-1] != 10:
+        ends = np.append(ends, len(data))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # Each segment [start, next start) holds its line and its line end, so none is empty.
+    counts = np.add.reduceat(data == ord(sep), starts, dtype=np.int64) + 1
+    # A blank line holds only what str.strip() removes: ASCII whitespace is told here, a
+    # line with other characters and no visible ASCII one is asked of Python.
+    wide = data >= 128
+    solid = np.add.reduceat(~np.isin(data, _SPACE_BYTES) & (data != 10) & ~wide, starts,
+                            dtype=np.int64)
+    blank = solid == 0
+    unsure = np.flatnonzero(blank & (np.add.reduceat(wide, starts, dtype=np.int64) > 0))
+    for i in unsure:
+        line = bytes(data[starts[i]:ends[i]]).decode("utf-8")
+        blank[i] = not line.strip()
+    return _Records(list(range(1, len(ends) + 1)), counts.tolist(), blank.tolist())
+
+
+def _uniform_records(text: str, sep: str) -> _Records | None:
+    """The records of the usual file, told from counts alone; ``None`` when it may be another.
+
+    The usual file: no quotes, no blank line, and as many separators as every line having
+    the header's cells. The parser then confirms that every row has that many cells.
+    """
+    if '"' in text or "\n\n" in text or text.startswith("\n"):
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    width = text[:text.find("\n") if "\n" in text else len(text)].count(sep) + 1
+    if width < 2 or text.count(sep) != (width - 1) * lines:
+        return None
+    return _Records(list(range(1, lines + 1)), [width] * lines, [False] * lines)
+
+
+def _records(text: str, sep: str, data: np.ndarray | None = None) -> _Records:
+    """Split a CSV text into records the way the CSV parser does, keeping line numbers.
+
+    ``data``: the text's UTF-8 bytes, when they are at hand.
+    """
     if '"' not in text:  # one record per physical line: fast path
-        physical = text.split("\n")
-        if physical and physical[-1] == "":
-            physical.pop()
-        return _Records(list(range(1, len(physical) + 1)),
-                        [line.count(sep) + 1 for line in physical],
-                        [not line.strip() for line in physical])
+        if data is None:
+            data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        return _byte_records(data, sep)
     starts: list[int] = []
     counts: list[int] = []
     blank: list[bool] = []
@@ -305,23 +348,43 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         raise _Unreadable(Problem(path.name, str(err))) from None
 
 
-def _read_csv(path: Path) -> _Parsed:
-    name = path.name
-    data = _read_bytes(path, LIMITS.table_bytes)
-    text, encoding = _decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a")  # DOS end mark
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        return _empty(encoding, ",")
-    first = next((line for line in text.split("\n", 50) if line.strip()), "")
-    sep = _sniff_separator(first)
-    records = _records(text, sep)
-    width = max(records.counts)
+def _arrow_frame(text: str, sep: str, width: int, records: _Records,
+                 data: np.ndarray) -> pd.DataFrame | None:
+    """Every cell as text, read by pyarrow's multithreaded parser; ``None`` where it cannot.
+
+    Used when every record has the header's number of cells (the usual file); ragged rows
+    are left to the C parser, which pads them. The result is what :func:`_c_frame` gives.
+    """
+    if any(c != width for c, b in zip(records.counts, records.blank, strict=True) if not b):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    names = [str(i) for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                            newlines_in_values='"' in text),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()), null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    frame = table.to_pandas()
+    frame.columns = list(range(width))
+    return frame
+
+
+def _c_frame(text: str, sep: str, width: int, records: _Records, name: str) -> pd.DataFrame:
+    """Every cell as text, read by pandas' C parser (rows padded to ``width`` cells)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            frame = pd.read_csv(
+            return pd.read_csv(
                 io.StringIO(text), sep=sep, header=None, names=list(range(width)), dtype=str,
                 keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c",
                 quotechar='"', doublequote=True, index_col=False,
@@ -337,6 +400,34 @@ def _read_csv(path: Path) -> _Parsed:
             raise _Unreadable(Problem(name, f"cannot be read as a table ({detail}). Save it "
                                             "as CSV UTF-8 with one header row, or as .xlsx.")) \
                 from err
+
+
+def _read_csv(path: Path) -> _Parsed:
+    name = path.name
+    data = _read_bytes(path, LIMITS.table_bytes)
+    text, encoding = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a")  # DOS end mark
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return _empty(encoding, ",")
+    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    sep = _sniff_separator(first)
+    raw = text.encode("utf-8")
+    data = np.frombuffer(raw, dtype=np.uint8)
+    frame = None
+    records = _uniform_records(text, sep)
+    if records is not None:
+        width = records.counts[0]
+        frame = _arrow_frame(text, sep, width, records, data)
+        if frame is not None and len(frame) != len(records.starts):
+            frame = None
+    if frame is None:
+        records = _records(text, sep, data)
+        width = max(records.counts)
+        frame = _arrow_frame(text, sep, width, records, data)
+    if frame is None:
+        frame = _c_frame(text, sep, width, records, name)
     kept = [i for i, b in enumerate(records.blank) if not b]
     if len(kept) != len(frame):
         # The parser and the line count disagree (an unusual quoting): read it exactly.
@@ -371,19 +462,33 @@ def _read_csv(path: Path) -> _Parsed:
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
     return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,
-                   _may_need_cleaning(text, sep), CONTROL.search(text) is not None)
+                   _may_need_cleaning(text, sep, raw), CONTROL.search(text) is not None)
 
 
-def _may_need_cleaning(text: str, sep: str) -> bool:
+#: Whitespace that ``str.strip()`` removes, besides the line end: ASCII ones, then the UTF-8
+#: lead bytes of the others (``\xe2\x80`` also starts dashes and quotes: counted anyway).
+_ASCII_SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+_OTHER_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f",
+                 b"\xe3\x80\x80")
+
+
+def _may_need_cleaning(text: str, sep: str, raw: bytes) -> bool:
     """Whether a cell of ``text`` may have spaces around it or accents to compose.
 
-    Checked on the whole text at once, so that a clean file (the usual case) skips the
-    trimming of every column.
+    Checked on the whole text at once (``raw``: its UTF-8 bytes) with substring searches,
+    so that a clean file (the usual case) skips the trimming of every column. Any non-ASCII
+    space counts.
     """
-    if '"' in text or not unicodedata.is_normalized("NFC", text):
+    if '"' in text:
         return True
-    edge = re.compile(rf"(?:^|{re.escape(sep)})\s|\s(?:{re.escape(sep)}|$)", re.MULTILINE)
-    return edge.search(text) is not None
+    if not text.isascii() and (any(b in raw for b in _OTHER_SPACES)
+                               or not unicodedata.is_normalized("NFC", text)):
+        return True
+    for c in _ASCII_SPACES:
+        if c in text and (text.startswith(c) or text.endswith(c) or f"{sep}{c}" in text
+                          or f"{c}{sep}" in text or f"\n{c}" in text or f"{c}\n" in text):
+            return True
+    return False
 
 
 def _exact_frame(text: str, sep: str, width: int, records: _Records) -> tuple[pd.DataFrame, list[int]]:

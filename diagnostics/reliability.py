@@ -10,7 +10,7 @@ reverse-coding, and is flagged as suspect.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,7 +22,12 @@ from .results import DiagnosticResult, Finding, jsonable
 from .workbook import KINDS, Workbook, answered_enough
 
 __all__ = ["Reliability", "construct_reliability", "cronbach_alpha", "feldt_interval",
-           "alpha_band", "MISSING_POLICIES"]
+           "alpha_band", "MISSING_POLICIES", "reverse_keying", "REVERSE_KEYING_COLUMNS"]
+
+#: Columns of :attr:`Reliability.reverse_keying` (see :func:`reverse_keying`).
+REVERSE_KEYING_COLUMNS: tuple[str, ...] = (
+    "construct", "reading", "flip", "marked_reverse", "fix", "alpha_now", "alpha_fixed",
+    "alpha_without", "likely")
 
 #: How missing answers enter alpha (see :func:`construct_reliability`).
 MISSING_POLICIES: tuple[str, ...] = ("listwise", "pairwise")
@@ -134,6 +139,108 @@ def _suspects(cov: np.ndarray) -> dict[int, float]:
     return found
 
 
+def _names(items: list[str]) -> str:
+    return ", ".join(items)
+
+
+def _fix_words(flip: list[str], marked: set[str]) -> str:
+    """What to change in the codebook so that ``flip`` is scored the other way round."""
+    unmark = [i for i in flip if i in marked]
+    mark = [i for i in flip if i not in marked]
+    parts = []
+    if unmark:
+        parts.append(f"{_names(unmark)} {'is' if len(unmark) == 1 else 'are'} marked reverse but "
+                     "run against the rest: their answers were probably stored already reversed "
+                     "(or they were marked by mistake); set reverse to 0 for "
+                     f"{'it' if len(unmark) == 1 else 'them'}")
+    if mark:
+        parts.append(f"{_names(mark)} {'is' if len(mark) == 1 else 'are'} not marked reverse but "
+                     "run against the rest: probably reverse-worded, with the reverse-coding "
+                     f"forgotten; set reverse to 1 for {'it' if len(mark) == 1 else 'them'}")
+    return "; ".join(parts)
+
+
+def reverse_keying(cov: np.ndarray, items: list[str], marked: set[str], *,
+                   construct: str = "") -> pd.DataFrame:
+    """The two readings of a construct that splits into opposed groups, with alpha under each fix.
+
+    When some items run against the rest (see the item-rest correlations), the construct
+    splits into two groups whose answers oppose each other. Either group may be the one
+    coded the wrong way: items not marked ``reverse`` whose reverse-coding was forgotten,
+    or items marked ``reverse`` whose answers were stored already reversed (and so were
+    reversed twice). Scoring either group the other way round gives the same alpha (a sign
+    flip of a group leaves the covariances' size unchanged); the readings differ in the
+    direction of the construct's score, which only the items' wording can settle.
+
+    Parameters
+    ----------
+    cov
+        The items' covariance matrix, as loaded (reverse-coding applied).
+    items
+        The items, in the order of ``cov``.
+    marked
+        The items marked ``reverse`` in the codebook.
+    construct
+        Its name, for the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Empty when no item runs against the rest; else two rows (columns
+        :data:`REVERSE_KEYING_COLUMNS`), one per reading: ``flip`` (the items to score the
+        other way round, comma-separated), ``marked_reverse`` (the construct's items marked
+        reverse), ``fix`` (the change of the codebook, in words), ``alpha_now``,
+        ``alpha_fixed`` (after the fix), ``alpha_without`` (with the ``flip`` items left
+        out), ``likely`` (the likelier reading, when the marks tell: a group that is all
+        marked reverse against one with no mark was most probably reversed twice; with no
+        mark at all, the smaller group is most probably the reverse-worded one), most
+        likely first.
+
+    Examples
+    --------
+    Four items of one factor; the last two are marked reverse although their answers were
+    stored already reversed, so they were reversed twice:
+
+    >>> import numpy as np
+    >>> cov = np.array([[1.0, .5, -.5, -.5], [.5, 1, -.5, -.5], [-.5, -.5, 1, .5],
+    ...                 [-.5, -.5, .5, 1]])
+    >>> table = reverse_keying(cov, ["a", "b", "c", "d"], {"c", "d"})
+    >>> table[["flip", "alpha_fixed", "likely"]].round(3).values.tolist()
+    [['c, d', 0.8, True], ['a, b', 0.8, False]]
+    """
+    flagged = _suspects(cov)
+    if not flagged:
+        return pd.DataFrame(columns=list(REVERSE_KEYING_COLUMNS))
+    k = len(items)
+    if k == 2:  # the two items oppose each other: either may be the wrong one
+        groups = [[0], [1]]
+    else:
+        first = sorted(flagged)
+        groups = [first, [j for j in range(k) if j not in flagged]]
+    alpha_now = cronbach_alpha(cov)
+    sign = np.ones(k)
+    sign[groups[0]] = -1.0
+    alpha_fixed = cronbach_alpha(cov * np.outer(sign, sign))
+    names = [[items[j] for j in g] for g in groups]
+    share = [len([i for i in g if i in marked]) / len(g) for g in names]
+    order, likely = [0, 1], False
+    if {share[0], share[1]} == {0.0, 1.0}:  # one group all marked, the other unmarked
+        order, likely = ([0, 1] if share[0] == 1.0 else [1, 0]), True
+    elif share == [0.0, 0.0] and len(groups[0]) != len(groups[1]):
+        order = [0, 1] if len(groups[0]) < len(groups[1]) else [1, 0]
+        likely = True
+    rows = []
+    for rank, g in enumerate(order):
+        rest = [j for j in range(k) if j not in groups[g]]
+        without = cronbach_alpha(cov[np.ix_(rest, rest)]) if len(rest) >= 2 else np.nan
+        rows.append({"construct": construct, "reading": rank + 1, "flip": _names(names[g]),
+                     "marked_reverse": _names([i for i in items if i in marked]),
+                     "fix": _fix_words(names[g], marked), "alpha_now": alpha_now,
+                     "alpha_fixed": alpha_fixed, "alpha_without": without,
+                     "likely": bool(likely and rank == 0)})
+    return pd.DataFrame(rows, columns=list(REVERSE_KEYING_COLUMNS))
+
+
 @dataclass(frozen=True, eq=False)
 class Reliability(DiagnosticResult):
     """Reliability of every construct of the codebook (with at least two items).
@@ -154,6 +261,10 @@ class Reliability(DiagnosticResult):
         One row per item: ``construct``, ``kind``, ``item``, ``label``, ``reverse`` (as in the
         codebook), ``mean``, ``sd``, ``item_rest_r`` (corrected item-total correlation),
         ``alpha_if_deleted`` and ``suspect`` (item-rest correlation below zero).
+    reverse_keying
+        For each construct that splits into opposed groups, its two readings (see
+        :func:`reverse_keying`): which items to score the other way round, the items
+        marked reverse, the fix in words and alpha now, after the fix and without them.
     """
 
     key: ClassVar[str] = "reliability"
@@ -171,7 +282,12 @@ class Reliability(DiagnosticResult):
         "deleted is alpha without the item. An item correlating negatively with the rest of "
         "its construct is flagged as suspect: almost always a reverse-worded item whose "
         "reverse-coding was forgotten or applied twice (the most negative item is flagged, "
-        "scored the other way round and the rest recomputed, until none is negative). Bands (rule of thumb): >= .90 "
+        "scored the other way round and the rest recomputed, until none is negative). Such a "
+        "construct splits into two opposed groups, and either may be the one coded the wrong "
+        "way: items whose reverse-coding was forgotten, or items marked reverse whose answers "
+        "were stored already reversed; both readings are given with the items marked "
+        "reverse and alpha after the fix (the same for both: they differ in the direction of "
+        "the score) and without the group. Bands (rule of thumb): >= .90 "
         "excellent, .80 good, .70 acceptable, .60 questionable, .50 poor, below unacceptable. "
         "Checked against pingouin.cronbach_alpha to 3 decimals.")
     columns: ClassVar[tuple[str, ...]] = ("construct", "kind", "n_items", "n", "alpha", "ci_low",
@@ -182,6 +298,8 @@ class Reliability(DiagnosticResult):
     level: float
     constructs: pd.DataFrame
     items: pd.DataFrame
+    reverse_keying: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(REVERSE_KEYING_COLUMNS)))
 
     # ------------------------------------------------------------------ views
     @property
@@ -201,7 +319,10 @@ class Reliability(DiagnosticResult):
         return self.constructs.copy()
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"reliability": self.to_frame(), "reliability_items": self.items.copy()}
+        out = {"reliability": self.to_frame(), "reliability_items": self.items.copy()}
+        if not self.reverse_keying.empty:
+            out["reverse_keying"] = self.reverse_keying.copy()
+        return out
 
     def figure(self) -> Any:
         from .plots.reliability import alpha_figure
@@ -217,10 +338,15 @@ class Reliability(DiagnosticResult):
         out: dict[str, Any] = {}
         for row in self.constructs.itertuples(index=False):
             suspects = [s for s in str(row.suspect_items).split(", ") if s]
+            readings = self.reverse_keying[self.reverse_keying["construct"] == row.construct]
             out[str(row.construct)] = {
                 "alpha": float(row.alpha), "n_items": int(row.n_items),
                 "suspect_items": suspects, "ci": [float(row.ci_low), float(row.ci_high)],
                 "n": int(row.n), "kind": str(row.kind), "band": str(row.band),
+                "reverse_keying": [
+                    {"flip": [s for s in str(r.flip).split(", ") if s], "fix": str(r.fix),
+                     "alpha_fixed": float(r.alpha_fixed), "alpha_without": float(r.alpha_without),
+                     "likely": bool(r.likely)} for r in readings.itertuples()],
             }
         return jsonable(out)
 
@@ -345,6 +471,7 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
     single: list[str] = []
     too_few: list[str] = []
     warnings: list[str] = []
+    keying_rows: list[pd.DataFrame] = []
     for construct, kind, items in _ordered_constructs(workbook, kinds):
         if len(items) < 2:
             single.append(construct)
@@ -363,6 +490,21 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
         rest_r, if_deleted = _item_statistics(cov)
         flagged = _suspects(cov)
         suspect = np.array([j in flagged for j in range(len(items))])
+        marked = {i for i in items if bool(book.at[i, "reverse"])}
+        readings = reverse_keying(cov, items, marked, construct=construct)
+        if len(readings):
+            keying_rows.append(readings)
+            first, second = readings.iloc[0], readings.iloc[1]
+            marks = (f"items marked reverse: {first['marked_reverse']}" if marked
+                     else "no item marked reverse")
+            likely = "most likely " if first["likely"] else "either "
+            warnings.append(
+                f"{construct} splits into two opposed groups ({first['flip']} against "
+                f"{second['flip']}; {marks}). Two readings, {likely}the first: (1) "
+                f"{first['fix']}; or (2) {second['fix']}. Alpha {first['alpha_now']:.2f} now, "
+                f"{first['alpha_fixed']:.2f} after either fix (they differ in which way the "
+                f"score runs: read the items' wording); {first['alpha_without']:.2f} without "
+                f"{first['flip']}.")
         for j, item in enumerate(items):
             item_rows.append({
                 "construct": construct, "kind": kind, "item": item,
@@ -399,6 +541,8 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
         notes.append(f"Single-item constructs have no alpha: {', '.join(single)}.")
     if too_few:
         notes.append(f"Too few complete answers for alpha: {', '.join(too_few)}.")
+    keying = (pd.concat(keying_rows, ignore_index=True) if keying_rows
+              else pd.DataFrame(columns=list(REVERSE_KEYING_COLUMNS)))
     return Reliability(wave=wave, missing=missing, level=level,
                        constructs=pd.DataFrame(construct_rows), items=pd.DataFrame(item_rows),
-                       notes=tuple(notes), warnings=tuple(warnings))
+                       reverse_keying=keying, notes=tuple(notes), warnings=tuple(warnings))

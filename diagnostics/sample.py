@@ -86,7 +86,8 @@ __all__ = ["SampleOrganisation", "generate_sample", "write_sample", "SAMPLE_FILE
 
 #: The files :func:`write_sample` writes, in this order.
 SAMPLE_FILES: tuple[str, ...] = ("survey.csv", "codebook.csv", "network.csv", "actions.csv",
-                                 "initiatives.csv", "stories.csv", "workbook.toml", "truth.json")
+                                 "initiatives.csv", "stories.csv", "comments.csv",
+                                 "workbook.toml", "truth.json")
 
 #: The smallest organisation the generator makes (smaller ones cannot hold the planted truth).
 MIN_PEOPLE: int = 100
@@ -378,6 +379,7 @@ class SampleOrganisation:
     actions: pd.DataFrame
     initiatives: pd.DataFrame
     stories: pd.DataFrame
+    comments: pd.DataFrame
     workbook_toml: str
     truth: MappingProxyType[str, Any]
     people: int
@@ -399,6 +401,7 @@ class SampleOrganisation:
             "actions.csv": _csv(self.actions),
             "initiatives.csv": _csv(self.initiatives),
             "stories.csv": _csv(self.stories),
+            "comments.csv": _csv(self.comments),
             "workbook.toml": self.workbook_toml.encode("utf-8"),
             "truth.json": (json.dumps(_plain(self.truth), sort_keys=True, indent=1,
                                       ensure_ascii=False) + "\n").encode("utf-8"),
@@ -738,6 +741,93 @@ def _make_recommendation(rng: np.random.Generator, pp: _People, survey: pd.DataF
                                      "group": _ENPS_WEAK_GROUP[1], "shift": _ENPS_WEAK_GROUP[2]},
                       "drivers": dict(_ENPS_DRIVERS)}}
     return pd.Series(pd.array(answer, dtype="Int64"), name=_ENPS_ITEM[0]), truth
+
+
+#: Planted comment themes: name -> (English terms, Dutch terms).
+_COMMENT_THEMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "workload": (("workload", "overtime", "staffing", "shifts", "breaks"),
+                 ("werkdruk", "overuren", "bezetting", "diensten", "pauzes")),
+    "communication": (("communication", "updates", "information", "decisions", "transparency"),
+                      ("communicatie", "informatie", "besluiten", "updates", "openheid")),
+    "training": (("training", "courses", "coaching", "skills", "mentoring"),
+                 ("opleiding", "cursussen", "coaching", "vaardigheden", "begeleiding")),
+    "tools": (("systems", "software", "scanners", "laptops", "equipment"),
+              ("systemen", "software", "scanners", "laptops", "apparatuur")),
+}
+_COMMENT_QUESTION = "What would make Northwind a better place to work?"
+_EN_POSITIVE = ("The {a} here is great, and {b} and {c} keep getting better.",
+                "I really appreciate the {a}; good {b} and {c} make my job easier.",
+                "Excellent {a} this year, helpful {b}, and the {c} works well.",
+                "Thanks for the {a}: {b} and {c} have improved a lot.",
+                "Happy with our {a}, our {b} and the {c}.",
+                "The {a}, the {b} and the {c} are a real strength of this place.",
+                "Good to see progress on {a}, {b} and {c}.",
+                "Keep investing in {a}; the {b} and {c} are excellent now.")
+_EN_NEGATIVE = ("The {a} is terrible, and {b} and {c} are even worse.",
+                "Poor {a}, and nobody fixes the awful {b} or the {c}.",
+                "I am frustrated with the {a}; {b} and {c} are bad and unfair.",
+                "The {a} is a disaster, the {b} is weak and the {c} is broken.",
+                "Stop ignoring the {a}: {b} and {c} make people angry.",
+                "Sad to say the {a}, the {b} and the {c} have got worse.",
+                "Fix the {a} please; {b} and {c} are a constant problem.",
+                "Disappointing {a}, useless {b}, and the {c} is a mess.")
+_NL_POSITIVE = ("De {a} is hier uitstekend, en {b} en {c} zijn prima.",
+                "Ik ben blij met de {a}; {b} en {c} zijn goed geregeld.",
+                "Fijne {a}, sterke {b} en een prettige {c}.",
+                "De {a}, de {b} en de {c} zijn echt goed.")
+_NL_NEGATIVE = ("De {a} is slecht, en {b} en {c} zijn ronduit waardeloos.",
+                "Ik vind de {a} onduidelijk; {b} en {c} zijn slecht.",
+                "Vervelende {a}, zwakke {b} en een chaotische {c}.",
+                "De {a}, de {b} en de {c} zijn echt slecht.")
+_SENSITIVE_TEXTS = ("My team lead keeps bullying a colleague and nobody acts on it.",
+                    "I witnessed harassment at the depot and reported it twice.",
+                    "Er is sprake van pesten in ons team, dat moet stoppen.")
+
+
+def _make_comments(rng: np.random.Generator, survey: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Open answers to one question: planted themes, sentiment and a few sensitive comments.
+
+    About a third of each wave's respondents write; one comment in six is Dutch. Each
+    comment names three terms of one theme in a positive or a negative sentence; about one in
+    a hundred is a sensitive comment (bullying, harassment), half of them flagged by the
+    survey tool, the rest found by the keyword list.
+    """
+    names = list(_COMMENT_THEMES)
+    writes = rng.random(len(survey)) < 0.33
+    rows = survey.loc[writes, ["respondent_id", "wave"]].reset_index(drop=True)
+    m = len(rows)
+    theme = rng.integers(0, len(names), size=m)
+    dutch = rng.random(m) < 1 / 6
+    positive = rng.random(m) < 0.45
+    pick = np.argsort(rng.random((m, 5)), axis=1)[:, :3]  # three different terms of the theme
+    template = rng.integers(0, 8, size=m)
+    sensitive = rng.random(m) < 0.012
+    flagged = sensitive & (rng.random(m) < 0.5)
+    texts, labels = [], []
+    for i in range(m):
+        if sensitive[i]:
+            texts.append(_SENSITIVE_TEXTS[template[i] % len(_SENSITIVE_TEXTS)])
+            labels.append("negative")
+            continue
+        terms = _COMMENT_THEMES[names[theme[i]]][1 if dutch[i] else 0]
+        if dutch[i]:
+            pool = _NL_POSITIVE if positive[i] else _NL_NEGATIVE
+        else:
+            pool = _EN_POSITIVE if positive[i] else _EN_NEGATIVE
+        texts.append(pool[template[i] % len(pool)].format(
+            a=terms[pick[i, 0]], b=terms[pick[i, 1]], c=terms[pick[i, 2]]))
+        labels.append("positive" if positive[i] else "negative")
+    comments = pd.DataFrame({"respondent_id": rows["respondent_id"], "wave": rows["wave"],
+                             "item": _COMMENT_QUESTION, "text": texts,
+                             "sensitive": flagged.astype(np.int64)})
+    truth = {"comments": {
+        "themes": {name: list(terms[0]) for name, terms in _COMMENT_THEMES.items()},
+        "theme_of": [None if sensitive[i] else names[theme[i]] for i in range(m)],
+        "sentiment": labels,
+        "language": ["nl" if dutch[i] else "en" for i in range(m)],
+        "sensitive": [i for i in range(m) if sensitive[i]],
+    }}
+    return comments, truth
 
 
 def _missing_mask(rng: np.random.Generator, m: int, k: int) -> np.ndarray:
@@ -1112,6 +1202,8 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     survey_truth.update(enps_truth)
     survey_truth["drivers"] = {outcome: list(weights) for outcome, weights in _DRIVERS.items()}
     survey_truth["drivers"]["advocacy"] = list(_ENPS_DRIVERS)
+    comments, comment_truth = _make_comments(np.random.default_rng(seed).spawn(10)[9], survey)
+    survey_truth.update(comment_truth)
     survey_truth["driver_details"] = {outcome: dict(weights) for outcome, weights in _DRIVERS.items()}
     network, network_truth = _make_network(streams[2], pp)
     actions, activism = _make_actions(streams[3], pp)
@@ -1158,7 +1250,8 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     }
     return SampleOrganisation(
         survey=survey, codebook=_make_codebook(), network=network, actions=actions,
-        initiatives=initiatives, stories=stories, workbook_toml=_workbook_toml(people, seed),
+        initiatives=initiatives, stories=stories, comments=comments,
+        workbook_toml=_workbook_toml(people, seed),
         truth=MappingProxyType(truth), people=people, seed=seed,
     )
 

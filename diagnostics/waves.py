@@ -26,6 +26,8 @@ from .comparisons import (
     CHANGE_TESTS,
     adjust_pvalues,
     check_test_options,
+    classify_changes,
+    equivalence_test,
     overlap_frame,
     wilson_interval,
 )
@@ -35,16 +37,22 @@ from .results import DiagnosticResult, Finding, jsonable
 from .segments import Segmentation, segment_frames
 from .workbook import MIN_ANSWERED_SHARE, Workbook, _natural_key
 
-__all__ = ["WaveComparison", "wave_changes", "network_waves", "KINDS_OF_CHANGE"]
+__all__ = ["WaveComparison", "wave_changes", "network_waves", "KINDS_OF_CHANGE", "SHARE_KINDS"]
 
 #: The kinds of figure compared, in display order.
 KINDS_OF_CHANGE: tuple[str, ...] = ("item", "construct", "adherence", "say-do gap",
                                     "segment share", "network")
 
+#: Kinds of figure that are shares (their smallest change of interest is in points).
+SHARE_KINDS: tuple[str, ...] = ("adherence", "segment share")
+
 _CHANGE_COLUMNS: tuple[str, ...] = (
     "item", "kind", "label", "from", "to", "change", "ci_low", "ci_high", "p", "p_adjusted",
-    "significant", "effect_size", "n_from", "n_to", "n_paired", "test",
+    "significant", "margin", "p_equivalent", "verdict", "effect_size", "n_from", "n_to",
+    "n_paired", "test",
 )
+#: Working columns of the change rows, dropped once the verdicts are drawn.
+_WORK_COLUMNS: tuple[str, ...] = ("se", "df")
 _GROUP_CHANGE_COLUMNS: tuple[str, ...] = ("grouping", "group", *_CHANGE_COLUMNS)
 _FLOW_COLUMNS: tuple[str, ...] = ("from_segment", "to_segment", "n")
 
@@ -77,9 +85,16 @@ class WaveComparison(DiagnosticResult):
         How a change of a mean is tested (``overlap``, ``welch`` or ``paired``).
     alpha, correction
         Significance level and multiple-comparison correction (applied separately to the
-        organisation's changes and to the group changes).
+        organisation's changes and to the group changes, to the tests of difference and of
+        equivalence alike).
+    smallest_effect, smallest_share_change
+        The smallest change that matters: in standard deviations (Cohen's d) for means and
+        the network, in points (0.03 = 3 points) for shares.
     changes
-        One row per figure compared for the whole organisation (see ``columns``).
+        One row per figure compared for the whole organisation (see ``columns``); its
+        ``verdict`` is one of :data:`~diagnostics.comparisons.VERDICTS`: ``changed``,
+        ``negligible`` (detectable but smaller than the smallest change that matters),
+        ``no change`` (shown to be smaller than it) or ``inconclusive``.
     group_changes
         The same per group (``grouping``, ``group`` first), groups shown in both waves.
     flows
@@ -115,7 +130,14 @@ class WaveComparison(DiagnosticResult):
         "depend on each other; the jackknife errs on the safe side (for near-random networks "
         "it overstates the standard error, by up to about 40%). A change is significant when its "
         "p-value stays below alpha after Holm's correction, over all of the organisation's "
-        "changes (group changes form a second family). Effect size: the change in pooled "
+        "changes (group changes form a second family). Whether a change matters is judged "
+        "against the smallest change of interest (by default 0.1 standard deviation for "
+        "means and network figures, 3 points for shares): the two one-sided tests "
+        "(Schuirmann 1987; Lakens 2017) test whether the change lies within that margin, "
+        "with the same correction. A significant change at least as large as the margin and "
+        "not shown to lie within it is reported as a change; a significant one shown to lie "
+        "within it, or estimated below it, as a small shift too small to matter; one shown within the margin but not significant "
+        "as no change; the rest as not clear. Effect size: the change in pooled "
         "standard deviations (Cohen's d) for means, Cohen's h for shares and densities. "
         "Segment movers: the segmentation is fitted on the earlier wave and the later "
         "wave's answers are assigned to the same segments; a mover is someone present in "
@@ -128,6 +150,8 @@ class WaveComparison(DiagnosticResult):
     test: str
     alpha: float
     correction: str
+    smallest_effect: float
+    smallest_share_change: float
     changes: pd.DataFrame
     group_changes: pd.DataFrame
     flows: pd.DataFrame
@@ -143,10 +167,14 @@ class WaveComparison(DiagnosticResult):
         return self.changes.copy()
 
     def what_moved(self, *, significant_only: bool = True) -> pd.DataFrame:
-        """The organisation's changes ranked by the size of their effect (largest first)."""
+        """The organisation's changes ranked by the size of their effect (largest first).
+
+        ``significant_only``: only the changes that matter (verdict ``changed``: significant
+        and not shown to be smaller than the smallest change of interest).
+        """
         c = self.changes
         if significant_only:
-            c = c[c["significant"]]
+            c = c[c["verdict"] == "changed"]
         order = c["effect_size"].abs().sort_values(ascending=False, kind="stable").index
         return c.loc[order].reset_index(drop=True)
 
@@ -174,7 +202,8 @@ class WaveComparison(DiagnosticResult):
 
     def to_json(self) -> dict[str, Any]:
         keep = ["item", "kind", "from", "to", "change", "ci_low", "ci_high", "p", "p_adjusted",
-                "significant", "effect_size", "n_from", "n_to", "n_paired"]
+                "significant", "margin", "p_equivalent", "verdict", "effect_size", "n_from",
+                "n_to", "n_paired"]
         moved = None
         if np.isfinite(self.movers_share):
             moved = {"share": self.movers_share, "ci_low": self.movers_low,
@@ -183,6 +212,8 @@ class WaveComparison(DiagnosticResult):
         return jsonable({
             "from_wave": self.from_wave, "to_wave": self.to_wave, "test": self.test,
             "correction": self.correction, "alpha": self.alpha,
+            "smallest_effect": self.smallest_effect,
+            "smallest_share_change": self.smallest_share_change,
             "changes": self.changes[keep].to_dict(orient="records"),
             "what_moved": list(self.what_moved()["item"]),
             "group_changes": self.group_changes[["grouping", "group", *keep]].to_dict(
@@ -201,15 +232,19 @@ class WaveComparison(DiagnosticResult):
             top = moved.iloc[0]
             found.append(Finding(
                 headline=(f"{len(moved)} figure(s) changed significantly {span}; largest effects: "
-                          + "; ".join(parts) + "."),
+                          + "; ".join(parts) + "." + self._negligible_words()),
                 value=_fmt_change(top),
                 uncertainty=(f"95% CI {_fmt_value(top['ci_low'], top['kind'], True)} to "
                              f"{_fmt_value(top['ci_high'], top['kind'], True)}; "
                              f"{self.correction}-corrected"),
                 weight=0.85))
         else:
+            same = int((self.changes["verdict"] == "no change").sum())
+            shown = (f" {same} of the {len(self.changes)} figures are shown to be steady."
+                     if same else "")
             found.append(Finding(
-                headline=f"Nothing changed significantly {span} (after {self.correction} correction).",
+                headline=(f"Nothing changed significantly {span} (after {self.correction} "
+                          f"correction).{shown}{self._negligible_words()}"),
                 value="0", uncertainty=f"{len(self.changes)} figures compared", weight=0.5))
         if np.isfinite(self.movers_share):
             found.append(Finding(
@@ -219,8 +254,8 @@ class WaveComparison(DiagnosticResult):
                 uncertainty=f"95% CI {self.movers_low:.0%}-{self.movers_high:.0%}",
                 weight=0.6))
         g = self.group_changes
-        if len(g) and g["significant"].any():
-            sig = g[g["significant"]]
+        if len(g) and (g["verdict"] == "changed").any():
+            sig = g[g["verdict"] == "changed"]
             top = sig.loc[sig["effect_size"].abs().idxmax()]
             found.append(Finding(
                 headline=(f"Largest group change: {top['item']} in {top['grouping']} "
@@ -230,6 +265,17 @@ class WaveComparison(DiagnosticResult):
                              f"{_fmt_value(top['ci_high'], top['kind'], True)}"),
                 weight=0.55))
         return found
+
+
+    def _negligible_words(self) -> str:
+        small = self.changes[self.changes["verdict"] == "negligible"]
+        if small.empty:
+            return ""
+        names = ", ".join(str(i) for i in small["item"].head(5))
+        more = f" and {len(small) - 5} more" if len(small) > 5 else ""
+        return (f" {len(small)} more figure(s) shifted detectably but too little to matter "
+                f"({names}{more}): a small shift, below {self.smallest_effect:g} standard "
+                f"deviation (or {self.smallest_share_change * 100:g} points for shares).")
 
 
 def _fmt_value(value: float, kind: str, signed: bool = False) -> str:
@@ -286,10 +332,18 @@ def _variables(workbook: Workbook, rows: pd.DataFrame,
 
 
 def _change_rows(tested: pd.DataFrame, meta: Mapping[str, tuple[str, str]],
-                 test: str) -> pd.DataFrame:
+                 test: str, margins: tuple[float, float]) -> pd.DataFrame:
+    """Change rows from :func:`~diagnostics.comparisons.overlap_frame`'s output.
+
+    ``margins``: the smallest change of interest, in standard deviations for means and in
+    points (a share) for shares.
+    """
     kinds = [meta[name][0] for name in tested.index]
     effect = tested["effect_size"].to_numpy(dtype=float).copy()
-    shares = np.isin(kinds, ["adherence", "segment share"])
+    shares = np.isin(kinds, list(SHARE_KINDS))
+    rms = np.sqrt((tested["sd1"].to_numpy(dtype=float) ** 2
+                   + tested["sd2"].to_numpy(dtype=float) ** 2) / 2)
+    margin = np.where(shares, margins[1], margins[0] * rms)
     if shares.any():  # Cohen's h for shares
         with np.errstate(invalid="ignore"):
             h = (2 * np.arcsin(np.sqrt(tested["mean2"].clip(0, 1)))
@@ -300,9 +354,9 @@ def _change_rows(tested: pd.DataFrame, meta: Mapping[str, tuple[str, str]],
         "from": tested["mean1"].to_numpy(), "to": tested["mean2"].to_numpy(),
         "change": tested["change"].to_numpy(), "ci_low": tested["ci_low"].to_numpy(),
         "ci_high": tested["ci_high"].to_numpy(), "p": tested["p"].to_numpy(),
-        "effect_size": effect, "n_from": tested["n1"].to_numpy(),
+        "margin": margin, "effect_size": effect, "n_from": tested["n1"].to_numpy(),
         "n_to": tested["n2"].to_numpy(), "n_paired": tested["n_paired"].to_numpy(),
-        "test": test})
+        "test": test, "se": tested["se"].to_numpy(), "df": tested["df"].to_numpy()})
 
 
 # =========================================================================== network figures
@@ -315,7 +369,7 @@ def _network_nodes(workbook: Workbook, wave: str, ties: pd.DataFrame) -> set[str
 
 
 def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: float,
-                     progress: bool) -> tuple[pd.DataFrame, list[str]]:
+                     progress: bool, smallest_effect: float) -> tuple[pd.DataFrame, list[str]]:
     net = workbook.network
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -361,6 +415,16 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
                 key = "reciprocity" if figure == "reciprocity" else "density"
                 d_a, d_b = full[0][key][0], full[1][key][0]
                 effect = 2 * np.arcsin(np.sqrt(d_b)) - 2 * np.arcsin(np.sqrt(d_a))
+            # The smallest change of interest on the figure's own scale: the effect size's
+            # unit (a standard deviation of degree, or Cohen's h) in the figure's units.
+            if figure == "mean degree":
+                unit = rms
+            elif change != 0 and effect != 0 and np.isfinite(effect):
+                unit = abs(change / effect)
+            elif figure != "ties":  # h changes by 1 / sqrt(p (1 - p)) per unit of p
+                unit = np.sqrt(d_a * (1 - d_a))
+            else:
+                unit = np.nan
             rows.append({
                 "item": f"{figure}: {name}",
                 "kind": "network",
@@ -369,14 +433,16 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
                 "from": before, "to": after, "change": change,
                 "ci_low": change - critical * se if se > 0 else change,
                 "ci_high": change + critical * se if se > 0 else change, "p": p,
+                "margin": smallest_effect * float(unit) if np.isfinite(unit) else np.nan,
                 "effect_size": float(effect), "n_from": int(present[0].sum()),
                 "n_to": int(present[1].sum()), "n_paired": int((present[0] & present[1]).sum()),
-                "test": "vertex jackknife"})
+                "test": "vertex jackknife", "se": se, "df": float(n - 1)})
         notes.append(f"Network {name}: {int(present[0].sum())} and "
                      f"{int(present[1].sum())} people in waves {waves[0]} and {waves[1]}; ties "
                      "counted as present or absent (weights ignored).")
-    return pd.DataFrame(rows, columns=[c for c in _CHANGE_COLUMNS if c not in
-                                       ("p_adjusted", "significant")]), notes
+    return pd.DataFrame(rows, columns=[c for c in (*_CHANGE_COLUMNS, *_WORK_COLUMNS) if c not in
+                                       ("p_adjusted", "significant", "p_equivalent",
+                                        "verdict")]), notes
 
 
 def _reciprocated(arcs: tuple[np.ndarray, np.ndarray], n: int) -> np.ndarray:
@@ -515,6 +581,8 @@ def wave_changes(
     segmentation: Segmentation | None = None,
     random_state: int = 0,
     confidence: float = 0.95,
+    smallest_effect: float | None = None,
+    smallest_share_change: float | None = None,
     progress: bool = False,
 ) -> WaveComparison:
     """Compare two waves: every item, construct and diagnostic figure present in both.
@@ -549,6 +617,14 @@ def wave_changes(
         Seed of the segmentation.
     confidence
         Of every interval.
+    smallest_effect
+        The smallest change that matters for means and network figures, in standard
+        deviations (Cohen's d; default: ``smallest_effect`` of workbook.toml, else 0.1).
+        A significant change shown to be smaller is a small shift too small to matter,
+        not a change.
+    smallest_share_change
+        The same for shares (adherence, segment shares), as a share (default:
+        ``smallest_share_change`` of workbook.toml, else 0.03, i.e. 3 points).
     progress
         Show progress bars.
 
@@ -559,7 +635,10 @@ def wave_changes(
         ``adherence: item``, ``say-do gap: i-b``, ``segment share: S`` or
         ``figure: relation`` for the network), ``kind``, ``label``, ``from``, ``to``,
         ``change`` (to - from), ``ci_low``, ``ci_high``, ``p``, ``p_adjusted``,
-        ``significant``, ``effect_size``, ``n_from``, ``n_to``, ``n_paired``, ``test``.
+        ``significant``, ``margin`` (the smallest change of interest in the figure's
+        units), ``p_equivalent`` (the equivalence test's adjusted p-value), ``verdict``
+        (``changed``, ``negligible``, ``no change`` or ``inconclusive``), ``effect_size``,
+        ``n_from``, ``n_to``, ``n_paired``, ``test``.
 
     Raises
     ------
@@ -570,9 +649,10 @@ def wave_changes(
 
     Notes
     -----
-    Read the "what moved" chart from the top: the largest significant changes, in
-    standard deviations (Cohen's d) or, for shares, Cohen's h (0.2 small, 0.5 medium, 0.8
-    large). Bars in grey did not change beyond what chance explains. A group is shown
+    Read the "what moved" chart from the top: the largest changes, in standard deviations
+    (Cohen's d) or, for shares, Cohen's h (0.2 small, 0.5 medium, 0.8 large). Bars in grey
+    did not change beyond what chance explains, or changed by less than the smallest
+    change that matters (with many respondents even a tiny shift is detectable). A group is shown
     only when the privacy guard shows it in both waves.
 
     References
@@ -591,12 +671,21 @@ def wave_changes(
     >>> moved = result.changes[result.changes["significant"] & (result.changes["kind"] == "item")]
     >>> sorted(moved["item"])
     ['b06', 'b09', 'e01', 'o01']
+    >>> sorted(result.changes.loc[result.changes["kind"] == "item", "verdict"].unique())
+    ['changed', 'inconclusive']
     """
     if test not in CHANGE_TESTS:
         raise ConfigError(f"test must be one of {', '.join(CHANGE_TESTS)}, got {test!r}.")
     check_test_options(correction=correction, alpha=alpha, favourable=favourable)
     if k is None and segmentation is not None:
         k = segmentation.k
+    config = workbook.config
+    if smallest_effect is None:
+        smallest_effect = getattr(config, "smallest_effect", 0.1)
+    if smallest_share_change is None:
+        smallest_share_change = getattr(config, "smallest_share_change", 0.03)
+    check_margins(smallest_effect=smallest_effect, smallest_share_change=smallest_share_change)
+    margins = (float(smallest_effect), float(smallest_share_change))
     by = list(workbook.attributes) if by is None else [by] if isinstance(by, str) else list(by)
     unknown = [b for b in by if b not in workbook.attributes]
     if unknown:
@@ -629,7 +718,8 @@ def wave_changes(
         notes.append(f"{len(rows[0])} and {len(rows[1])} respondents; {both} answered in both "
                      "waves and are paired.")
         org_parts.append(_change_rows(overlap_frame(values[0], values[1], method=test,
-                                                    confidence=confidence), meta, test))
+                                                    confidence=confidence), meta, test,
+                                      margins))
         minimum = guard.min_group_size
         for attribute in tqdm(by, disable=not progress, desc="group changes"):
             visible = []
@@ -644,7 +734,7 @@ def wave_changes(
                 tested = overlap_frame(values[0].loc[ids[0]], values[1].loc[ids[1]],
                                        method=test, confidence=confidence)
                 tested = tested[(tested["n1"] >= minimum) & (tested["n2"] >= minimum)]
-                part = _change_rows(tested, meta, test)
+                part = _change_rows(tested, meta, test, margins)
                 part.insert(0, "group", str(group))
                 part.insert(0, "grouping", attribute)
                 group_parts.append(part)
@@ -672,7 +762,7 @@ def wave_changes(
                             for s in labels}
                 org_parts.append(_change_rows(overlap_frame(shares[0], shares[1], method=test,
                                                             confidence=confidence),
-                                              seg_meta, test))
+                                              seg_meta, test, margins))
                 notes.append(f"Segment movers: fitted on {pair[0]}, {pair[1]} assigned to the "
                              f"same segments; {n_followed} people followed.")
     elif not in_survey:
@@ -680,7 +770,8 @@ def wave_changes(
 
     if all(w in network_waves(workbook) for w in pair):
         net_rows, net_notes = _network_changes(workbook, pair, confidence=confidence,
-                                               progress=progress)
+                                               progress=progress,
+                                               smallest_effect=margins[0])
         notes.extend(net_notes)
         if len(net_rows):
             org_parts.append(net_rows)
@@ -693,9 +784,23 @@ def wave_changes(
     unique = {(s.dimension, s.group, s.reason): s for s in suppressed}
     return WaveComparison(
         from_wave=pair[0], to_wave=pair[1], test=test, alpha=alpha, correction=correction,
+        smallest_effect=margins[0], smallest_share_change=margins[1],
         changes=changes, group_changes=group_changes, flows=flows, movers_share=movers_share,
         movers_low=movers_low, movers_high=movers_high, n_followed=n_followed, followed=followed,
         suppressed=tuple(unique.values()), notes=tuple(notes))
+
+
+def check_margins(*, smallest_effect: float, smallest_share_change: float) -> None:
+    """Check the smallest changes of interest; raise ``ConfigError`` naming the bad one."""
+    if isinstance(smallest_effect, bool) or not isinstance(smallest_effect, int | float) \
+            or not 0 < smallest_effect < 5:
+        raise ConfigError("smallest_effect must be a number of standard deviations above 0 "
+                          f"(e.g. 0.1), got {smallest_effect!r}.")
+    if isinstance(smallest_share_change, bool) \
+            or not isinstance(smallest_share_change, int | float) \
+            or not 0 < smallest_share_change < 1:
+        raise ConfigError("smallest_share_change must be a share between 0 and 1 (e.g. 0.03 "
+                          f"for 3 points), got {smallest_share_change!r}.")
 
 
 def _finish(parts: list[pd.DataFrame], columns: list[str], alpha: float,
@@ -706,6 +811,11 @@ def _finish(parts: list[pd.DataFrame], columns: list[str], alpha: float,
     frame = pd.concat(parts, ignore_index=True)
     frame["p_adjusted"] = adjust_pvalues(frame["p"], correction)
     frame["significant"] = (frame["p_adjusted"] < alpha).astype(bool)
+    raw = equivalence_test(frame["change"], frame["se"], frame["df"], frame["margin"])
+    frame["p_equivalent"] = adjust_pvalues(raw, correction)
+    small = (frame["change"].abs() < frame["margin"]).fillna(False).to_numpy(dtype=bool)
+    frame["verdict"] = classify_changes(frame["significant"],
+                                        frame["p_equivalent"].fillna(1.0) < alpha, small)
     order = {k: i for i, k in enumerate(KINDS_OF_CHANGE)}
     frame = frame.assign(_k=frame["kind"].map(order)).sort_values(
         [c for c in ("grouping", "group") if c in frame] + ["_k"], kind="stable")

@@ -68,8 +68,9 @@ class Workbook:
         The attribute columns of the survey (department, level, location, ...).
     waves
         The waves in order (natural sort of their names).
-    network, actions, initiatives, stories
-        The optional tables, or ``None`` when the file is absent.
+    network, actions, initiatives, stories, comments
+        The optional tables, or ``None`` when the file is absent (comments: ``respondent_id``,
+        ``text``, ``item``, ``sensitive`` as bool, and ``wave`` when given).
     problems
         Warnings found while loading (the data were used after the stated repair).
     """
@@ -85,13 +86,15 @@ class Workbook:
     initiatives: pd.DataFrame | None = None
     stories: pd.DataFrame | None = None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    comments: pd.DataFrame | None = None
 
     @classmethod
     def build(cls, *, folder: Path, config: Config, survey: pd.DataFrame, codebook: pd.DataFrame,
               attributes: Sequence[str], network: pd.DataFrame | None = None,
               actions: pd.DataFrame | None = None, initiatives: pd.DataFrame | None = None,
               stories: pd.DataFrame | None = None,
-              problems: Sequence[Problem] = ()) -> Workbook:
+              problems: Sequence[Problem] = (),
+              comments: pd.DataFrame | None = None) -> Workbook:
         """Assemble a workbook from trusted tables (types are set here)."""
         survey = survey.copy()
         survey["respondent_id"] = survey["respondent_id"].astype(str)
@@ -117,7 +120,8 @@ class Workbook:
         book["scale_max"] = book["scale_max"].astype(float)
         return cls(folder=Path(folder), config=config, survey=survey, codebook=book,
                    attributes=tuple(attributes), waves=waves, network=network, actions=actions,
-                   initiatives=initiatives, stories=stories, problems=tuple(problems))
+                   initiatives=initiatives, stories=stories, problems=tuple(problems),
+                   comments=comments)
 
     # ------------------------------------------------------------------ views
     @property
@@ -210,8 +214,11 @@ class Workbook:
             ordered = tuple(w for w in self.waves if w in set(waves))
         if net_waves:
             net = net[net["wave"].isna() | net["wave"].isin(waves)].reset_index(drop=True)
+        comments = self.comments
+        if comments is not None and "wave" in comments and any(w in self.waves for w in waves):
+            comments = comments[comments["wave"].isna() | comments["wave"].isin(waves)].reset_index(drop=True)
         return Workbook(self.folder, self.config, survey, self.codebook, self.attributes, ordered,
-                        net, self.actions, self.initiatives, self.stories, self.problems)
+                        net, self.actions, self.initiatives, self.stories, self.problems, comments)
 
     @property
     def people(self) -> pd.DataFrame:
@@ -265,7 +272,7 @@ class Workbook:
     def __repr__(self) -> str:
         n = self.survey.groupby("wave").size()
         counts = ", ".join(f"{w}: {n.get(w, 0)}" for w in self.waves)
-        extra = [k for k in ("network", "actions", "initiatives", "stories") if getattr(self, k) is not None]
+        extra = [k for k in ("network", "actions", "initiatives", "stories", "comments") if getattr(self, k) is not None]
         return (f"<Workbook {self.config.organisation!r}: {len(self.items)} items, respondents "
                 f"per wave {counts}; also {', '.join(extra) or 'no other files'}>")
 

@@ -24,6 +24,7 @@ REQUIRED = {
     "tandems": {"quadrants"},
     "stories": {"themes", "overlap"},
     "waves": {"changes"},
+    "enps": {"score", "low", "high", "n", "by"},
 }
 
 

@@ -82,7 +82,8 @@ def test_options_map_onto_existing_keywords() -> None:
     for s in PIPELINE:
         hints = _hints(s.function)
         for option, keyword in s.options.items():
-            assert option in {"seed", "progress", "waves"}, option
+            assert option in {"seed", "progress", "waves", "smallest_effect",
+                              "smallest_share_change"}, option
             assert keyword in hints, f"{s.function.__name__} has no keyword {keyword}"
 
 

@@ -238,3 +238,77 @@ def test_alpha_matches_pingouin_and_ignores_row_order(frame: pd.DataFrame, rnd) 
     assert shuffled.alpha("c") == pytest.approx(alpha, abs=1e-9)
     low, high = result.constructs[["ci_low", "ci_high"]].iloc[0]
     assert low <= alpha <= high
+
+
+# --------------------------------------------------------------------------- reverse-keying
+
+def _one_factor(n: int = 400, k: int = 6, seed: int = 2) -> pd.DataFrame:
+    """Answers 1-7 of ``k`` items of one factor, all scored the right way."""
+    rng = np.random.default_rng(seed)
+    factor = rng.normal(size=n)
+    cols = {f"q{j + 1}": np.clip(np.rint(4 + 1.2 * factor + rng.normal(0, 1, n)), 1, 7)
+            for j in range(k)}
+    return pd.DataFrame(cols)
+
+
+@pytest.mark.parametrize("error", ["stored already reversed", "forgotten"])
+def test_reverse_keying_names_both_readings_on_hand_made_data(error: str) -> None:
+    """Two of six items coded the wrong way; the fix's alpha is the true data's alpha."""
+
+    true = _one_factor()
+    truth_alpha = cronbach_alpha(true.cov().to_numpy())
+    loaded = true.copy()
+    loaded[["q5", "q6"]] = 8 - loaded[["q5", "q6"]]  # as the loader leaves them
+    frame = _workbook(loaded, dict.fromkeys(loaded.columns, "drive"))
+    if error == "stored already reversed":  # marked reverse and reversed twice
+        book = frame.codebook.assign(reverse=frame.codebook.index.isin(["q5", "q6"]))
+        frame = Workbook.build(folder=Path("."), config=Config(),
+                               survey=frame.survey, codebook=book, attributes=[])
+    result = construct_reliability(frame)
+    table = result.reverse_keying
+    assert list(table["flip"]) == ["q5, q6", "q1, q2, q3, q4"]
+    assert bool(table["likely"].iloc[0]) and not table["likely"].iloc[1]
+    assert table["alpha_fixed"].to_numpy() == pytest.approx([truth_alpha] * 2, abs=1e-12)
+    four = cronbach_alpha(true[["q1", "q2", "q3", "q4"]].cov().to_numpy())
+    assert table["alpha_without"].iloc[0] == pytest.approx(four, abs=1e-12)
+    assert table["alpha_now"].iloc[0] < 0.5 < truth_alpha
+    if error == "forgotten":
+        assert table["marked_reverse"].iloc[0] == ""
+        assert "set reverse to 1 for them" in table["fix"].iloc[0]
+        assert "set reverse to 0" not in table["fix"].iloc[0]
+    else:
+        assert table["marked_reverse"].iloc[0] == "q5, q6"
+        assert "stored already reversed" in table["fix"].iloc[0]
+        assert "set reverse to 0 for them" in table["fix"].iloc[0]
+        assert "set reverse to 1 for them" in table["fix"].iloc[1]  # the other reading
+    warning = next(w for w in result.warnings if "splits into two opposed groups" in w)
+    assert "most likely" in warning and f"{truth_alpha:.2f} after either fix" in warning
+    entry = result.to_json()["drive"]["reverse_keying"]
+    assert entry[0]["flip"] == ["q5", "q6"] and entry[0]["likely"]
+    assert "reverse_keying" in result.tables()
+
+
+def test_reverse_keying_on_the_sample_with_a_planted_double_reversal(sample_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """b03 and b04 marked reverse as if their answers had been stored already reversed."""
+    original = construct_reliability(load(sample_dir))
+    assert original.reverse_keying.empty
+    folder = tmp_path / "data"
+    shutil.copytree(sample_dir, folder)
+    book = pd.read_csv(folder / "codebook.csv", dtype=str, keep_default_na=False)
+    book.loc[book["item"].isin(["b03", "b04"]), "reverse"] = "1"
+    book.to_csv(folder / "codebook.csv", index=False)
+    result = construct_reliability(load(folder))
+    table = result.reverse_keying.set_index("reading")
+    assert set(table["construct"]) == {"non-negotiable"}
+    assert table.at[1, "flip"] == "b03, b04" and table.at[1, "likely"]
+    assert table.at[2, "flip"] == "b01, b02"
+    assert table.at[1, "marked_reverse"] == "b03, b04"
+    assert table.at[1, "alpha_fixed"] == pytest.approx(original.alpha("non-negotiable"),
+                                                       abs=1e-12)
+    assert result.alpha("non-negotiable") < original.alpha("non-negotiable")
+
+
+def test_no_reverse_keying_table_when_constructs_hold(listwise) -> None:
+    assert listwise.reverse_keying.empty
+    assert "reverse_keying" not in listwise.tables()

@@ -380,3 +380,96 @@ def test_figures_carry_the_data(result) -> None:
     assert max(abs(np.array(bars.x))) == pytest.approx(abs(top["effect_size"]))
     figs = result.figures()
     assert "network" in figs and len(figs["network"].data[0].y) == 4
+
+
+# --------------------------------------------------------------------------- practical significance
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_equivalence_test_equals_pingouin_tost(paired: bool) -> None:
+    """TOST from the overlap test's figures equals pingouin's (a second implementation)."""
+    import pingouin
+
+    from diagnostics.comparisons import equivalence_test
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(3.0, 1.0, 80)
+    y = x * 0.6 + rng.normal(1.25, 0.8, 80) if paired else rng.normal(3.1, 1.2, 95)
+    ids_y = np.arange(80) if paired else np.arange(100, 195)
+    t = overlap_frame(pd.DataFrame({"v": x}, index=np.arange(80)),
+                      pd.DataFrame({"v": y}, index=ids_y),
+                      method="paired" if paired else "welch").loc["v"]
+    for bound in (0.2, 0.5):
+        ours = float(equivalence_test(t["change"], t["se"], t["df"], bound))
+        theirs = float(pingouin.tost(y, x, bound=bound, paired=paired,
+                                     correction=not paired)["pval"].iloc[0])
+        assert ours == pytest.approx(theirs, rel=1e-6, abs=1e-12)
+
+
+def test_equivalence_matches_the_interval_rule() -> None:
+    """Equivalent at alpha exactly when the (1 - 2 alpha) interval lies inside the margin."""
+    from diagnostics.comparisons import equivalence_test
+
+    rng = np.random.default_rng(5)
+    change, se = rng.normal(0, 0.1, 400), rng.uniform(0.01, 0.1, 400)
+    df, margin = rng.uniform(5, 200, 400), rng.uniform(0.05, 0.3, 400)
+    half = stats.t.ppf(0.95, df) * se
+    inside = (change - half > -margin) & (change + half < margin)
+    assert ((equivalence_test(change, se, df, margin) < 0.05) == inside).all()
+
+
+def _scaled_waves(wb, copies: int, shifts: dict[str, float]):
+    """Wave A: the sample's first wave repeated ``copies`` times; wave B: the same people
+    with ``shifts`` added to some items (everything else identical but for fresh noise)."""
+    rows = wb.responses(wb.waves[0])
+    rng = np.random.default_rng(1)
+    parts_a, parts_b = [], []
+    for c in range(copies):
+        a = rows.assign(respondent_id=rows["respondent_id"] + f"-{c}", wave="A")
+        b = a.assign(wave="B")
+        for item in wb.items:  # the later wave: answers of the same people, reshuffled
+            b[item] = rng.permutation(b[item].to_numpy())
+        for item, shift in shifts.items():
+            b[item] = b[item] + shift
+        parts_a.append(a)
+        parts_b.append(b)
+    survey = pd.concat(parts_a + parts_b, ignore_index=True)
+    return dataclasses.replace(wb, survey=survey, waves=("A", "B"), network=None)
+
+
+def test_tiny_shift_in_a_large_organisation_is_negligible_not_a_change(wb) -> None:
+    """About 14,000 people a wave: a shift of 0.03 sd is detectable but does not matter."""
+    items = wb.items_of("motivation")
+    sd = float(wb.responses(wb.waves[0])[items[0]].std())
+    book = _scaled_waves(wb, 25, {items[0]: 0.06 * sd, items[1]: 0.5 * sd})
+    res = wave_changes(book, segments=False, by=[], test="welch")
+    c = res.changes.set_index("item")
+    assert c.at[items[1], "verdict"] == "changed"
+    assert c.at[items[0], "verdict"] == "negligible"  # significant, within 0.1 sd
+    assert c.at[items[0], "significant"]
+    others = c.loc[[i for i in wb.items if i not in items[:2]]]
+    assert (others["verdict"] == "no change").all()
+    assert items[0] not in set(res.what_moved()["item"])
+    assert "too little to matter" in res.findings()[0].headline
+    # a larger smallest effect of interest turns the planted change into a negligible one
+    wide = wave_changes(book, segments=False, by=[], test="welch", smallest_effect=0.8)
+    assert wide.changes.set_index("item").at[items[1], "verdict"] == "negligible"
+
+
+def test_smallest_effect_from_workbook_toml_and_bad_values(wb) -> None:
+    config = dataclasses.replace(wb.config, smallest_effect=0.4, smallest_share_change=0.1)
+    res = wave_changes(dataclasses.replace(wb, config=config), segments=False, by=[])
+    assert res.smallest_effect == 0.4 and res.smallest_share_change == 0.1
+    shares = res.changes[res.changes["kind"] == "adherence"]
+    assert (shares["margin"] == 0.1).all()
+    for option, value in [("smallest_effect", 0), ("smallest_share_change", 3)]:
+        with pytest.raises(ConfigError, match=option):
+            wave_changes(wb, **{option: value})
+
+
+def test_smallest_effect_read_from_workbook_toml(tmp_path: Path) -> None:
+    from diagnostics.config import read_config
+
+    (tmp_path / "workbook.toml").write_text("smallest_effect = 0.2\nsmallest_share_change = 7\n")
+    config, problems = read_config(tmp_path / "workbook.toml")
+    assert config.smallest_effect == 0.2 and config.smallest_share_change == 0.03
+    assert [p.column for p in problems] == ["smallest_share_change"] and problems[0].line == 2

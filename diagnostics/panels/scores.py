@@ -7,10 +7,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..comments import Comments, comment_themes
 from ..drivers import KeyDrivers, key_drivers
-from ..enps import ENPS, enps
+from ..enps import ENPS, enps, enps_item
 from ..favourability import Favourability, favourability
 from ..heatmap import ItemHeatmap, item_heatmap
+from ..plots.comments import groups_figure, themes_figure
 from ..plots.drivers import importance_figure, priority_figure
 from ..plots.enps import enps_figure, enps_waves_figure
 from ..plots.favourability import favourability_figure
@@ -18,7 +20,13 @@ from ..plots.heatmap import heatmap_figure
 from ..workbook import Workbook
 from .common import guarded_callback, mark_main, redraw, show_figure, with_help
 
-__all__ = ["drivers_panel", "heatmap_panel", "favourability_panel", "enps_panel"]
+__all__ = ["drivers_panel", "heatmap_panel", "favourability_panel", "enps_panel", "comments_panel"]
+
+
+def _missing(text: str) -> widgets.VBox:
+    box = widgets.VBox([widgets.HTML(f"<p><i>{html.escape(text)}</i></p>")])
+    box.result = None
+    return box
 
 
 def _notes(result: Any) -> str:
@@ -146,6 +154,8 @@ def favourability_panel(workbook: Workbook) -> widgets.VBox:
 @with_help
 def enps_panel(workbook: Workbook) -> widgets.VBox:
     """eNPS by group (control: the attribute) and by wave."""
+    if enps_item(workbook) is None:
+        return _missing("No eNPS question (0-10 recommendation) in this codebook: nothing to show.")
     result: ENPS = enps(workbook)
     attributes = list(dict.fromkeys(result.groups["attribute"])) or list(workbook.attributes)
     by = widgets.Dropdown(options=attributes, value=attributes[0], description="Group by",
@@ -163,4 +173,50 @@ def enps_panel(workbook: Workbook) -> widgets.VBox:
     by.observe(guarded_callback(out, update), names="value")
     box = widgets.VBox([*children, widgets.HTML(_notes(result)), out])
     box.result = result
+    return box
+
+
+def _quotes_html(result: Comments) -> str:
+    parts = []
+    for row in result.themes.itertuples(index=False):
+        quotes = [q for q in str(row.quotes).split(" | ") if q]
+        items = "".join(f"<li>“{html.escape(q)}”</li>" for q in quotes) or \
+            "<li><i>no quote: too few commenters in the groups to quote from</i></li>"
+        parts.append(f"<p><b>{html.escape(str(row.name))}</b> ({int(row.n)} comments)</p><ul>{items}</ul>")
+    if result.n_sensitive:
+        parts.append(f"<p><i>{result.n_sensitive} sensitive comments are counted and never quoted.</i></p>")
+    return "".join(parts)
+
+
+@with_help
+def comments_panel(workbook: Workbook) -> widgets.VBox:
+    """Themes of the comments by tone (control: the number of themes), tone by group, quotes."""
+    if workbook.comments is None or workbook.comments.empty:
+        return _missing("No comments.csv in this data folder: nothing to show.")
+    cache: dict[int, Comments] = {}
+
+    def compute(k: int) -> Comments:
+        if k not in cache:
+            cache[k] = comment_themes(workbook, n_themes=k or None)
+        return cache[k]
+
+    first = compute(0)
+    themes = widgets.Dropdown(options=[("chosen from the data", 0)] + [(str(k), k) for k in range(2, 11)],
+                              value=0, description="Themes",
+                              tooltip="How many themes the comments are grouped into")
+    view = show_figure(themes_figure(first))
+    by_group = show_figure(groups_figure(first)) if len(first.groups) else widgets.HTML("")
+    quotes = widgets.HTML(_quotes_html(first))
+    out = widgets.Output()
+    box = widgets.VBox()
+
+    def update() -> None:
+        box.result = compute(themes.value)
+        redraw(view, themes_figure(box.result))
+        quotes.value = _quotes_html(box.result)
+        out.clear_output()
+
+    themes.observe(guarded_callback(out, update), names="value")
+    box.children = [themes, view, by_group, quotes, widgets.HTML(_notes(first)), out]
+    box.result = first
     return box

@@ -25,9 +25,21 @@ _KIND_NAMES: dict[str, str] = {
 
 def _summary(result: WaveComparison) -> str:
     moved = result.what_moved()
+    verdicts = result.changes["verdict"].value_counts()
+    small = int(verdicts.get("negligible", 0))
+    steady = int(verdicts.get("no change", 0))
+    aside = ""
+    if small:
+        aside += (f" {small} figure(s) shifted detectably but by less than the smallest change "
+                  f"that matters ({result.smallest_effect:g} standard deviation, "
+                  f"{result.smallest_share_change * 100:g} points for shares): a small shift, "
+                  "too small to matter.")
+    if steady:
+        aside += f" {steady} figure(s) are shown to be steady (no change)."
     if moved.empty:
         return (f"<p>Nothing changed significantly from {html.escape(result.from_wave)} to "
-                f"{html.escape(result.to_wave)} ({result.correction}-corrected).</p>")
+                f"{html.escape(result.to_wave)} ({result.correction}-corrected)."
+                f"{html.escape(aside)}</p>")
     rows = "".join(
         f"<tr><td>{i + 1}</td><td>{html.escape(str(r['item']))}</td>"
         f"<td>{r['from']:.3g} → {r['to']:.3g}</td>"
@@ -36,7 +48,7 @@ def _summary(result: WaveComparison) -> str:
         for i, (_, r) in enumerate(moved.head(10).iterrows()))
     return ("<p><b>What moved</b>, largest effect first:</p><table><tr><th></th><th>figure</th>"
             "<th>from → to</th><th>change (95% CI)</th><th>effect</th><th>adjusted p</th></tr>"
-            f"{rows}</table>")
+            f"{rows}</table>" + (f"<p>{html.escape(aside.strip())}</p>" if aside else ""))
 
 
 @with_help

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..comparisons import VERDICTS
 from ..waves import OTHER_SEGMENTS
 from .theme import COLORS, apply_theme
 
@@ -30,8 +31,16 @@ def _scaled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _colors(frame: pd.DataFrame) -> list[str]:
+    """Blue or orange for a change that matters, grey for the rest (verdict, else significance)."""
+    moved = (frame["verdict"] == "changed") if "verdict" in frame else frame["significant"]
     return [(_UP if c > 0 else _DOWN) if s else _FLAT
-            for c, s in zip(frame["change"], frame["significant"], strict=True)]
+            for c, s in zip(frame["change"], moved, strict=True)]
+
+
+def _verdicts(frame: pd.DataFrame) -> list[str]:
+    if "verdict" not in frame:
+        return [""] * len(frame)
+    return [VERDICTS.get(str(v), str(v)) for v in frame["verdict"]]
 
 
 def _bars(frame: pd.DataFrame, *, label: str) -> go.Figure:
@@ -43,11 +52,11 @@ def _bars(frame: pd.DataFrame, *, label: str) -> go.Figure:
                  "array": (f["e_high"] - f["effect_size"]).fillna(0).to_numpy(),
                  "arrayminus": (f["effect_size"] - f["e_low"]).fillna(0).to_numpy()},
         customdata=np.column_stack([f["from"], f["to"], f["change"], f["ci_low"], f["ci_high"],
-                                    f["p_adjusted"], f["label"].astype(str)]),
+                                    f["p_adjusted"], f["label"].astype(str), _verdicts(f)]),
         hovertemplate=("%{y}: %{customdata[0]:.2f} → %{customdata[1]:.2f} "
                        "(change %{customdata[2]:+.2f}, 95% CI %{customdata[3]:+.2f} to "
                        "%{customdata[4]:+.2f}; adjusted p=%{customdata[5]:.2g})"
-                       "<br>%{customdata[6]}<extra></extra>")))
+                       "<br>%{customdata[7]}<br>%{customdata[6]}<extra></extra>")))
     fig.add_vline(x=0, line={"color": "#444444", "width": 1})
     fig.update_xaxes(title="effect size (Cohen's d; h for shares and densities), 95% CI")
     return fig
@@ -57,7 +66,8 @@ def changes_figure(result: WaveComparison, *, kind: str | Sequence[str] | None =
                    top: int | None = None) -> go.Figure:
     """What moved: every change of one or more kinds as an effect size with its interval.
 
-    Blue: a significant rise, orange: a significant fall, grey: within noise. Default
+    Blue: a rise that matters, orange: a fall that matters, grey: within noise or too small
+    to matter (below the smallest change of interest). Default
     kinds: every survey figure (the network has its own chart), or the network when the
     data have no survey items.
     """
