@@ -35,6 +35,7 @@ from .network import (
     network_graph,
     reach_to_top,
 )
+from .participation import ResponseRates, response_rates
 from .privacy import Guarded, PrivacyGuard, SuppressedGroup
 from .reliability import Reliability, construct_reliability
 from .report import build_report, write_report
@@ -104,6 +105,8 @@ __all__ = [
     "write_report",
     "ImportResult",
     "import_export",
+    "ResponseRates",
+    "response_rates",
 ]
 
 __version__ = "0.1.0"

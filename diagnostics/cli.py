@@ -102,6 +102,18 @@ def _parser() -> argparse.ArgumentParser:
                         "are joined to the answers")
     p.add_argument("--wave", default=None, help="with --codebook: the wave of these answers")
 
+    p = sub.add_parser("import-ties", help="turn e-mail or chat metadata into network.csv "
+                                           "(never reads message content)")
+    p.add_argument("export", type=Path, help="mbox, message-trace CSV, Slack export (zip or "
+                                             "folder) or Viva Insights person-to-person CSV")
+    p.add_argument("--people", type=Path, required=True,
+                   help="CSV with respondent_id and email (roster.csv will do)")
+    p.add_argument("--out", type=Path, required=True, help="the network.csv to write")
+    p.add_argument("--broadcast", type=_positive, default=10,
+                   help="messages to more recipients than this are broadcasts, not ties "
+                        "(default 10)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
     p = sub.add_parser("sample", help="write a synthetic organisation's data folder with its planted truth")
     p.add_argument("dir", type=Path, help="folder to write")
     p.add_argument("--people", type=_positive, default=600, help="people in the organisation (default 600)")
@@ -258,6 +270,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _say(str(result.report).rstrip("\n"))
             _say(f"Wrote {result.folder}: survey.csv, codebook.csv"
                  + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            code = EXIT_OK
+        elif args.command == "import-ties":
+            from .importing.ties import import_ties
+
+            result = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
+                                 progress=not args.quiet)
+            if result.summary():
+                _say(result.summary().rstrip("\n"))
             code = EXIT_OK
         elif args.command == "sample":
             from .sample import write_sample

@@ -435,3 +435,23 @@ def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> 
     """
     z = _z(confidence)
     return float(estimate - z * se), float(estimate + z * se)
+
+
+def chi_square_independence(table: np.ndarray | pd.DataFrame) -> tuple[float, int, float]:
+    """Pearson's chi-square test of independence of a contingency table (no continuity
+    correction). Returns the statistic, the degrees of freedom and the p-value.
+
+    Rows or columns that are all zero are left out first.
+
+    Examples
+    --------
+    >>> stat, dof, p = chi_square_independence([[10, 20], [20, 10]])
+    >>> round(stat, 3), dof, round(p, 4)
+    (6.667, 1, 0.0098)
+    """
+    counts = np.asarray(table, dtype=float)
+    counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+    if counts.shape[0] < 2 or counts.shape[1] < 2:
+        return 0.0, 0, 1.0
+    stat, p, dof, _ = stats.chi2_contingency(counts, correction=False)
+    return float(stat), int(dof), float(p)

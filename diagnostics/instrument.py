@@ -274,11 +274,11 @@ def _energy_and_outcomes(organisation: str) -> list[Question]:
         _q("o02", "outcome", f"I see myself still working at {organisation} in two years.",
            f"Ik zie mezelf over twee jaar nog steeds bij {organisation} werken.", "agree5",
            "outcome", construct="intent to stay"),
-        _q("enps", "outcome",
+        _q("o03", "outcome",
            f"How likely is it that you would recommend {organisation} as a place to work to a "
            "friend or acquaintance?",
            f"Hoe waarschijnlijk is het dat je {organisation} als werkgever zou aanraden aan een "
-           "vriend of kennis?", "likely11", "outcome", construct="enps", enps=True, source=_NPS),
+           "vriend of kennis?", "likely11", "outcome", construct="advocacy", enps=True, source=_NPS),
     ]
 
 
@@ -322,7 +322,7 @@ class Instrument:
         Examples
         --------
         >>> book = build_instrument().codebook()
-        >>> book.loc[book["item"] == "enps", ["scale_min", "scale_max", "enps"]].values.tolist()
+        >>> book.loc[book["item"] == "o03", ["scale_min", "scale_max", "enps"]].values.tolist()
         [[0, 10, 1]]
         """
         base = self.languages[0]

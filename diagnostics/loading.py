@@ -74,6 +74,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "initiatives": ("initiative_id", "supporters", "sponsor_level", "outcome", "name",
                     "sponsor_id", "started", "resources"),
     "stories": ("story_id", "text", "direction", "author_id", "date", "channel", "wave"),
+    "roster": ("respondent_id", "manager_id", "email", "wave"),
     "comments": ("respondent_id", "text", "item", "sensitive", "wave"),
 }
 _FLOAT_ID = re.compile(r"^[+-]?\d+\.0+$")
@@ -558,18 +559,18 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                           + (f", one read as missing ({', '.join(gone[:5])})" if gone else "")
                           + " or an empty cell.")
             elif n_bad > 1 and n_bad == n_answered:
-                first = int(np.flatnonzero(bad)[0])
+                at = int(np.flatnonzero(bad)[0])
                 out.add(table.name, f"all {n_bad} answers in this column are text, not numbers "
                         f"(the first is shown). Export numeric values from the survey tool, or, "
                         f"if it is an attribute, remove its row from {codebook_name}.",
-                        line=table.lines.iloc[first], column=item, value=f[item].iloc[first])
+                        line=table.lines.iloc[at], column=item, value=f[item].iloc[at])
             else:
                 out.cells(table, bad, item, f"expected a number {on_scale} or an empty cell (if "
                           "the survey tool exported answer texts, export numeric values "
                           "instead).".replace("  ", " "))
             shift = _recode_offset(value, lo, hi) if scale.at[item, "_scale_ok"] else None
             if shift is not None:
-                first = int(np.flatnonzero(~np.isnan(value))[0])
+                at = int(np.flatnonzero(~np.isnan(value))[0])
                 answered = value[~np.isnan(value)]
                 out.add(table.name, f"every answer lies between {_fmt(answered.min())} and "
                         f"{_fmt(answered.max())}, off the scale {_fmt(lo)}-{_fmt(hi)} declared "
@@ -578,8 +579,8 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                         "11-15, sometimes in reverse order). Check the question's recode "
                         "values in the survey tool and export again, or export the answer "
                         "texts and list them in the codebook's labels column; do not just "
-                        "widen the scale.", line=table.lines.iloc[first], column=item,
-                        value=f[item].iloc[first])
+                        "widen the scale.", line=table.lines.iloc[at], column=item,
+                        value=f[item].iloc[at])
             elif scale.at[item, "_scale_ok"]:
                 outside = ~np.isnan(value) & ((value < lo) | (value > hi))
                 out.cells(table, outside, item, f"is outside the scale {_fmt(lo)}-{_fmt(hi)} "
@@ -775,6 +776,79 @@ def _known_waves(table: RawTable, waves: frozenset[str], survey: str, out: _Coll
               "name, or leave the cell empty.", limit=20)
 
 
+def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
+    """roster.csv: one row per invited person (and wave); managers form a tree."""
+    if not _not_empty(table, out) or not _require_columns(table, ["respondent_id"], out):
+        return None
+    f = table.frame
+    ids = f["respondent_id"]
+    empty = _missing(ids)
+    out.cells(table, empty, "respondent_id", "every invited person needs a respondent_id.")
+    wave = (f["wave"].where(~_missing(f["wave"]), "") if "wave" in f
+            else pd.Series("", index=f.index, dtype=str))
+    keys = pd.DataFrame({"id": ids, "wave": wave})
+    dup = keys.duplicated(keep="first").to_numpy() & ~empty
+    if dup.any():
+        firsts = ~keys.duplicated(keep="first").to_numpy()
+        first = dict(zip(zip(ids[firsts], wave[firsts], strict=True), table.lines[firsts],
+                         strict=True))
+        for i in np.flatnonzero(dup)[:_CELL_LIMIT]:
+            out.add(table.name, f"this person is listed twice; the first row is line "
+                    f"{first[(ids.iloc[i], wave.iloc[i])]}. List each invited person once"
+                    + (" per wave." if "wave" in f else "."), line=table.lines.iloc[i],
+                    column="respondent_id", value=ids.iloc[i])
+    manager = (f["manager_id"].where(~_missing(f["manager_id"]), "") if "manager_id" in f
+               else pd.Series("", index=f.index, dtype=str))
+    for w in wave.unique():
+        rows = np.flatnonzero((wave == w).to_numpy() & ~empty & ~dup)
+        known = set(ids.iloc[rows])
+        parent = {ids.iloc[i]: manager.iloc[i] for i in rows if manager.iloc[i]}
+        line_of = {ids.iloc[i]: int(table.lines.iloc[i]) for i in rows}
+        for i in rows:
+            boss = manager.iloc[i]
+            if boss and boss not in known:
+                out.add(table.name, "this manager_id is not a respondent_id of the roster"
+                        + (f" in wave {w}" if w else "") + ". Add the manager as a row, or "
+                        "correct the id.", line=table.lines.iloc[i], column="manager_id",
+                        value=boss)
+            elif boss == ids.iloc[i]:
+                out.add(table.name, "this person is their own manager. Leave manager_id "
+                        "empty for the top of the organisation.", line=table.lines.iloc[i],
+                        column="manager_id", value=boss)
+        parent = {k: v for k, v in parent.items() if k != v}
+        done: set[str] = set()
+        for start in parent:
+            path: list[str] = []
+            on_path: set[str] = set()
+            node = start
+            while node in parent and node not in done and node not in on_path:
+                on_path.add(node)
+                path.append(node)
+                node = parent[node]
+            if node in on_path:
+                cycle = path[path.index(node):]
+                out.add(table.name, "the managers go round in a circle ("
+                        + " -> ".join([*cycle, node]) + "): someone in it must report to a "
+                        "person outside it, or have no manager.", line=line_of[node],
+                        column="manager_id", value=parent[node])
+            done.update(path)
+    frame = pd.DataFrame({"respondent_id": ids, "wave": wave.where(wave != "", None),
+                          "manager_id": manager.where(manager != "", None)})
+    for column in f.columns:
+        if column not in ("respondent_id", "wave", "manager_id", "email"):
+            frame[column] = f[column].where(~_missing(f[column]), None)
+    frame = frame[~empty & ~dup]
+    if people is not None:
+        absent = ~pd.Series(sorted(people.ids)).isin(set(frame["respondent_id"]))
+        if absent.any():
+            missing_ids = pd.Series(sorted(people.ids))[absent]
+            out.add(table.name, f"{int(absent.sum())} respondent(s) of {people.file} are not "
+                    f"in the roster (the first is shown); response rates count only the "
+                    "people of the roster.", column="respondent_id",
+                    value=missing_ids.iloc[0], severity="warning")
+    return frame.reset_index(drop=True)
+
+
 def _comments(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id", "text"], out):
         return None
@@ -881,6 +955,7 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         "actions": lambda t: _actions(t, people, out),
         "initiatives": lambda t: _initiatives(t, out),
         "stories": lambda t: _stories(t, out),
+        "roster": lambda t: _roster(t, people, out),
         "comments": lambda t: _comments(t, people, out),
     }
     waves = None
@@ -902,7 +977,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     workbook = Workbook.build(
         folder=folder, config=config, survey=survey.drop(columns=["_line"]), codebook=codebook,
         attributes=attributes, network=tables["network"], actions=tables["actions"],
-        initiatives=tables["initiatives"], stories=tables["stories"], comments=tables["comments"],
+        initiatives=tables["initiatives"], stories=tables["stories"], roster=tables["roster"],
+        comments=tables["comments"],
         problems=tuple(p for p in out.problems if p.severity == "warning"),
     )
     return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))

@@ -27,7 +27,9 @@ class Participation(DiagnosticResult):
         wave's respondents); withheld groups are absent.
     """
 
-    key: ClassVar[str] = "participation"
+    #: Not the contract's ``participation`` (response rates from roster.csv, in
+    #: :mod:`diagnostics.participation`): this counts respondents only.
+    key: ClassVar[str] = "respondents"
     title: ClassVar[str] = "Participation"
     method: ClassVar[str] = ("Respondents per wave and group; a group is shown only when it "
                              "and the rest of its wave both reach the privacy minimum.")

@@ -84,6 +84,7 @@ from .network import (
     reach_to_top,
     relation_waves,
 )
+from .participation import ResponseRates, response_rates
 from .plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
 from .reliability import Reliability, construct_reliability
 from .results import DiagnosticResult
@@ -369,6 +370,8 @@ def _drivers(workbook: Workbook) -> str | None:
 
 #: Every step of a run, in running order (a step comes after every step it takes).
 PIPELINE: tuple[Step, ...] = (
+    Step("participation", ResponseRates.title, files=("roster",),
+         call=call(response_rates, WORKBOOK)),
     Step("reliability", Reliability.title, check=_constructs,
          call=call(construct_reliability, WORKBOOK)),
     Step("segments", Segmentation.title, check=_motivation,

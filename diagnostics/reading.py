@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 from .errors import Problem
 from .inputs import CONTROL, LIMITS, UnsafeInput, check_zip, read_input
@@ -356,11 +358,6 @@ def _arrow_frame(text: str, sep: str, width: int, records: _Records,
     are left to the C parser, which pads them. The result is what :func:`_c_frame` gives.
     """
     if any(c != width for c, b in zip(records.counts, records.blank, strict=True) if not b):
-        return None
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pcsv
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
     names = [str(i) for i in range(width)]
     try:

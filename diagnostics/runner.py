@@ -23,7 +23,7 @@ R = TypeVar("R", bound=DiagnosticResult)
 CONTRACT_KEYS: tuple[str, ...] = (
     "segments", "non_negotiables", "tribes", "hyper_connected", "backstage_leaders",
     "movement_seeds", "reach_to_top", "activism", "tandems", "stories", "waves", "reliability",
-    "drivers", "enps", "plan",
+    "drivers", "enps", "plan", "participation",
 )
 
 

@@ -87,6 +87,7 @@ __all__ = ["SampleOrganisation", "generate_sample", "write_sample", "SAMPLE_FILE
 #: The files :func:`write_sample` writes, in this order.
 SAMPLE_FILES: tuple[str, ...] = ("survey.csv", "codebook.csv", "network.csv", "actions.csv",
                                  "initiatives.csv", "stories.csv", "comments.csv",
+                                 "roster.csv",
                                  "workbook.toml", "truth.json")
 
 #: The smallest organisation the generator makes (smaller ones cannot hold the planted truth).
@@ -379,6 +380,7 @@ class SampleOrganisation:
     actions: pd.DataFrame
     initiatives: pd.DataFrame
     stories: pd.DataFrame
+    roster: pd.DataFrame
     comments: pd.DataFrame
     workbook_toml: str
     truth: MappingProxyType[str, Any]
@@ -401,6 +403,7 @@ class SampleOrganisation:
             "actions.csv": _csv(self.actions),
             "initiatives.csv": _csv(self.initiatives),
             "stories.csv": _csv(self.stories),
+            "roster.csv": _csv(self.roster),
             "comments.csv": _csv(self.comments),
             "workbook.toml": self.workbook_toml.encode("utf-8"),
             "truth.json": (json.dumps(_plain(self.truth), sort_keys=True, indent=1,
@@ -719,6 +722,46 @@ def _make_survey(rng: np.random.Generator, pp: _People) -> tuple[pd.DataFrame, d
     }
     truth["_latent"] = {"energy": pp.energy, "team practice": practice}
     return survey, truth
+
+
+def _make_roster(rng: np.random.Generator, pp: _People) -> pd.DataFrame:
+    """Everyone employed in each wave, with a manager tree.
+
+    The top executive has no manager; each department's most senior person reports to
+    them; everyone else reports to a more senior person of their own department (one
+    level up when there is one), else to the department's most senior person.
+    """
+    frames = []
+    for w, wave in enumerate(WAVES):
+        present = np.flatnonzero(pp.in_w[w])
+        order = present[np.lexsort((present, pp.level[present]))]
+        top = order[0]
+        manager = np.full(pp.n, -1)
+        for d in range(len(pp.departments)):
+            members = order[pp.department[order] == d]
+            if not len(members):
+                continue
+            head = members[0]
+            if head != top:
+                manager[head] = top
+            for person in members[1:]:
+                above = members[pp.level[members] < pp.level[person]]
+                if len(above):
+                    nearest = above[pp.level[above] == pp.level[above].max()]
+                    manager[person] = rng.choice(nearest)
+                elif person != top:
+                    manager[person] = head
+        frames.append(pd.DataFrame({
+            "respondent_id": pp.ids[present],
+            "manager_id": np.where(manager[present] >= 0, pp.ids[np.maximum(manager[present], 0)],
+                                   ""),
+            "email": [f"{i.lower()}@sample.example" for i in pp.ids[present]],
+            "wave": wave,
+            "department": np.asarray(pp.departments)[pp.department[present]],
+            "level": _names(_LEVELS)[pp.level[present]],
+            "location": _names(_LOCATIONS)[pp.location[present]],
+        }))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _make_recommendation(rng: np.random.Generator, pp: _People, survey: pd.DataFrame,
@@ -1191,7 +1234,7 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigError(f"seed must be a whole number of 0 or more, got {seed!r}.")
     people, seed = int(people), int(seed)
-    streams = np.random.default_rng(seed).spawn(6)
+    streams = np.random.default_rng(seed).spawn(7)
     pp = _make_people(streams[0], people)
     survey, survey_truth = _make_survey(streams[1], pp)
     latent = survey_truth.pop("_latent")
@@ -1209,6 +1252,7 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     actions, activism = _make_actions(streams[3], pp)
     initiatives, tandem_truth = _make_initiatives(streams[4], pp)
     stories, story_truth = _make_stories(streams[5], pp)
+    roster = _make_roster(streams[6], pp)
 
     seg_names = np.asarray(_SEGMENTS)
     by_wave = {wave: dict(zip(pp.ids[pp.resp[w]].tolist(),
@@ -1250,7 +1294,7 @@ def generate_sample(*, people: int = 600, seed: int = 7) -> SampleOrganisation:
     }
     return SampleOrganisation(
         survey=survey, codebook=_make_codebook(), network=network, actions=actions,
-        initiatives=initiatives, stories=stories, comments=comments,
+        initiatives=initiatives, stories=stories, comments=comments, roster=roster,
         workbook_toml=_workbook_toml(people, seed),
         truth=MappingProxyType(truth), people=people, seed=seed,
     )

@@ -86,13 +86,17 @@ class Workbook:
     initiatives: pd.DataFrame | None = None
     stories: pd.DataFrame | None = None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    #: One row per invited person (and wave, when the roster has one): ``respondent_id``,
+    #: ``manager_id`` (or NA), ``wave`` (or NA) and the roster's attributes; ``None``
+    #: without roster.csv. E-mail addresses are not kept.
+    roster: pd.DataFrame | None = None
     comments: pd.DataFrame | None = None
 
     @classmethod
     def build(cls, *, folder: Path, config: Config, survey: pd.DataFrame, codebook: pd.DataFrame,
               attributes: Sequence[str], network: pd.DataFrame | None = None,
               actions: pd.DataFrame | None = None, initiatives: pd.DataFrame | None = None,
-              stories: pd.DataFrame | None = None,
+              stories: pd.DataFrame | None = None, roster: pd.DataFrame | None = None,
               problems: Sequence[Problem] = (),
               comments: pd.DataFrame | None = None) -> Workbook:
         """Assemble a workbook from trusted tables (types are set here)."""
@@ -121,7 +125,7 @@ class Workbook:
         return cls(folder=Path(folder), config=config, survey=survey, codebook=book,
                    attributes=tuple(attributes), waves=waves, network=network, actions=actions,
                    initiatives=initiatives, stories=stories, problems=tuple(problems),
-                   comments=comments)
+                   roster=roster, comments=comments)
 
     # ------------------------------------------------------------------ views
     @property

@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,7 +38,7 @@ def test_every_input_of_the_workbook_is_asked(instrument):
     book = instrument.codebook()
     assert {"motivation", "behaviour", "energy", "outcome"} <= set(book["kind"])
     assert book["non_negotiable"].sum() == 4
-    assert book.loc[book["enps"] == 1, "item"].tolist() == ["enps"]
+    assert book.loc[book["enps"] == 1, "item"].tolist() == ["o03"]
     sections = {q.section for q in instrument.questions}
     assert {"actions", "network", "story"} <= sections
     assert {q.relation for q in instrument.questions if q.section == "network"} == set(RELATIONS)
@@ -58,7 +57,7 @@ def test_each_question_has_provenance_and_both_languages(instrument):
     assert table["source"].str.len().min() > 10
     assert (table["text_en"] != table["text_nl"]).all()
     assert all(re.fullmatch(r"[a-z][a-z0-9]*", name) for name in table["name"])
-    enps = table.set_index("name").loc["enps", "source"]
+    enps = table.set_index("name").loc["o03", "source"]
     assert "Reichheld" in enps
 
 
@@ -143,7 +142,7 @@ def test_limesurvey_structure_repeats_every_row_in_each_language(instrument):
     questions = [r for r in by_lang["en"] if r["class"] == "Q"]
     assert [q["name"] for q in questions] == [q.name for q in instrument.questions]
     # answer codes are the scale points, so LimeSurvey's code export gives the numbers
-    enps_id = next(q["id"] for q in questions if q["name"] == "enps")
+    enps_id = next(q["id"] for q in questions if q["name"] == "o03")
     codes = [r["name"] for r in by_lang["en"] if r["class"] == "A" and r["id"] == enps_id]
     assert codes == [str(i) for i in range(0, 11)]
     assert LADDERS["likely11"][0] == 0
@@ -165,8 +164,6 @@ def test_cli_writes_every_format(tmp_path):
 def _sample_wave() -> dict[str, pd.DataFrame]:
     survey = pd.read_csv(SAMPLE / "survey.csv", dtype=str, keep_default_na=False)
     survey = survey[survey["wave"] == WAVE].reset_index(drop=True)
-    rng = np.random.default_rng(3)
-    survey["enps"] = rng.integers(0, 11, len(survey)).astype(str)
     network = pd.read_csv(SAMPLE / "network.csv", dtype=str)
     network = network[network["wave"] == WAVE]
     actions = pd.read_csv(SAMPLE / "actions.csv", dtype=str)

@@ -118,3 +118,25 @@ def test_default_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv(DATA_ENV, str(tmp_path))
     assert default_folder() == tmp_path
     assert validation_panel().children[0].children[0].value == str(tmp_path)
+
+
+def test_a_panel_without_enough_data_says_what_it_needs() -> None:
+    import ipywidgets as widgets
+
+    from diagnostics.errors import InsufficientDataError
+    from diagnostics.panels import absent_from, with_help
+
+    @with_help
+    def panel(workbook: object) -> widgets.VBox:
+        raise InsufficientDataError("the codebook has no behaviour items")
+
+    @with_help
+    def follower(box: widgets.VBox) -> widgets.VBox:
+        raise AssertionError("not called on a panel without data")
+
+    box = panel(object())
+    assert box.result is None and "no behaviour items" in box.absent
+    assert "no behaviour items" in box.children[0].value
+    after = follower(box)
+    assert after.result is None and after.absent == box.absent
+    assert absent_from(widgets.VBox()) is None  # a plain box is not a panel without data

@@ -6,6 +6,8 @@ figure code as the report.
 
 from .common import (
     FigureView,
+    absent,
+    absent_from,
     default_folder,
     error_box,
     guarded_callback,
@@ -18,5 +20,6 @@ from .common import (
     with_help,
 )
 
-__all__ = ["FigureView", "default_folder", "error_box", "guarded_callback", "help_labels", "mark_main", "redraw",
-           "sample_folder", "show_figure", "start", "with_help"]
+__all__ = ["absent", "absent_from", "FigureView", "default_folder", "error_box",
+           "guarded_callback", "help_labels", "mark_main", "redraw", "sample_folder",
+           "show_figure", "start", "with_help"]

@@ -14,13 +14,13 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..errors import DiagnosticsError
+from ..errors import DiagnosticsError, InsufficientDataError
 from ..loading import load
 from ..workbook import Workbook
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
-           "with_help"]
+           "with_help", "absent", "absent_from"]
 
 
 def sample_folder() -> Path:
@@ -66,6 +66,33 @@ def _error_html(err: BaseException) -> str:
                 + "</pre>")
     return (f"<div class='cdw-error' style='border-left:4px solid #c0392b;padding:6px 10px;"
             f"background:#fdecea'>{text}</div>")
+
+
+#: How a panel without enough data starts its message.
+_NEEDS = "Not enough data for this panel: "
+
+
+def absent(reason: str) -> widgets.VBox:
+    """A panel whose data are absent: it says in plain words what it needs.
+
+    The box carries ``result = None`` and ``absent`` (the reason), so that a panel built on
+    it (:func:`absent_from`) can say the same instead of failing.
+    """
+    box = widgets.VBox([widgets.HTML(
+        f"<div class='cdw-absent' style='border-left:4px solid #999;padding:6px 10px;"
+        f"background:#f4f4f4'><i>{html.escape(reason)}</i></div>")])
+    box.add_class("cdw-absent")
+    box.result = None  # type: ignore[attr-defined]
+    box.absent = reason  # type: ignore[attr-defined]
+    return box
+
+
+def absent_from(panel: Any) -> widgets.VBox | None:
+    """``absent(...)`` with the same reason when ``panel`` is a panel without data, else None."""
+    if isinstance(panel, widgets.Box) and hasattr(panel, "result") and panel.result is None:
+        return absent(getattr(panel, "absent", None) or "This needs the panel above, which "
+                      "has no result for these data.")
+    return None
 
 
 def error_box(err: BaseException) -> widgets.HTML:
@@ -190,6 +217,10 @@ _Panel = TypeVar("_Panel", bound=Callable[..., Any])
 def with_help(panel: _Panel) -> _Panel:
     """Decorate a panel function so that its controls' tooltips show (:func:`help_labels`).
 
+    A panel whose data are too few or absent (``InsufficientDataError``) shows what it
+    needs (:func:`absent`) instead of raising; a panel given the box of such a panel says
+    the same (:func:`absent_from`).
+
     Examples
     --------
     >>> import ipywidgets as widgets
@@ -203,7 +234,14 @@ def with_help(panel: _Panel) -> _Panel:
 
     @functools.wraps(panel)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return help_labels(panel(*args, **kwargs))
+        if args:
+            empty = absent_from(args[0])
+            if empty is not None:
+                return empty
+        try:
+            return help_labels(panel(*args, **kwargs))
+        except InsufficientDataError as err:
+            return absent(f"{_NEEDS}{err}.".replace("..", "."))
 
     return wrapper  # type: ignore[return-value]
 

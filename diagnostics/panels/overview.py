@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..loading import validate
 from ..overview import item_distribution, participation
+from ..participation import ResponseRates, response_rates
 from ..workbook import Workbook
 from .common import (
     default_folder,
@@ -90,6 +91,22 @@ def validation_panel(folder: str | Path | None = None) -> widgets.VBox:
     return help_labels(box)
 
 
+def _rates_html(rated: ResponseRates, attribute: str) -> str:
+    """The response rates of the roster (overall, and per group of ``attribute``) as HTML."""
+    rows = rated.by[rated.by["attribute"] == attribute]
+    head = (f"<b>Response rate {rated.rate:.0%}</b>: {rated.responded} of {rated.invited} "
+            f"invited people answered in {html.escape(rated.wave)} (from roster.csv).")
+    if rows.empty:
+        return head
+    cells = "".join(f"<tr><td>{html.escape(str(r.group))}</td><td>{r.invited}</td>"
+                    f"<td>{r.responded}</td><td>{r.rate:.0%}</td></tr>"
+                    for r in rows.itertuples(index=False))
+    hidden = sum(1 for s in rated.suppressed if s.dimension == attribute)
+    tail = f"<br><i>{hidden} group(s) withheld by the privacy guard.</i>" if hidden else ""
+    return (f"{head}<table><tr><th>{html.escape(attribute)}</th><th>invited</th>"
+            f"<th>answered</th><th>rate</th></tr>{cells}</table>{tail}")
+
+
 def participation_panel(workbook: Workbook) -> widgets.VBox:
     """Respondents per group (pick the attribute); small groups are withheld."""
     if not workbook.attributes:
@@ -99,19 +116,22 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
                           tooltip="The attribute to count respondents by, per wave")
     fig = show_figure()
     note = widgets.HTML()
+    rates = widgets.HTML()
     out = widgets.Output()
+    rated = response_rates(workbook) if workbook.roster is not None else None
 
     def render() -> None:
         result = participation(workbook, by=by.value)
         redraw(fig, result.figure())
         note.value = (f"<i>{len(result.suppressed)} group(s) withheld by the privacy guard "
                       f"(minimum {workbook.guard.min_group_size}).</i>" if result.suppressed else "")
+        rates.value = _rates_html(rated, by.value) if rated is not None else ""
         out.clear_output()
 
     callback = guarded_callback(out, render)
     by.observe(callback, names="value")
     callback()
-    box = widgets.VBox([by, fig, note, out])
+    box = widgets.VBox([by, rates, fig, note, out])
     box.main_control = by  # type: ignore[attr-defined]  (the notebook's main one is below)
     box.main_figure = fig  # type: ignore[attr-defined]
     return help_labels(box)

@@ -8,11 +8,15 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from ..errors import InsufficientDataError
 from ..stories import StoryThemes, fit_story_model, story_themes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure, with_help
+from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
-__all__ = ["themes_panel", "resonance_panel", "quotes_html"]
+__all__ = ["themes_panel", "theme_count_panel", "resonance_panel", "quotes_html"]
+
+_NO_STORIES = ("Story themes need stories.csv in the data folder (story_id, text and "
+               "direction: top-down or bottom-up; author_id for resonance by group).")
 
 
 def quotes_html(result: StoryThemes, *, limit: int = 300) -> str:
@@ -55,9 +59,12 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
     The returned box carries ``main_control`` (the slider), ``main_figure`` and ``result``.
     """
     if workbook.stories is None:
-        return widgets.VBox([widgets.HTML("<i>No stories.csv in the data folder.</i>")])
-    model = fit_story_model(workbook.stories)
-    first = story_themes(workbook, model=model)
+        return absent(_NO_STORIES)
+    try:
+        model = fit_story_model(workbook.stories)
+        first = story_themes(workbook, model=model)
+    except InsufficientDataError as err:
+        return absent(f"Story themes need more stories: {err}")
     top = int(model.selection["k"].max())
     count = widgets.IntSlider(value=first.n_themes, min=2, max=top, step=1,
                               description="Themes", continuous_update=False,
@@ -93,14 +100,29 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
     return box
 
 
+def theme_count_panel(themes: widgets.VBox) -> widgets.Widget:
+    """How the number of themes was chosen (the reconstruction error by number of themes)."""
+    empty = absent_from(themes)
+    if empty is not None:
+        return empty
+    return show_figure(themes.result.figures()["theme_count"])  # type: ignore[attr-defined]
+
+
 @with_help
 def resonance_panel(workbook: Workbook, n_themes: int | None = None) -> widgets.VBox:
     """Which themes each group of authors tells, by an attribute of the authors."""
-    if workbook.stories is None or "author_id" not in workbook.stories:
-        return widgets.VBox([widgets.HTML("<i>Stories without known authors: no resonance.</i>")])
+    if workbook.stories is None:
+        return absent(_NO_STORIES)
+    if "author_id" not in workbook.stories:
+        return absent("Resonance needs the authors of the stories: an author_id column in "
+                      "stories.csv.")
     if not workbook.attributes:
-        return widgets.VBox([widgets.HTML("<i>The survey has no attributes to group authors by.</i>")])
-    model = fit_story_model(workbook.stories)
+        return absent("Resonance needs an attribute of the authors (a column of survey.csv "
+                      "such as department) to group them by.")
+    try:
+        model = fit_story_model(workbook.stories)
+    except InsufficientDataError as err:
+        return absent(f"Resonance needs more stories: {err}")
     by = widgets.Dropdown(options=list(workbook.attributes),
                           value="department" if "department" in workbook.attributes
                           else workbook.attributes[0],

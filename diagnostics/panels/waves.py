@@ -6,12 +6,13 @@ import html
 
 import ipywidgets as widgets
 
+from ..errors import InsufficientDataError
 from ..plots.waves import changes_figure, group_changes_figure, network_figure, sankey_figure
 from ..runner import RunResults
 from ..segments import Segmentation
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure, with_help
+from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["waves_panel", "group_changes_panel", "movers_panel"]
 
@@ -81,7 +82,11 @@ def waves_panel(workbook: Workbook, *,
             cache[(a, b)] = wave_changes(workbook, waves=[a, b], segmentation=segmentation)
         return cache[(a, b)]
 
-    first = wave_changes(workbook, segmentation=segmentation)
+    try:
+        first = wave_changes(workbook, segmentation=segmentation)
+    except InsufficientDataError as err:
+        return absent(f"Changes between waves need two waves of survey.csv (its wave column) "
+                      f"or of network.csv: {err}")
     cache[(first.from_wave, first.to_wave)] = first
     earlier = widgets.Dropdown(options=waves, value=first.from_wave, description="From wave",
                                description_tooltip="The earlier wave",
@@ -136,6 +141,9 @@ def waves_panel(workbook: Workbook, *,
 @with_help
 def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     """One figure's change per group: pick the figure and the grouping."""
+    empty = absent_from(result)
+    if empty is not None:
+        return empty
     res = result.result if isinstance(result, widgets.VBox) else result
     items = list(res.changes["item"]) if res.group_changes.empty else \
         list(dict.fromkeys(res.group_changes["item"]))
@@ -165,6 +173,9 @@ def group_changes_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
 @with_help
 def movers_panel(result: WaveComparison | widgets.VBox) -> widgets.VBox:
     """The Sankey of segment movers, and the network's changes when there is a network."""
+    empty = absent_from(result)
+    if empty is not None:
+        return empty
     res = result.result if isinstance(result, widgets.VBox) else result
     children: list[widgets.Widget] = []
     if not res.flows.empty:
