@@ -16,6 +16,7 @@ from .errors import DiagnosticsError, format_problems
 from .inputs import printable
 from .loading import load, validate
 from .outputs import atomic_write_json, check_output
+from .profiling import StepProfiler
 from .runner import RunOptions, run_all
 
 __all__ = ["main"]
@@ -69,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
     p.add_argument("--json", type=Path, required=True, dest="json_out", help="where to write the results")
+    p.add_argument("--profile", action="store_true",
+                   help="print each step's time and the process's peak memory during it")
 
     p = sub.add_parser("report", help="write the client report")
     shared(p)
@@ -156,6 +159,9 @@ def _run(args: argparse.Namespace) -> int:
                       else args.smallest_effect,
                       smallest_share_change=0.03 if args.smallest_share_change is None
                       else args.smallest_share_change)
+    profiler = StepProfiler() if getattr(args, "profile", False) else None
+    if profiler is not None:
+        profiler.start("loading and validation")
     workbook = load(args.data, min_group_size=args.min_group_size)
     options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
                          smallest_effect=args.smallest_effect,
@@ -171,11 +177,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
+            if profiler is not None:
+                profiler.start(title)
             bar.set_postfix_str(title)
             bar.update(1)
         results = run_all(workbook, options, on_step=on_step)
+    if profiler is not None:
+        profiler.start("writing the results")
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
+        if profiler is not None:
+            print(profiler.report())
         ran = len(results.ran())
         _say(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
               f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
@@ -274,10 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "import-ties":
             from .importing.ties import import_ties
 
-            result = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
-                                 progress=not args.quiet)
-            if result.summary():
-                _say(result.summary().rstrip("\n"))
+            ties = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
+                               progress=not args.quiet)
+            if ties.summary():
+                _say(ties.summary().rstrip("\n"))
             code = EXIT_OK
         elif args.command == "sample":
             from .sample import write_sample

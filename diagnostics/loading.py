@@ -525,12 +525,12 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
     dup = keys.duplicated(keep="first").to_numpy() & ~empty_id
     if dup.any():
         firsts = ~keys.duplicated(keep="first").to_numpy()
-        first = dict(zip(zip(ids[firsts], wave[firsts], strict=True), table.lines[firsts],
-                         strict=True))
+        first_line = dict(zip(zip(ids[firsts], wave[firsts], strict=True), table.lines[firsts],
+                              strict=True))
         for i in np.flatnonzero(dup)[:_CELL_LIMIT]:
             extra = f" in wave {wave.iloc[i]}" if "wave" in f.columns else ""
             out.add(table.name, f"this respondent appears twice{extra}; the first row is line "
-                    f"{first[(ids.iloc[i], wave.iloc[i])]}. Keep one row per respondent and wave.",
+                    f"{first_line[(ids.iloc[i], wave.iloc[i])]}. Keep one row per respondent and wave.",
                     line=table.lines.iloc[i], column="respondent_id", value=ids.iloc[i])
         if int(dup.sum()) > _CELL_LIMIT:
             out.add(table.name, f"{int(dup.sum()) - _CELL_LIMIT} more repeated respondent(s).",

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
@@ -186,11 +187,14 @@ class PrivacyGuard:
             raise ConfigError(f"The table has no column(s) {missing} to guard by.")
         if frame.empty:
             return Guarded(frame.copy(), ())
-        keep = pd.Series(True, index=frame.index)
+        keep = np.ones(len(frame), dtype=bool)
         withheld: list[SuppressedGroup] = []
-        groups: Iterable[tuple[Hashable, pd.DataFrame]]
-        groups = frame.groupby(parent_cols, sort=False, dropna=False) if parent_cols else [(None, frame)]
-        for parent_key, part in groups:
+        minimum = self.threshold(text=text)
+        counts = pd.to_numeric(frame[n], errors="coerce").fillna(0).astype(int).to_numpy()
+        positions: Mapping[Hashable, np.ndarray]
+        positions = (frame.groupby(parent_cols, sort=False, dropna=False).indices if parent_cols
+                     else {None: np.arange(len(frame))})
+        for parent_key, rows in positions.items():
             if isinstance(parent_key, tuple) and len(parent_key) == 1:
                 parent_key = parent_key[0]
             if isinstance(totals, Mapping):
@@ -199,9 +203,16 @@ class PrivacyGuard:
                 total = int(totals)
             else:
                 total = None
-            sizes = part[n]
-            mask, reasons = self.visible_mask(sizes, total=total, text=text)
-            keep.loc[part.index] = mask.to_numpy()
+            sizes = counts[rows]
+            parent = int(sizes.sum() if total is None else total)
+            outside = max(parent - int(sizes.sum()), 0)
+            rest = parent - sizes
+            if (sizes >= minimum).all() and not ((rest > 0) & (rest < minimum)).any() and \
+                    not 0 < outside < minimum:
+                continue  # nothing to hide in this parent (what visible_mask would find)
+            part = frame.iloc[rows]
+            mask, reasons = self.visible_mask(part[n], total=total, text=text)
+            keep[rows] = mask.to_numpy()
             for idx, reason in reasons.items():
                 row = part.loc[idx]
                 key = tuple(row[c] for c in by_cols)

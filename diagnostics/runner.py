@@ -62,7 +62,8 @@ class RunResults:
             if key not in out:
                 out[key] = value.to_json()
         out["warnings"] = list(self.warnings)
-        return jsonable(out)
+        data: dict[str, Any] = jsonable(out)
+        return data
 
 
 def steps() -> list[Step]:

@@ -216,7 +216,7 @@ class Workbook:
         if any(w in self.waves for w in waves):
             survey = self.survey[self.survey["wave"].isin(waves)].reset_index(drop=True)
             ordered = tuple(w for w in self.waves if w in set(waves))
-        if net_waves:
+        if net_waves and net is not None:
             net = net[net["wave"].isna() | net["wave"].isin(waves)].reset_index(drop=True)
         comments = self.comments
         if comments is not None and "wave" in comments and any(w in self.waves for w in waves):

@@ -12,18 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from diagnostics import ConfigError, InsufficientDataError, load, run_all
+from diagnostics import ConfigError, InsufficientDataError, run_all
 from diagnostics.behaviours import NonNegotiables, non_negotiables, say_do_pairs
 from diagnostics.comparisons import adjust_pvalues, newcombe_interval, two_proportion_test
 from diagnostics.workbook import answered_enough
 
 sm_proportion = pytest.importorskip("statsmodels.stats.proportion")
 sm_multitest = pytest.importorskip("statsmodels.stats.multitest")
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load("data/sample")
 
 
 @pytest.fixture(scope="module")

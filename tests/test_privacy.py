@@ -130,14 +130,14 @@ def _figure_shows_small(fig: go.Figure) -> bool:
     return any(_has_small(trace.to_plotly_json()) for trace in fig.data)
 
 
-def test_legal_is_three_people(workbook) -> None:
-    sizes = workbook.survey.groupby(["wave", "department"]).size()
+def test_legal_is_three_people(wb) -> None:
+    sizes = wb.survey.groupby(["wave", "department"]).size()
     assert sizes.xs(SMALL, level="department").tolist() == [3, 3]
 
 
-def test_participation_never_shows_legal(workbook) -> None:
-    for by in workbook.attributes:
-        result = participation(workbook, by=by)
+def test_participation_never_shows_legal(wb) -> None:
+    for by in wb.attributes:
+        result = participation(wb, by=by)
         assert not (result.to_frame()[by] == SMALL).any()
         assert not _has_small(result.to_json())
         assert not _figure_shows_small(result.figure())
@@ -145,29 +145,29 @@ def test_participation_never_shows_legal(workbook) -> None:
             assert SMALL in {s.group for s in result.suppressed}
 
 
-def test_item_distributions_never_show_legal(workbook) -> None:
+def test_item_distributions_never_show_legal(wb) -> None:
     # every item of the latest wave, a few of the first (the guard does not depend on the item)
-    pairs = [(workbook.latest_wave, item) for item in workbook.items]
-    pairs += [(workbook.waves[0], item) for item in workbook.items[::8]]
+    pairs = [(wb.latest_wave, item) for item in wb.items]
+    pairs += [(wb.waves[0], item) for item in wb.items[::8]]
     for wave, item in pairs:
-        result = item_distribution(workbook, item=item, by="department", wave=wave)
+        result = item_distribution(wb, item=item, by="department", wave=wave)
         assert not (result.to_frame()["group"] == SMALL).any()
         assert not (result.means["group"] == SMALL).any()
         assert not _has_small(result.to_json())
         assert not _figure_shows_small(result.figure())
 
 
-def test_start_notebook_panels_never_show_legal(workbook) -> None:
+def test_start_notebook_panels_never_show_legal(wb) -> None:
     from diagnostics.panels.overview import distribution_panel, participation_panel
 
-    box = participation_panel(workbook)
-    for by in workbook.attributes:
+    box = participation_panel(wb)
+    for by in wb.attributes:
         box.main_control.value = by
         assert not _figure_shows_small(box.main_figure)
         assert len(box.main_figure.data) > 0
-    box = distribution_panel(workbook)
+    box = distribution_panel(wb)
     box.split_control.value = "department"
-    for item in workbook.items[:8]:
+    for item in wb.items[:8]:
         box.main_control.value = item
         assert len(box.main_figure.data) > 0
         assert not _figure_shows_small(box.main_figure)

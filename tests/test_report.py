@@ -23,8 +23,8 @@ from diagnostics.report.sanitize import People, escape_markup, formula_like, pla
 
 
 @pytest.fixture(scope="module")
-def fake(workbook):
-    return fake_results(workbook)
+def fake(wb):
+    return fake_results(wb)
 
 
 @pytest.fixture(scope="module")
@@ -201,9 +201,9 @@ def test_skipped_and_method_and_claims_in_html(fake_report) -> None:
     assert "a warning about the data" in page
 
 
-def test_people_are_pseudonymous_unless_names(fake, fake_report, workbook) -> None:
+def test_people_are_pseudonymous_unless_names(fake, fake_report, wb) -> None:
     ids = list(fake.results["fake"].people)
-    guard = workbook.guard
+    guard = wb.guard
     people = next(t for t in fake_report.tables if t.name == "people").frame
     assert list(people["respondent_id"]) == [guard.pseudonym(i) for i in ids]
     scatter = next(f for f in fake_report.figures if f.name == "people").figure

@@ -246,7 +246,7 @@ def with_help(panel: _Panel) -> _Panel:
     return wrapper  # type: ignore[return-value]
 
 
-def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:
+def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[..., None]:
     """Wrap a widget callback so errors show in ``output`` instead of being swallowed.
 
     An error shown by an earlier call disappears when ``render`` succeeds again.

@@ -444,7 +444,7 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         sections=tuple(sections),
         skipped=skipped,
         min_group_size=workbook.guard.min_group_size,
-        min_text_group_size=workbook.guard.min_text_group_size,
+        min_text_group_size=workbook.guard.threshold(text=True),
         names=names,
         warnings=tuple(people.text(w) for w in results.warnings),
         references=tuple(references_for(keys)),

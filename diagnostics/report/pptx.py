@@ -8,7 +8,7 @@ computed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,7 @@ class _Deck:
         pic.left = int(self.prs.slide_width - pic.width - Inches(_MARGIN))
 
     def text(self, slide: Any, left: float, top: float, width: float, height: float,
-             paragraphs: list[tuple[str, int, bool, str | None]]) -> Any:
+             paragraphs: Sequence[tuple[str, int, bool, str | None]]) -> Any:
         """A text box; paragraphs are (text, size, bold, colour)."""
         from pptx.util import Inches, Pt
 
