@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--min-group-size", type=_positive, default=None,
                        help="privacy minimum: no figure about a smaller group (default: "
                             "workbook.toml, else 5)")
+        p.add_argument("--allow-small-groups", action="store_true",
+                       help="accept a privacy minimum below 3 (or below 5 for comments and "
+                            "stories); every output then carries a warning")
+        p.add_argument("--pseudonym-key", type=Path, default=None, metavar="FILE",
+                       help="key file for pseudonyms that stay the same across runs and waves "
+                            "(created when absent; keep it outside the data and output "
+                            "folders). Default: a new random key for each run")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--waves", type=_waves, default=None,
                        help="waves to use, in order, e.g. 2025-H1,2025-H2 (default: all)")
@@ -162,7 +169,21 @@ def _run(args: argparse.Namespace) -> int:
     profiler = StepProfiler() if getattr(args, "profile", False) else None
     if profiler is not None:
         profiler.start("loading and validation")
-    workbook = load(args.data, min_group_size=args.min_group_size)
+    key_file = args.pseudonym_key
+    if key_file is not None:
+        out = getattr(args, "out", None) or getattr(args, "json_out", None)
+        if out is not None:
+            target = Path(out).resolve()
+            folder = target if args.command == "report" else target.parent
+            where = Path(key_file).expanduser().resolve()
+            if where == target or folder in where.parents:
+                from .errors import ConfigError
+
+                raise ConfigError(f"--pseudonym-key {key_file}: the key file is inside the output "
+                                  f"folder {folder}; keep it elsewhere, or whoever receives the "
+                                  "outputs could reverse the pseudonyms.")
+    workbook = load(args.data, min_group_size=args.min_group_size,
+                    allow_small_groups=args.allow_small_groups, pseudonym_key=key_file)
     options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
                          smallest_effect=args.smallest_effect,
                          smallest_share_change=args.smallest_share_change)

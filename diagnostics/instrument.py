@@ -446,6 +446,9 @@ class Instrument:
             pd.DataFrame(survey).to_excel(writer, sheet_name="survey", index=False)
             pd.DataFrame(choices).to_excel(writer, sheet_name="choices", index=False)
             settings.to_excel(writer, sheet_name="settings", index=False)
+            from .outputs import text_cells
+
+            text_cells(writer.book)  # a label such as "=HYPERLINK(...)" stays text
 
     def to_qualtrics(self) -> str:
         """The Qualtrics Advanced Format TXT import file (base language only).

@@ -30,7 +30,13 @@ import pandas as pd
 
 from .answers import normalise, split_labels
 from .config import read_config
-from .errors import DataError, Problem
+from .errors import ConfigError, DataError, Problem
+from .privacy import (
+    SAFE_MIN_GROUP_SIZE,
+    SAFE_MIN_TEXT_GROUP_SIZE,
+    check_minimums,
+    read_pseudonym_key,
+)
 from .reading import (
     FOREIGN_SUFFIXES,
     RawTable,
@@ -893,7 +899,9 @@ def _missing_hint(folder: Path, stem: str) -> str:
     return ""
 
 
-def validate(path: str | Path, *, min_group_size: int | None = None) -> ValidationReport:
+def validate(path: str | Path, *, min_group_size: int | None = None,
+             allow_small_groups: bool = False,
+             pseudonym_key: bytes | str | Path | None = None) -> ValidationReport:
     """Check a data folder and load it when it is usable.
 
     Parameters
@@ -902,6 +910,12 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         The data folder (see the data-folder contract in the README).
     min_group_size
         Override the privacy minimum of workbook.toml.
+    allow_small_groups
+        Accept a minimum below 3 (figures) or 5 (free text); without it such a minimum is
+        an error. Every output then carries a warning.
+    pseudonym_key
+        The pseudonyms' secret key (bytes) or the path of the analyst's key file (created
+        when absent; refused inside the data folder). Default: a random key for this load.
 
     Returns
     -------
@@ -932,6 +946,24 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
             config = config.with_options(min_group_size=min_group_size)
         except Exception as err:  # ConfigError
             out.add("options", str(err), column="min_group_size", value=min_group_size)
+    config = config.with_options(allow_small_groups=allow_small_groups)
+    try:
+        check_minimums(config.min_group_size, config.min_text_group_size,
+                       allow_small_groups=allow_small_groups)
+    except ConfigError as err:
+        from_toml = min_group_size is None or config.min_text_group_size < SAFE_MIN_TEXT_GROUP_SIZE
+        out.add("workbook.toml" if from_toml else "options", str(err),
+                column="min_group_size" if config.min_group_size < SAFE_MIN_GROUP_SIZE
+                else "min_text_group_size",
+                value=config.min_group_size if config.min_group_size < SAFE_MIN_GROUP_SIZE
+                else config.min_text_group_size)
+    if pseudonym_key is not None:
+        try:
+            key = (bytes(pseudonym_key) if isinstance(pseudonym_key, (bytes, bytearray))
+                   else read_pseudonym_key(pseudonym_key, data_folder=folder))
+            config = config.with_options(pseudonym_key=key)
+        except ConfigError as err:
+            out.add("options", str(err), column="pseudonym_key", value=str(pseudonym_key))
     survey_raw = _read(folder, "survey", out)
     if survey_raw is None and find_table(folder, "survey") is None:
         out.add("survey.csv", "is missing. A data folder needs survey.csv (one row per "
@@ -984,7 +1016,9 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))
 
 
-def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
+def load(path: str | Path, *, min_group_size: int | None = None,
+         allow_small_groups: bool = False,
+         pseudonym_key: bytes | str | Path | None = None) -> Workbook:
     """Load a data folder into a validated :class:`~diagnostics.Workbook`.
 
     Parameters
@@ -995,6 +1029,10 @@ def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
         ``workbook.toml``; ``.xlsx`` files of the same name are read too.
     min_group_size
         Override the privacy minimum of workbook.toml.
+    allow_small_groups
+        Accept a minimum below 3 (figures) or 5 (free text).
+    pseudonym_key
+        The pseudonyms' key (bytes) or key file (see :func:`validate`).
 
     Returns
     -------
@@ -1016,7 +1054,8 @@ def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
     >>> "motivation" in set(wb.codebook["kind"])
     True
     """
-    report = validate(path, min_group_size=min_group_size)
+    report = validate(path, min_group_size=min_group_size,
+                      allow_small_groups=allow_small_groups, pseudonym_key=pseudonym_key)
     if not report.ok or report.workbook is None:
         raise DataError(report.problems, folder=str(path))
     return report.workbook

@@ -30,7 +30,8 @@ def _series(sizes: list[int]) -> pd.Series:
 @settings(max_examples=200, deadline=None)
 @given(sizes_st, minimum_st, st.integers(0, 12), st.booleans())
 def test_visible_mask_rules(sizes: list[int], minimum: int, outside: int, give_total: bool) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum)
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum,
+                         allow_small_groups=True)
     n = _series(sizes)
     copy = n.copy()
     total = int(n.sum()) + outside if give_total else None
@@ -54,7 +55,8 @@ def test_visible_mask_rules(sizes: list[int], minimum: int, outside: int, give_t
 @settings(max_examples=200, deadline=None)
 @given(sizes_st, minimum_st, st.integers(0, 10))
 def test_text_minimum_is_the_stricter_one(sizes: list[int], minimum: int, extra: int) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum + extra)
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum + extra,
+                         allow_small_groups=True)
     n = _series(sizes)
     text_mask, _ = guard.visible_mask(n, text=True)
     assert (n[text_mask] >= minimum + extra).all()
@@ -78,7 +80,8 @@ def two_way_table(draw: st.DrawFn) -> pd.DataFrame:
 @given(two_way_table(), minimum_st)
 def test_apply_guards_each_parent_and_names_what_it_withheld(table: pd.DataFrame,
                                                             minimum: int) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=max(10, minimum))
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=max(10, minimum),
+                         allow_small_groups=True)
     copy = table.copy()
     guarded = guard.apply(table, by="department", n="n", within="wave")
     pd.testing.assert_frame_equal(table, copy)
@@ -177,6 +180,6 @@ def test_start_notebook_panels_never_show_legal(wb) -> None:
 def test_free_text_minimum_follows_a_larger_group_minimum() -> None:
     assert PrivacyGuard().threshold(text=True) == 10
     assert PrivacyGuard(min_group_size=11).threshold(text=True) == 11
-    assert PrivacyGuard(min_group_size=3, min_text_group_size=4).threshold(text=True) == 4
+    assert PrivacyGuard(min_group_size=3, min_text_group_size=5).threshold(text=True) == 5
     with pytest.raises(ConfigError):
         PrivacyGuard(min_group_size=8, min_text_group_size=6)
