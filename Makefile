@@ -40,9 +40,10 @@ report-picture: report
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## Lint, the test suite (known answers, properties, contract, notebooks end to end, browser).
+## Lint, types, the test suite (known answers, properties, contract, notebooks end to end, browser).
 test: $(STAMP) system
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --timeout 900
 
 ## Benchmarks (not part of the tests): loading, segmentation, networks, report.
@@ -50,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache

@@ -5,6 +5,7 @@ then call diagnostics on its tables; each returns an immutable result with
 ``.to_frame()``, ``.figure()`` and ``.to_json()``.
 """
 
+from ._version import __version__ as __version__
 from .activism import ActivismLadder, activism_ladder
 from .behaviours import NonNegotiables, non_negotiables
 from .config import Config
@@ -109,4 +110,3 @@ __all__ = [
     "response_rates",
 ]
 
-__version__ = "0.1.0"

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._compat import renamed
+from .comparisons import wilson_interval
 from .config import LADDER_LEVELS
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .tandems import wilson_interval
 from .workbook import Workbook
 
 if TYPE_CHECKING:
@@ -118,11 +119,11 @@ def _distribution(level: pd.Series, confidence: float) -> pd.DataFrame:
 
 
 def _bootstrap_ratio(clicks: np.ndarray, deeds: np.ndarray, *, confidence: float,
-                     random_state: int, resamples: int = 1000) -> tuple[float, float]:
+                     seed: int, resamples: int = 1000) -> tuple[float, float]:
     """Percentile interval of sum(clicks)/sum(deeds), resampling people."""
     if deeds.sum() == 0 or len(clicks) < 2:
         return math.nan, math.nan
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
     n = len(clicks)
     ratios = np.empty(resamples)
     for b in range(resamples):
@@ -325,7 +326,8 @@ class ActivismLadder(DiagnosticResult):
 def _by_group(workbook: Workbook, level: pd.Series, confidence: float) -> tuple[pd.DataFrame, list[SuppressedGroup]]:
     people = workbook.people
     guard = workbook.guard
-    frames, hidden = [], []
+    frames: list[pd.DataFrame] = []
+    hidden: list[SuppressedGroup] = []
     for attribute in workbook.attributes:
         groups = people[attribute].reindex(level.index)
         known = groups.notna()
@@ -353,9 +355,10 @@ def _by_group(workbook: Workbook, level: pd.Series, confidence: float) -> tuple[
 
 
 def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = None,
-                    names: bool = False, confidence: float = 0.95, random_state: int = 0,
+                    names: bool = False, confidence: float = 0.95, seed: int = 0,
                     hyper_connected: HyperConnected | None = None,
-                    tribes: Tribes | None = None) -> ActivismLadder:
+                    tribes: Tribes | None = None,
+                    random_state: int | None = None) -> ActivismLadder:
     """Each person's highest rung on the activism ladder, overall and per group.
 
     Parameters
@@ -369,8 +372,10 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
         Show advocates by their respondent id instead of a pseudonym.
     confidence
         Coverage of the intervals.
-    random_state
+    seed
         Seed of the bootstrap of the clicks-to-deeds ratio.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     hyper_connected
         The hyper-connected people (:func:`diagnostics.network.hyper_connected`), optional:
         marks the advocates among them.
@@ -405,6 +410,7 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
     >>> ladder.to_json()["levels"]["spectator"] + ladder.to_json()["levels"]["advocate"] > 0
     True
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="activism_ladder")
     actions = workbook.actions
     if actions is None or actions.empty:
         raise InsufficientDataError("no actions.csv in the data folder")
@@ -428,7 +434,7 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
     clicks, deeds = int(per["click"].sum()), int(per["deed"].sum())
     ratio = clicks / deeds if deeds else math.nan
     ratio_ci = _bootstrap_ratio(per["click"].to_numpy(), per["deed"].to_numpy(),
-                                confidence=confidence, random_state=random_state)
+                                confidence=confidence, seed=seed)
     c = counts.set_index("level")["n"]
     acting = int(c[list(DEED_LEVELS)].sum())
     per_activist = float(c["clicktivist"]) / acting if acting else math.nan

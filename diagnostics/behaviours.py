@@ -488,11 +488,16 @@ def non_negotiables(
     wave = workbook.latest_wave if wave is None else str(wave)
     pairs = say_do_pairs(workbook)
     needed = list(dict.fromkeys([*behaviours, *[i for i, _ in pairs], *[b for _, b in pairs]]))
-    rows, dropped = answered_enough(workbook.responses(wave), needed)
-    if len(rows) < 2 * workbook.guard.min_group_size:
+    enough, dropped = answered_enough(workbook.responses(wave), needed)
+    if len(enough) < 2 * workbook.guard.min_group_size:
         raise InsufficientDataError(
-            f"only {len(rows)} respondents of wave {wave} answered enough behaviour items.")
-    rows = rows.reset_index(drop=True)
+            f"only {len(enough)} respondents of wave {wave} answered enough behaviour items.")
+    # Each question's figures use everyone of the wave who answered it (the loader's
+    # missing-answer policy), as every other diagnostic does: a group's answers to one
+    # question are then shown over one set of people throughout the report, never over
+    # two sets a few people apart (which would give those few people's answers away).
+    answered = workbook.responses(wave)
+    rows = answered[answered[behaviours].notna().any(axis=1)].reset_index(drop=True)
     labels = _group_labels(workbook, rows, by, groupings)
     guard = workbook.guard
 
@@ -551,9 +556,15 @@ def non_negotiables(
     groups = _group_table(records, workbook, nn_items, measure, standard, alpha, correction, confidence)
     overall = _add_spread(overall, groups, list(labels), measure)
     glue, glue_index = _glue(groups, nn_items, list(labels))
-    say_do = _say_do(workbook, rows, pairs, labels, guard, confidence, suppressed)
-    notes = [f"Wave {wave}: {len(rows)} respondents answered at least two thirds of the "
-             f"behaviour items; {dropped} left out."]
+    # the say-do gap pairs two questions per person: over those who answered enough
+    enough = enough.reset_index(drop=True)
+    say_do = _say_do(workbook, enough, pairs, _group_labels(workbook, enough, by, groupings),
+                     guard, confidence, suppressed)
+    left = len(answered) - len(rows)
+    notes = [f"Wave {wave}: {len(rows)} respondents answered behaviour items ({left} who "
+             f"answered none left out); each question's figures use everyone who answered it; "
+             f"the say-do gaps use the {len(enough)} who answered at least two thirds of the "
+             f"items they need ({dropped} left out)."]
     if standard is not None:
         notes.append(f"Standard: {standard:g} ({measure}).")
     return NonNegotiables(

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from .errors import DiagnosticsError, format_problems
 from .loading import load, validate
 from .outputs import atomic_write_json
+from .profiling import StepProfiler
 from .runner import RunOptions, run_all
 
 __all__ = ["main"]
@@ -51,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--min-group-size", type=_positive, default=None,
                        help="privacy minimum: no figure about a smaller group (default: "
                             "workbook.toml, else 5)")
+        p.add_argument("--allow-small-groups", action="store_true",
+                       help="accept a privacy minimum below 3 (or below 5 for comments and "
+                            "stories); every output then carries a warning")
+        p.add_argument("--pseudonym-key", type=Path, default=None, metavar="FILE",
+                       help="key file for pseudonyms that stay the same across runs and waves "
+                            "(created when absent; keep it outside the data and output "
+                            "folders). Default: a new random key for each run")
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
         p.add_argument("--waves", type=_waves, default=None,
                        help="waves to use, in order, e.g. 2025-H1,2025-H2 (default: all)")
@@ -65,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run every diagnostic the data allow; write JSON results")
     shared(p)
     p.add_argument("--json", type=Path, required=True, dest="json_out", help="where to write the results")
+    p.add_argument("--profile", action="store_true",
+                   help="print each step's time and the process's peak memory during it")
 
     p = sub.add_parser("report", help="write the client report")
     shared(p)
@@ -148,7 +158,24 @@ def _run(args: argparse.Namespace) -> int:
                       else args.smallest_effect,
                       smallest_share_change=0.03 if args.smallest_share_change is None
                       else args.smallest_share_change)
-    workbook = load(args.data, min_group_size=args.min_group_size)
+    profiler = StepProfiler() if getattr(args, "profile", False) else None
+    if profiler is not None:
+        profiler.start("loading and validation")
+    key_file = args.pseudonym_key
+    if key_file is not None:
+        out = getattr(args, "out", None) or getattr(args, "json_out", None)
+        if out is not None:
+            target = Path(out).resolve()
+            folder = target if args.command == "report" else target.parent
+            where = Path(key_file).expanduser().resolve()
+            if where == target or folder in where.parents:
+                from .errors import ConfigError
+
+                raise ConfigError(f"--pseudonym-key {key_file}: the key file is inside the output "
+                                  f"folder {folder}; keep it elsewhere, or whoever receives the "
+                                  "outputs could reverse the pseudonyms.")
+    workbook = load(args.data, min_group_size=args.min_group_size,
+                    allow_small_groups=args.allow_small_groups, pseudonym_key=key_file)
     options = RunOptions(seed=args.seed, waves=args.waves, progress=not args.quiet,
                          smallest_effect=args.smallest_effect,
                          smallest_share_change=args.smallest_share_change)
@@ -163,11 +190,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
         def on_step(title: str) -> None:
+            if profiler is not None:
+                profiler.start(title)
             bar.set_postfix_str(title)
             bar.update(1)
         results = run_all(workbook, options, on_step=on_step)
+    if profiler is not None:
+        profiler.start("writing the results")
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
+        if profiler is not None:
+            print(profiler.report())
         ran = len(results.ran())
         print(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
               f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
@@ -245,9 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import-ties":
             from .importing.ties import import_ties
 
-            result = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
-                                 progress=not args.quiet)
-            print(result.summary(), end="")
+            ties = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
+                               progress=not args.quiet)
+            print(ties.summary(), end="")
             return EXIT_OK
         if args.command == "sample":
             from .sample import write_sample

@@ -6,7 +6,7 @@ nothing of workbooks; :mod:`diagnostics.segments` builds the survey-facing resul
 * Models are fitted on the complete rows; every row, complete or not, is then assigned from
   the answers it has (k-means: nearest centre over the answered features; Gaussian mixture:
   the marginal density of the answered features). Nothing is imputed.
-* Everything random is seeded from ``random_state`` and the row order the caller gives
+* Everything random is seeded from ``seed`` and the row order the caller gives
   (callers sort rows canonically, so results do not depend on the order of the input).
 """
 
@@ -28,6 +28,8 @@ from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from .labels import STABLE
+
 __all__ = ["ClusterModel", "Copula", "Rows", "KFit", "Selection", "fit_model", "select", "copula_reference",
            "match_labels", "seed_of", "adjusted_rand", "silhouette", "ALGORITHMS"]
 
@@ -37,9 +39,9 @@ ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm")
 _FIT, _RESAMPLE, _REFERENCE, _SILHOUETTE = 0, 1, 2, 3
 
 
-def seed_of(random_state: int, *keys: int) -> int:
-    """A 31-bit seed derived from ``random_state`` and the keys (purpose, k, resample)."""
-    state = np.random.SeedSequence([int(random_state) % (2**32), *map(int, keys)])
+def seed_of(seed: int, *keys: int) -> int:
+    """A 31-bit seed derived from ``seed`` and the keys (purpose, k, resample)."""
+    state = np.random.SeedSequence([int(seed) % (2**32), *map(int, keys)])
     return int(state.generate_state(1)[0] >> 1)
 
 
@@ -491,8 +493,6 @@ class Selection:
     observed_best: float = float("nan")
 
 
-#: Smallest mean adjusted Rand index over resamples for a k to count as stable.
-STABLE = 0.75
 #: Silhouette margin over the unclustered reference that counts as real structure.
 MIN_EXCESS = 0.05
 #: Level of the reference test.
@@ -506,7 +506,7 @@ def _n_init(n: int, algorithm: str) -> int:
 
 
 def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm: str, *,
-           random_state: int = 0, min_size: int = 5, resamples: int = 20,
+           seed: int = 0, min_size: int = 5, resamples: int = 20,
            references: int = 20, max_silhouette_rows: int = 2000,
            max_resample_rows: int = 5000, max_reference_rows: int = 1000,
            progress: bool = False) -> Selection:
@@ -522,7 +522,7 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
         Candidate numbers of segments.
     algorithm
         ``"kmeans"`` or ``"gmm"``.
-    random_state
+    seed
         Seed of every random step.
     min_size
         A k is admissible when its smallest segment has at least this many rows.
@@ -543,10 +543,10 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
     complete_rows = Rows(zc)
     ks = [int(k) for k in ks]
     sil_rows = (np.arange(n_c) if n_c <= max_silhouette_rows else np.sort(
-        np.random.default_rng(seed_of(random_state, _SILHOUETTE)).choice(
+        np.random.default_rng(seed_of(seed, _SILHOUETTE)).choice(
             n_c, max_silhouette_rows, replace=False)))
     m_resample = min(n_c, max_resample_rows)
-    boot = [np.random.default_rng(seed_of(random_state, _RESAMPLE, b)).integers(0, n_c, m_resample)
+    boot = [np.random.default_rng(seed_of(seed, _RESAMPLE, b)).integers(0, n_c, m_resample)
             for b in range(resamples)]
     m_ref = min(n_c, max_reference_rows)
     total = len(ks) * (1 + resamples) + references + 1
@@ -557,7 +557,7 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
     # waiting cost more than they save (measured on 2 cores)
     with threadpool_limits(limits=1), bar:
         for k in ks:
-            model, bic = fit_model(zc, k, algorithm, seed=seed_of(random_state, _FIT, k),
+            model, bic = fit_model(zc, k, algorithm, seed=seed_of(seed, _FIT, k),
                                    n_init=_n_init(n_c, algorithm))
             model = _canonical(model, model.predict(zc))
             scores = model.scores(everyone) if algorithm == "gmm" else None
@@ -574,7 +574,7 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
             agree = np.zeros(len(target))
             for b, idx in enumerate(boot):
                 refit, _ = fit_model(zc[idx], k, algorithm,
-                                     seed=seed_of(random_state, _RESAMPLE, b, k),
+                                     seed=seed_of(seed, _RESAMPLE, b, k),
                                      n_init=2 if algorithm == "kmeans" else 1)
                 other = refit.predict(target)
                 aris[b] = adjusted_rand(reference_labels, other)
@@ -588,16 +588,16 @@ def select(z_all: np.ndarray, complete: np.ndarray, ks: Sequence[int], algorithm
             fits[k] = KFit(k, model, labels, certainty, sil, bic,
                            float(aris.mean()) if resamples else float("nan"), aris)
         # the unclustered reference: same size, same margins and correlations, one cloud
-        ref_rng = np.random.default_rng(seed_of(random_state, _REFERENCE))
+        ref_rng = np.random.default_rng(seed_of(seed, _REFERENCE))
         rows = np.sort(ref_rng.choice(n_c, m_ref, replace=False)) if m_ref < n_c else np.arange(n_c)
-        observed = _best_silhouettes(zc[rows], ks, seed_of(random_state, _REFERENCE, 1), 2)
+        observed = _best_silhouettes(zc[rows], ks, seed_of(seed, _REFERENCE, 1), 2)
         bar.update(1)
         reference = np.full((references, len(ks)), np.nan)
         copula = Copula.of(zc) if references else None
         for r in range(references):
             draw = copula.draw(ref_rng, m_ref)  # type: ignore[union-attr]
             reference[r] = _best_silhouettes(_standardise(draw), ks,
-                                             seed_of(random_state, _REFERENCE, 2, r), 2)
+                                             seed_of(seed, _REFERENCE, 2, r), 2)
             bar.update(1)
     return _decide(fits, ks, observed, reference, min_size)
 

@@ -359,7 +359,7 @@ def comment_themes(workbook: Workbook, *, n_themes: int | None = None, by: str |
     frame = usable.rename_axis("story_id").reset_index()
     frame["direction"] = "bottom-up"
     try:
-        model = fit_story_model(frame, random_state=seed)
+        model = fit_story_model(frame, seed=seed)
     except InsufficientDataError as err:
         raise InsufficientDataError(f"too few comments to find themes ({err})") from err
     k = model.suggested_k if n_themes is None else int(n_themes)

@@ -11,13 +11,15 @@ inconclusive.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .errors import ConfigError
 
-__all__ = ["CORRECTIONS", "check_test_options", "wilson_interval", "newcombe_interval", "two_proportion_test",
+__all__ = ["CORRECTIONS", "check_test_options", "z_value", "wilson_interval", "newcombe_interval", "two_proportion_test",
            "welch_test", "mean_interval", "adjust_pvalues", "overlap_frame", "CHANGE_TESTS",
            "detectable_difference", "normal_interval",
            "OVERLAP_COLUMNS", "equivalence_test", "classify_changes", "VERDICTS"]
@@ -45,23 +47,49 @@ def check_test_options(*, correction: str, alpha: float, favourable: int) -> Non
         raise ConfigError(f"favourable must be a whole number of top answers >= 1, got {favourable!r}.")
 
 
-def _z(confidence: float) -> float:
+def z_value(confidence: float) -> float:
+    """The two-sided normal quantile of a confidence level (1.96 for 0.95).
+
+    Examples
+    --------
+    >>> round(z_value(0.95), 3)
+    1.96
+    """
     if not 0 < confidence < 1:
         raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}.")
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
-def wilson_interval(successes: np.ndarray | float, n: np.ndarray | float, *,
-                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a share ``successes / n`` (NaN where ``n`` is 0).
+def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Wilson score interval of a share ``successes / n`` (the one copy in the library).
+
+    Parameters
+    ----------
+    successes, n
+        Counts: scalars (the bounds are floats) or arrays of one shape (arrays).
+    confidence
+        Coverage of the interval, between 0 and 1.
+
+    Returns
+    -------
+    low, high
+        Within [0, 1]; exactly 0 when there is no success and 1 when all are; NaN where
+        ``n`` is 0.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209-212.
 
     Examples
     --------
     >>> low, high = wilson_interval(8, 10)
-    >>> round(float(low), 3), round(float(high), 3)
+    >>> round(low, 3), round(high, 3)
     (0.49, 0.943)
+    >>> wilson_interval(21, 28)[0] > 0.56 and wilson_interval(0, 5)[0] == 0.0
+    True
     """
-    z = _z(confidence)
+    z = z_value(confidence)
     k = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -69,18 +97,28 @@ def wilson_interval(successes: np.ndarray | float, n: np.ndarray | float, *,
         denom = 1 + z**2 / m
         centre = (p + z**2 / (2 * m)) / denom
         half = z / denom * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2))
-    return centre - half, centre + half
+        low = np.where(m > 0, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+        high = np.where(m > 0, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
 
 
-def newcombe_interval(k1: np.ndarray | float, n1: np.ndarray | float, k2: np.ndarray | float,
-                      n2: np.ndarray | float, *,
-                      confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Newcombe's hybrid score interval of ``k1/n1 - k2/n2`` (his method 10).
+def newcombe_interval(k1: Any, n1: Any, k2: Any, n2: Any, *,
+                      confidence: float = 0.95) -> tuple[Any, Any]:
+    """Newcombe's hybrid score interval of ``k1/n1 - k2/n2`` (his method 10; the one copy).
+
+    Scalars give floats, arrays give arrays; NaN where a group is empty.
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions. Statistics in Medicine 17, 873-890.
 
     Examples
     --------
     >>> low, high = newcombe_interval(56, 70, 48, 80)
-    >>> round(float(low), 4), round(float(high), 4)
+    >>> round(low, 4), round(high, 4)
     (0.0524, 0.3339)
     """
     l1, u1 = wilson_interval(k1, n1, confidence=confidence)
@@ -89,7 +127,11 @@ def newcombe_interval(k1: np.ndarray | float, n1: np.ndarray | float, k2: np.nda
         p1 = np.asarray(k1, dtype=float) / np.asarray(n1, dtype=float)
         p2 = np.asarray(k2, dtype=float) / np.asarray(n2, dtype=float)
     d = p1 - p2
-    return d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    if np.ndim(low) == 0:
+        return float(low), float(high)
+    return low, high
 
 
 def _p_from_z(z: np.ndarray, alternative: str) -> np.ndarray:
@@ -422,7 +464,7 @@ def detectable_difference(p: np.ndarray | float, n1: np.ndarray | float, n2: np.
         raise ConfigError(f"power must be between 0 and 1 (exclusive), got {power}.")
     p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
     spread = np.sqrt(p * (1 - p) * (1 / np.asarray(n1, dtype=float) + 1 / np.asarray(n2, dtype=float)))
-    return (_z(confidence) + float(stats.norm.ppf(power))) * spread
+    return (z_value(confidence) + float(stats.norm.ppf(power))) * spread
 
 
 def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> tuple[float, float]:
@@ -433,7 +475,7 @@ def normal_interval(estimate: float, se: float, *, confidence: float = 0.95) -> 
     >>> [round(x, 3) for x in normal_interval(0.1, 0.05)]
     [0.002, 0.198]
     """
-    z = _z(confidence)
+    z = z_value(confidence)
     return float(estimate - z * se), float(estimate + z * se)
 
 

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError, Problem
+from .privacy import new_pseudonym_key, small_groups_warning
 
 __all__ = ["Config", "LADDER_LEVELS", "DEFAULT_LADDER", "read_config"]
 
@@ -77,6 +78,14 @@ class Config:
         reported as too small to matter.
     smallest_share_change
         The same for shares, as a share (default 0.03: 3 points).
+    allow_small_groups
+        Minimums below 3 (figures) or 5 (free text) were accepted explicitly (an option,
+        never workbook.toml alone); every output then says so.
+    withhold
+        Group labels withheld whatever their size (set by the release check across tables).
+    pseudonym_key
+        The secret key of the pseudonyms: random for each load unless the analyst gives a
+        key file (never shown, never written to an output).
     """
 
     organisation: str = "Organisation"
@@ -89,20 +98,39 @@ class Config:
     story_themes: int | None = None
     smallest_effect: float = 0.1
     smallest_share_change: float = 0.03
+    allow_small_groups: bool = False
+    withhold: frozenset[str] = frozenset()
+    pseudonym_key: bytes = field(default_factory=new_pseudonym_key, repr=False, compare=False)
 
-    def with_options(self, *, min_group_size: int | None = None) -> Config:
+    def with_options(self, *, min_group_size: int | None = None,
+                     min_text_group_size: int | None = None,
+                     allow_small_groups: bool | None = None,
+                     pseudonym_key: bytes | None = None) -> Config:
         """Return a copy with command-line or notebook options applied."""
-        if min_group_size is None:
-            return self
-        if min_group_size < 1:
-            raise ConfigError(
-                f"min_group_size must be a whole number of at least 1, got {min_group_size}."
-            )
-        return replace(
-            self,
-            min_group_size=min_group_size,
-            min_text_group_size=max(self.min_text_group_size, min_group_size),
-        )
+        changes: dict[str, Any] = {}
+        if min_group_size is not None:
+            if min_group_size < 1:
+                raise ConfigError(
+                    f"min_group_size must be a whole number of at least 1, got {min_group_size}."
+                )
+            changes["min_group_size"] = min_group_size
+            changes["min_text_group_size"] = max(self.min_text_group_size, min_group_size)
+        if min_text_group_size is not None:
+            if min_text_group_size < 1:
+                raise ConfigError("min_text_group_size must be a whole number of at least 1, "
+                                  f"got {min_text_group_size}.")
+            changes["min_text_group_size"] = max(min_text_group_size,
+                                                 changes.get("min_group_size", self.min_group_size))
+        if allow_small_groups is not None:
+            changes["allow_small_groups"] = bool(allow_small_groups)
+        if pseudonym_key is not None:
+            changes["pseudonym_key"] = bytes(pseudonym_key)
+        return replace(self, **changes) if changes else self
+
+    @property
+    def privacy_warning(self) -> str | None:
+        """The warning every output carries when a minimum is below the safe one."""
+        return small_groups_warning(self.min_group_size, self.min_text_group_size)
 
 
 _SECTION = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")

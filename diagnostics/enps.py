@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from .comparisons import CORRECTIONS, adjust_pvalues
+from .comparisons import z_value as _z
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
@@ -33,10 +34,6 @@ CONVENTIONS: tuple[str, ...] = ("nps", "five")
 _COLUMNS: tuple[str, ...] = ("attribute", "group", "n", "promoters", "passives", "detractors",
                              "score", "low", "high", "difference", "diff_low", "diff_high", "p",
                              "p_adjusted", "significant")
-
-
-def _z(confidence: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def enps_interval(promoters: np.ndarray | float, detractors: np.ndarray | float,
@@ -327,7 +324,8 @@ def enps(workbook: Workbook, *, item: str | None = None, convention: str | None 
     overall = pd.DataFrame([{"n": n, "promoters": k_pro / n, "passives": (n - k_pro - k_det) / n,
                              "detractors": k_det / n, "score": 100 * (k_pro - k_det) / n,
                              "low": float(lo), "high": float(hi)}])
-    records, suppressed = [], []
+    records: list[dict[str, Any]] = []
+    suppressed: list[SuppressedGroup] = []
     for attribute in attributes:
         labels = rows[attribute].astype("string")
         counts = []
@@ -369,7 +367,7 @@ def enps(workbook: Workbook, *, item: str | None = None, convention: str | None 
         if kn < guard.min_group_size:
             continue
         w_lo, w_hi = enps_interval(kp, kd, kn, confidence=confidence)
-        row = {"wave": w, "n": kn, "score": 100 * (kp - kd) / kn, "low": float(w_lo),
+        row: dict[str, Any] = {"wave": w, "n": kn, "score": 100 * (kp - kd) / kn, "low": float(w_lo),
                "high": float(w_hi), "difference": np.nan, "diff_low": np.nan,
                "diff_high": np.nan, "p": np.nan}
         if previous is not None:

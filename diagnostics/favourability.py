@@ -19,7 +19,6 @@ Which answers count as favourable (:func:`favourable_bands`)
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ import pandas as pd
 
 from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
+from .labels import short_label
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
 from .workbook import KINDS, Workbook
@@ -67,20 +67,6 @@ def favourable_bands(scale_min: float, scale_max: float) -> tuple[float, float]:
     if points % 2:  # odd: the middle point is neutral
         return mid + 1, mid - 1
     return float(np.floor(mid)) + 1.0, float(np.floor(mid))
-
-
-def short_label(text: str, width: int = 60) -> str:
-    """A question shortened to about ``width`` characters at a word boundary.
-
-    Examples
-    --------
-    >>> short_label("In my team, people speak up immediately when they see an unsafe situation.", 40)
-    'In my team, people speak up immediately…'
-    """
-    text = " ".join(str(text).split())
-    if len(text) <= width:
-        return text
-    return textwrap.shorten(text, width=width + 1, placeholder="…").replace(" …", "…")
 
 
 def _bands(values: np.ndarray, fav: float, unfav: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -264,7 +250,8 @@ def favourability(workbook: Workbook, *, by: str | Sequence[str] | None = None,
                                   kind="stable").reset_index(drop=True)[list(_COLUMNS)]
     guard = workbook.guard
     totals = overall.set_index("item")["n"].to_dict()
-    parts, suppressed = [], []
+    parts: list[pd.DataFrame] = []
+    suppressed: list[SuppressedGroup] = []
     for attribute in attributes:
         labels = rows[attribute].astype("string")
         tables = []

@@ -12,7 +12,7 @@ give a hidden one away by subtraction).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -241,7 +241,7 @@ def item_heatmap(workbook: Workbook, *, by: str | None = None, measure: str = "s
     if not records:
         raise InsufficientDataError(f"no respondent has a value for {by}")
     cells = pd.concat(records, ignore_index=True)
-    totals = dict(zip(chosen, total_n.astype(int), strict=True))
+    totals: dict[Hashable, int] = dict(zip(chosen, total_n.astype(int), strict=True))
     shown = workbook.guard.apply(cells, by="group", n="n", within="item", totals=totals)
     cells = shown.frame.reset_index(drop=True)
     suppressed = tuple(dict.fromkeys(SuppressedGroup(by, s.group, s.reason) for s in shown.suppressed))

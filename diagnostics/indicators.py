@@ -22,9 +22,9 @@ from .activism import (
     activism_ladder,
     map_actions,
 )
+from .comparisons import mean_interval, welch_test, wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .tandems import wilson_interval
 from .workbook import Workbook, answered_enough
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _all_sprints(first: str, last: str) -> list[str]:
 def _row(name: str, value: float | None = None, low: float = math.nan, high: float = math.nan, *,
          detail: str = "", reason: str = "", hops: int = 2) -> dict[str, Any]:
     available = value is not None and np.isfinite(value)
-    return {"indicator": name, "value": float(value) if available else math.nan,
+    return {"indicator": name, "value": float(value) if available and value is not None else math.nan,
             "low": float(low), "high": float(high), "unit": _UNIT[name],
             "formula": _FORMULA[name].format(hops=hops), "reading": _READING[name],
             "detail": detail, "available": bool(available), "reason": "" if available else reason}
@@ -106,9 +106,9 @@ def _energy(workbook: Workbook) -> dict[str, Any]:
     scaled = (kept[items] - book["scale_min"].to_numpy()) / (book["scale_max"] - book["scale_min"]).to_numpy()
     person = 100 * scaled.mean(axis=1, skipna=True)
     mean = float(person.mean())
-    half = float(stats.t.ppf(0.975, len(person) - 1) * person.std(ddof=1) / math.sqrt(len(person)))
+    low, high = mean_interval(mean, float(person.std(ddof=1)), len(person))
     energised = float((person > 50).mean())
-    return _row("energy", mean, mean - half, mean + half,
+    return _row("energy", mean, float(low), float(high),
                 detail=f"{len(person)} people ({dropped} left out: too few answers); "
                        f"{100 * energised:.0f}% above the midpoint")
 
@@ -230,15 +230,14 @@ def _behaviour_change(workbook: Workbook, waves: WaveComparison | None) -> dict[
     if len(both) >= 10:
         d = sb[both] - sa[both]
         diff = float(d.mean())
-        half = float(stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
+        low, high = mean_interval(diff, float(d.std(ddof=1)), len(d))
         how = f"paired over {len(d)} people in {first} and {last}"
     else:
         diff = float(sb.mean() - sa.mean())
-        va, vb = sa.var(ddof=1) / len(sa), sb.var(ddof=1) / len(sb)
-        dof = (va + vb) ** 2 / (va**2 / (len(sa) - 1) + vb**2 / (len(sb) - 1))
-        half = float(stats.t.ppf(0.975, dof) * math.sqrt(va + vb))
+        _, low, high = welch_test(float(sb.mean()), float(sb.std(ddof=1)), len(sb),
+                                  float(sa.mean()), float(sa.std(ddof=1)), len(sa))
         how = f"{len(sa)} people in {first}, {len(sb)} in {last} (independent samples)"
-    return _row("behaviour change", diff, diff - half, diff + half,
+    return _row("behaviour change", diff, float(low), float(high),
                 detail=how + _waves_changes(waves, items))
 
 

@@ -421,8 +421,8 @@ class Instrument:
                                            in zip(label_cols, langs, strict=True)}})
             elif q.section == "actions":
                 survey.append({"type": "select_multiple actions", "name": q.name, **label(q.text)})
-                for action, texts in ACTIONS.items():
-                    choices.append({"list_name": "actions", "name": action, **label(texts)})
+                for action, wording in ACTIONS.items():
+                    choices.append({"list_name": "actions", "name": action, **label(wording)})
             elif q.section == "network":
                 if self.roster is not None:
                     survey.append({"type": "select_multiple_from_file roster.csv", "name": q.name,
@@ -434,8 +434,8 @@ class Instrument:
                                        **label({lang: f"{q.text[lang]} ({k})" for lang in langs})})
             elif q.name == "storydir":
                 survey.append({"type": "select_one storydir", "name": q.name, **label(q.text)})
-                for value, texts in _STORY_DIRECTIONS.items():
-                    choices.append({"list_name": "storydir", "name": value, **label(texts)})
+                for value, wording in _STORY_DIRECTIONS.items():
+                    choices.append({"list_name": "storydir", "name": value, **label(wording)})
             else:
                 survey.append({"type": "text", "name": q.name, "appearance": "multiline",
                                **label(q.text)})
@@ -446,6 +446,9 @@ class Instrument:
             pd.DataFrame(survey).to_excel(writer, sheet_name="survey", index=False)
             pd.DataFrame(choices).to_excel(writer, sheet_name="choices", index=False)
             settings.to_excel(writer, sheet_name="settings", index=False)
+            from .outputs import text_cells
+
+            text_cells(writer.book)  # a label such as "=HYPERLINK(...)" stays text
 
     def to_qualtrics(self) -> str:
         """The Qualtrics Advanced Format TXT import file (base language only).
@@ -473,17 +476,17 @@ class Instrument:
                     lines.append(text)
             elif q.section == "actions":
                 lines.append("[[AdvancedChoices]]")
-                for i, texts in enumerate(ACTIONS.values(), start=1):
+                for i, wording in enumerate(ACTIONS.values(), start=1):
                     lines.append(f"[[Choice:{i}]]")
-                    lines.append(texts[base])
+                    lines.append(wording[base])
             elif q.section == "network":
                 lines.append("[[Choices]]")
                 lines += [f"{k}" for k in range(1, self.max_names + 1)]
             elif q.name == "storydir":
                 lines.append("[[AdvancedChoices]]")
-                for i, texts in enumerate(_STORY_DIRECTIONS.values(), start=1):
+                for i, wording in enumerate(_STORY_DIRECTIONS.values(), start=1):
                     lines.append(f"[[Choice:{i}]]")
-                    lines.append(texts[base])
+                    lines.append(wording[base])
             lines.append("")
         return "\n".join(lines)
 
@@ -524,10 +527,10 @@ class Instrument:
                     row(id=qid, **{"class": "Q", "type_scale": "M", "name": q.name,
                                    "relevance": "1", "text": q.text[lang], "language": lang,
                                    "mandatory": "N"})
-                    for action, texts in ACTIONS.items():
+                    for action, wording in ACTIONS.items():
                         qid += 1
                         row(id=qid, **{"class": "SQ", "type_scale": "0", "name": action,
-                               "relevance": "1", "text": texts[lang], "language": lang})
+                               "relevance": "1", "text": wording[lang], "language": lang})
                 elif q.section == "network":
                     row(id=qid, **{"class": "Q", "type_scale": "Q", "name": q.name,
                                    "relevance": "1", "text": q.text[lang], "language": lang,
@@ -540,9 +543,9 @@ class Instrument:
                     row(id=qid, **{"class": "Q", "type_scale": "L", "name": q.name,
                                    "relevance": "1", "text": q.text[lang], "language": lang,
                                    "mandatory": "N"})
-                    for value, texts in _STORY_DIRECTIONS.items():
+                    for value, wording in _STORY_DIRECTIONS.items():
                         row(id=qid, **{"class": "A", "type_scale": "0",
-                                       "name": value.replace("-", ""), "text": texts[lang],
+                                       "name": value.replace("-", ""), "text": wording[lang],
                                        "language": lang})
                 else:
                     row(id=qid, **{"class": "Q", "type_scale": "T", "name": q.name,
@@ -798,8 +801,8 @@ def split_collected(survey: pd.DataFrame, *, file: str = "survey.csv",
             used.append("storydir")
         aliases = {"topdown": "top-down", "bottomup": "bottom-up", "1": "top-down",
                    "2": "bottom-up"}
-        for key, texts in _STORY_DIRECTIONS.items():
-            aliases.update({key: key, texts["en"].lower(): key, texts["nl"].lower(): key})
+        for key, wording in _STORY_DIRECTIONS.items():
+            aliases.update({key: key, wording["en"].lower(): key, wording["nl"].lower(): key})
         for row_no, idx in enumerate(frame.index):
             text = frame.at[idx, "story"]
             if not isinstance(text, str) or not text.strip():

@@ -30,7 +30,13 @@ import pandas as pd
 
 from .answers import normalise, split_labels
 from .config import read_config
-from .errors import DataError, Problem
+from .errors import ConfigError, DataError, Problem
+from .privacy import (
+    SAFE_MIN_GROUP_SIZE,
+    SAFE_MIN_TEXT_GROUP_SIZE,
+    check_minimums,
+    read_pseudonym_key,
+)
 from .reading import (
     FOREIGN_SUFFIXES,
     RawTable,
@@ -524,12 +530,12 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
     dup = keys.duplicated(keep="first").to_numpy() & ~empty_id
     if dup.any():
         firsts = ~keys.duplicated(keep="first").to_numpy()
-        first = dict(zip(zip(ids[firsts], wave[firsts], strict=True), table.lines[firsts],
-                         strict=True))
+        first_line = dict(zip(zip(ids[firsts], wave[firsts], strict=True), table.lines[firsts],
+                              strict=True))
         for i in np.flatnonzero(dup)[:_CELL_LIMIT]:
             extra = f" in wave {wave.iloc[i]}" if "wave" in f.columns else ""
             out.add(table.name, f"this respondent appears twice{extra}; the first row is line "
-                    f"{first[(ids.iloc[i], wave.iloc[i])]}. Keep one row per respondent and wave.",
+                    f"{first_line[(ids.iloc[i], wave.iloc[i])]}. Keep one row per respondent and wave.",
                     line=table.lines.iloc[i], column="respondent_id", value=ids.iloc[i])
         if int(dup.sum()) > _CELL_LIMIT:
             out.add(table.name, f"{int(dup.sum()) - _CELL_LIMIT} more repeated respondent(s).",
@@ -880,7 +886,9 @@ def _missing_hint(folder: Path, stem: str) -> str:
     return ""
 
 
-def validate(path: str | Path, *, min_group_size: int | None = None) -> ValidationReport:
+def validate(path: str | Path, *, min_group_size: int | None = None,
+             allow_small_groups: bool = False,
+             pseudonym_key: bytes | str | Path | None = None) -> ValidationReport:
     """Check a data folder and load it when it is usable.
 
     Parameters
@@ -889,6 +897,12 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
         The data folder (see the data-folder contract in the README).
     min_group_size
         Override the privacy minimum of workbook.toml.
+    allow_small_groups
+        Accept a minimum below 3 (figures) or 5 (free text); without it such a minimum is
+        an error. Every output then carries a warning.
+    pseudonym_key
+        The pseudonyms' secret key (bytes) or the path of the analyst's key file (created
+        when absent; refused inside the data folder). Default: a random key for this load.
 
     Returns
     -------
@@ -919,6 +933,24 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
             config = config.with_options(min_group_size=min_group_size)
         except Exception as err:  # ConfigError
             out.add("options", str(err), column="min_group_size", value=min_group_size)
+    config = config.with_options(allow_small_groups=allow_small_groups)
+    try:
+        check_minimums(config.min_group_size, config.min_text_group_size,
+                       allow_small_groups=allow_small_groups)
+    except ConfigError as err:
+        from_toml = min_group_size is None or config.min_text_group_size < SAFE_MIN_TEXT_GROUP_SIZE
+        out.add("workbook.toml" if from_toml else "options", str(err),
+                column="min_group_size" if config.min_group_size < SAFE_MIN_GROUP_SIZE
+                else "min_text_group_size",
+                value=config.min_group_size if config.min_group_size < SAFE_MIN_GROUP_SIZE
+                else config.min_text_group_size)
+    if pseudonym_key is not None:
+        try:
+            key = (bytes(pseudonym_key) if isinstance(pseudonym_key, (bytes, bytearray))
+                   else read_pseudonym_key(pseudonym_key, data_folder=folder))
+            config = config.with_options(pseudonym_key=key)
+        except ConfigError as err:
+            out.add("options", str(err), column="pseudonym_key", value=str(pseudonym_key))
     survey_raw = _read(folder, "survey", out)
     if survey_raw is None and find_table(folder, "survey") is None:
         out.add("survey.csv", "is missing. A data folder needs survey.csv (one row per "
@@ -966,7 +998,9 @@ def validate(path: str | Path, *, min_group_size: int | None = None) -> Validati
     return ValidationReport(folder, tuple(out.problems), workbook, tuple(out.files))
 
 
-def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
+def load(path: str | Path, *, min_group_size: int | None = None,
+         allow_small_groups: bool = False,
+         pseudonym_key: bytes | str | Path | None = None) -> Workbook:
     """Load a data folder into a validated :class:`~diagnostics.Workbook`.
 
     Parameters
@@ -977,6 +1011,10 @@ def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
         ``workbook.toml``; ``.xlsx`` files of the same name are read too.
     min_group_size
         Override the privacy minimum of workbook.toml.
+    allow_small_groups
+        Accept a minimum below 3 (figures) or 5 (free text).
+    pseudonym_key
+        The pseudonyms' key (bytes) or key file (see :func:`validate`).
 
     Returns
     -------
@@ -998,7 +1036,8 @@ def load(path: str | Path, *, min_group_size: int | None = None) -> Workbook:
     >>> "motivation" in set(wb.codebook["kind"])
     True
     """
-    report = validate(path, min_group_size=min_group_size)
+    report = validate(path, min_group_size=min_group_size,
+                      allow_small_groups=allow_small_groups, pseudonym_key=pseudonym_key)
     if not report.ok or report.workbook is None:
         raise DataError(report.problems, folder=str(path))
     return report.workbook

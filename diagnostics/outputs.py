@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import OutputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_write_json", "staged_directory"]
+__all__ = ["text_cells", "atomic_write_bytes", "atomic_write_text", "atomic_write_json", "staged_directory"]
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -70,3 +70,29 @@ def staged_directory(target: str | Path) -> Iterator[Path]:
         raise OutputError(f"Could not write into {final}: {err.strerror or err}.") from err
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def text_cells(book: Any) -> int:
+    """Store every would-be formula of an openpyxl workbook as text; returns how many.
+
+    openpyxl (and pandas' ``to_excel`` through it) writes a string that starts with ``=``
+    as a live formula. Every file this project writes holds data, never formulas: each
+    such cell becomes a text cell with Excel's quote prefix, shown as typed.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> book = Workbook()
+    >>> book.active["A1"] = "=HYPERLINK(1)"
+    >>> text_cells(book), book.active["A1"].data_type, book.active["A1"].quotePrefix
+    (1, 's', True)
+    """
+    changed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.data_type != "s"):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    changed += 1
+    return changed

@@ -118,8 +118,10 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
     s = workbook.survey
     counts = s.groupby(["wave", by], dropna=True).size().rename("n").reset_index()
     totals = s.groupby("wave").size()
+    # groups below the minimum are counted together as "Other (small groups)", so that a
+    # small group does not hide a large sibling
     guarded = workbook.guard.apply(counts, by=[by], n="n", within="wave",
-                                   totals=totals.to_dict())
+                                   totals=totals.to_dict(), pool=["n"])
     shown = guarded.frame
     shown["share"] = shown["n"].astype(float) / shown["wave"].map(totals).astype(float)  # empty when all hidden
     return Participation(by=by, counts=shown.reset_index(drop=True), suppressed=guarded.suppressed)

@@ -375,13 +375,13 @@ PIPELINE: tuple[Step, ...] = (
     Step("reliability", Reliability.title, check=_constructs,
          call=call(construct_reliability, WORKBOOK)),
     Step("segments", Segmentation.title, check=_motivation,
-         call=call(segment_frames, WORKBOOK, random_state=OPTIONS.seed,
+         call=call(segment_frames, WORKBOOK, seed=OPTIONS.seed,
                    progress=OPTIONS.progress)),
     Step("tribes", Tribes.title, files=("network",),
          call=call(find_tribes, WORKBOOK, seed=OPTIONS.seed,
                    segments=optional(Segmentation, "the segment mix of each tribe"))),
     Step("hyper_connected", HyperConnected.title, files=("network",),
-         call=call(hyper_connected, WORKBOOK)),
+         call=call(hyper_connected, WORKBOOK, seed=OPTIONS.seed)),
     Step("backstage_leaders", BackstageLeaders.title, files=("network",),
          call=call(backstage_leaders, WORKBOOK, seed=OPTIONS.seed,
                    tribes=optional(Tribes, "the tribes to bridge (else found afresh)"),
@@ -398,17 +398,17 @@ PIPELINE: tuple[Step, ...] = (
                    segments=optional(Segmentation, "adherence per segment"),
                    tribes=optional(Tribes, "adherence per tribe"))),
     Step("activism", ActivismLadder.title, files=("actions",),
-         call=call(activism_ladder, WORKBOOK, random_state=OPTIONS.seed,
+         call=call(activism_ladder, WORKBOOK, seed=OPTIONS.seed,
                    hyper_connected=optional(HyperConnected,
                                             "which advocates are hyper-connected"),
                    tribes=optional(Tribes, "how many tribes have an advocate"))),
     Step("tandems", TandemAnalysis.title, files=("initiatives",),
          call=call(tandem_analysis, WORKBOOK)),
     Step("stories", StoryThemes.title, files=("stories",),
-         call=call(story_themes, WORKBOOK, random_state=OPTIONS.seed,
+         call=call(story_themes, WORKBOOK, seed=OPTIONS.seed,
                    segments=optional(Segmentation, "the themes' resonance per segment"))),
     Step("waves", WaveComparison.title, check=_two_waves,
-         call=call(wave_changes, WORKBOOK, random_state=OPTIONS.seed, progress=OPTIONS.progress,
+         call=call(wave_changes, WORKBOOK, seed=OPTIONS.seed, progress=OPTIONS.progress,
                    smallest_effect=OPTIONS.smallest_effect,
                    smallest_share_change=OPTIONS.smallest_share_change,
                    segmentation=optional(Segmentation,
@@ -450,7 +450,7 @@ def step(key: str) -> Step:
     >>> step("waves").needs
     ('segments',)
     >>> step("waves").options  # doctest: +NORMALIZE_WHITESPACE
-    {'seed': 'random_state', 'progress': 'progress', 'smallest_effect': 'smallest_effect',
+    {'seed': 'seed', 'progress': 'progress', 'smallest_effect': 'smallest_effect',
      'smallest_share_change': 'smallest_share_change'}
     """
     for s in PIPELINE:

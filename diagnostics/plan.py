@@ -22,6 +22,7 @@ import pandas as pd
 
 from .comparisons import detectable_difference, normal_interval
 from .errors import InsufficientDataError
+from .labels import PLAN_ROLES
 from .privacy import PrivacyGuard
 from .results import DiagnosticResult, Finding, jsonable
 
@@ -42,7 +43,7 @@ __all__ = ["MovementPlan", "PlanRevisit", "movement_plan", "revisit_plan", "next
            "ROLES", "INITIATIVE_KINDS"]
 
 #: Roles of the people the plan engages, in the order they are listed.
-ROLES: tuple[str, ...] = ("hyper-connected", "backstage leader", "tribe connector")
+ROLES: tuple[str, ...] = PLAN_ROLES
 
 #: Kinds of initiative the plan names.
 INITIATIVE_KINDS: tuple[str, ...] = ("tandem candidate", "needs grassroots support")

@@ -6,19 +6,179 @@ shown. Neither is a figure that lets a reader work out such a small group by
 subtraction: a group whose complement within its parent is smaller than the minimum,
 or the last visible sibling of a group that was hidden (secondary suppression).
 Free text has its own, higher minimum (``min_text_group_size``, 10 by default).
+
+Minimums below :data:`SAFE_MIN_GROUP_SIZE` (3) for figures or :data:`SAFE_MIN_TEXT_GROUP_SIZE`
+(5) for free text are refused unless ``allow_small_groups`` is set; every output then carries
+:func:`small_groups_warning`.
+
+People are shown as pseudonyms: an HMAC-SHA256 of the respondent id under a secret key that
+no output carries (random for each load, unless the analyst keeps a key file for pseudonyms
+that stay the same across runs and waves; :func:`read_pseudonym_key`). A pseudonym cannot be
+reversed by hashing every possible id without the key.
+
+:mod:`diagnostics.release` adds the checks across tables: two figures of a run about the
+same group whose respondents differ by fewer than the minimum are not both released.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import secrets
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
 
-__all__ = ["PrivacyGuard", "Guarded", "SuppressedGroup"]
+__all__ = ["PrivacyGuard", "Guarded", "SuppressedGroup", "SAFE_MIN_GROUP_SIZE",
+           "SAFE_MIN_TEXT_GROUP_SIZE", "check_minimums", "small_groups_warning",
+           "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE", "POOLED_LABEL"]
+
+#: Smallest minimum group size for figures accepted without ``allow_small_groups``.
+SAFE_MIN_GROUP_SIZE = 3
+#: Smallest minimum group size for free text accepted without ``allow_small_groups``.
+SAFE_MIN_TEXT_GROUP_SIZE = 5
+#: The label of the row that pools groups below the minimum (``apply(..., pool=...)``).
+POOLED_LABEL = "Other (small groups)"
+#: The reason given for a group withheld by the release check across tables.
+WITHHELD_BY_RELEASE = ("another figure of this report covers nearly the same people, so "
+                       "comparing the two would reveal the answers of the few who differ")
+_KEY_BYTES = 32
+
+
+def check_minimums(min_group_size: int, min_text_group_size: int, *,
+                   allow_small_groups: bool = False, where: str = "") -> None:
+    """Refuse minimums that defeat confidentiality unless the user allowed them explicitly.
+
+    Raises
+    ------
+    ConfigError
+        When ``min_group_size`` < 3 or ``min_text_group_size`` < 5 without
+        ``allow_small_groups``.
+
+    Examples
+    --------
+    >>> check_minimums(5, 10)
+    >>> check_minimums(1, 1, allow_small_groups=True)
+    >>> check_minimums(2, 10)
+    Traceback (most recent call last):
+    ...
+    diagnostics.errors.ConfigError: min_group_size 2 is below 3: figures could describe one or two people. Give --allow-small-groups (allow_small_groups=True) to accept it; every output will then say so.
+    """
+    source = f"{where}: " if where else ""
+    if min_group_size < SAFE_MIN_GROUP_SIZE and not allow_small_groups:
+        raise ConfigError(f"{source}min_group_size {min_group_size} is below "
+                          f"{SAFE_MIN_GROUP_SIZE}: figures could describe one or two people. "
+                          "Give --allow-small-groups (allow_small_groups=True) to accept it; "
+                          "every output will then say so.")
+    if min_text_group_size < SAFE_MIN_TEXT_GROUP_SIZE and not allow_small_groups:
+        raise ConfigError(f"{source}min_text_group_size {min_text_group_size} is below "
+                          f"{SAFE_MIN_TEXT_GROUP_SIZE}: quotes could be traced to their few "
+                          "authors. Give --allow-small-groups (allow_small_groups=True) to "
+                          "accept it; every output will then say so.")
+
+
+def small_groups_warning(min_group_size: int, min_text_group_size: int) -> str | None:
+    """The warning every output carries when a minimum is below the safe one, else ``None``.
+
+    Examples
+    --------
+    >>> small_groups_warning(5, 10) is None
+    True
+    >>> small_groups_warning(1, 10)[:40]
+    'Confidentiality reduced: figures may des'
+    """
+    parts = []
+    if min_group_size < SAFE_MIN_GROUP_SIZE:
+        parts.append(f"figures may describe groups of {min_group_size} "
+                     f"{'person' if min_group_size == 1 else 'people'}")
+    if min_text_group_size < SAFE_MIN_TEXT_GROUP_SIZE:
+        parts.append(f"comments and stories may be quoted from groups of "
+                     f"{min_text_group_size} {'person' if min_text_group_size == 1 else 'people'}")
+    if not parts:
+        return None
+    return ("Confidentiality reduced: " + " and ".join(parts) + " (minimum group size set below "
+            f"{SAFE_MIN_GROUP_SIZE}, or below {SAFE_MIN_TEXT_GROUP_SIZE} for free text, on "
+            "request). Individual answers may be recognisable; do not share this output with "
+            "the people it describes.")
+
+
+def new_pseudonym_key() -> bytes:
+    """A fresh random key for pseudonyms (32 bytes)."""
+    return secrets.token_bytes(_KEY_BYTES)
+
+
+def read_pseudonym_key(path: str | Path, *, data_folder: str | Path | None = None,
+                       create: bool = True) -> bytes:
+    """Read the analyst's pseudonym key file, creating it when absent.
+
+    The file holds 64 hexadecimal digits (32 random bytes) and is created readable by its
+    owner only. Keep it outside the data folder and outside every output folder: with it,
+    anyone holding the ids can reverse the pseudonyms.
+
+    Parameters
+    ----------
+    path
+        The key file.
+    data_folder
+        The data folder, refused as the key's place (the key would travel with the data).
+    create
+        Create the file (with a new random key) when it does not exist.
+
+    Raises
+    ------
+    ConfigError
+        When the file is inside ``data_folder``, is not a regular file, or does not hold a key.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     key = read_pseudonym_key(pathlib.Path(d) / "acme.key")
+    ...     key == read_pseudonym_key(pathlib.Path(d) / "acme.key"), len(key)
+    (True, 32)
+    """
+    target = Path(path).expanduser()
+    if data_folder is not None:
+        folder = Path(data_folder).resolve()
+        where = target.resolve()
+        if where == folder or folder in where.parents:
+            raise ConfigError(f"--pseudonym-key {target}: the key file is inside the data folder "
+                              f"{data_folder}; keep it elsewhere (for example in your home "
+                              "folder), or anyone given the data could reverse the pseudonyms.")
+    if not target.exists() and not target.is_symlink():
+        if not create:
+            raise ConfigError(f"--pseudonym-key {target}: no such file.")
+        key = new_pseudonym_key()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(key.hex() + "\n")
+        except OSError as err:
+            raise ConfigError(f"--pseudonym-key {target}: could not create the key file "
+                              f"({err.strerror or err}).") from err
+        return key
+    if not target.is_file():
+        raise ConfigError(f"--pseudonym-key {target}: not a regular file; give the path of a "
+                          "key file (it is created when absent).")
+    try:
+        with open(target, "rb") as handle:
+            raw = handle.read(1024)
+    except OSError as err:
+        raise ConfigError(f"--pseudonym-key {target}: could not be read "
+                          f"({err.strerror or err}).") from err
+    text = raw.decode("ascii", errors="replace").strip()
+    if len(text) != 2 * _KEY_BYTES or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise ConfigError(f"--pseudonym-key {target}: expected a key file written by this tool "
+                          f"({2 * _KEY_BYTES} hexadecimal digits); give a new path to create "
+                          "one.")
+    return bytes.fromhex(text)
 
 
 @dataclass(frozen=True)
@@ -58,8 +218,15 @@ class PrivacyGuard:
     min_text_group_size
         Smallest group whose free text (quotes) may be shown (default: 10, or
         ``min_group_size`` when that is larger).
-    salt
-        Text mixed into pseudonyms so they differ between organisations.
+    key
+        The secret key of the pseudonyms (bytes); default: a random key for this guard
+        only. Give the workbook's key (``workbook.guard`` does) so that one run shows
+        each person one way.
+    withhold
+        Group labels withheld whatever their size (set by the release check across
+        tables, :mod:`diagnostics.release`).
+    allow_small_groups
+        Accept minimums below 3 (figures) or 5 (free text).
 
     Examples
     --------
@@ -83,7 +250,9 @@ class PrivacyGuard:
 
     min_group_size: int = 5
     min_text_group_size: int | None = None
-    salt: str = ""
+    key: bytes | None = field(default=None, repr=False, compare=False)
+    withhold: frozenset[str] = frozenset()
+    allow_small_groups: bool = False
 
     def __post_init__(self) -> None:
         if self.min_group_size < 1:
@@ -92,6 +261,11 @@ class PrivacyGuard:
             object.__setattr__(self, "min_text_group_size", max(10, self.min_group_size))
         elif self.min_text_group_size < self.min_group_size:
             raise ConfigError("min_text_group_size must be at least min_group_size.")
+        check_minimums(self.min_group_size, int(self.min_text_group_size),  # type: ignore[arg-type]
+                       allow_small_groups=self.allow_small_groups)
+        if self.key is None:
+            object.__setattr__(self, "key", new_pseudonym_key())
+        object.__setattr__(self, "withhold", frozenset(str(g) for g in self.withhold))
 
     def threshold(self, *, text: bool = False) -> int:
         """The minimum group size that applies (the free-text one when ``text``)."""
@@ -123,7 +297,9 @@ class PrivacyGuard:
         parent = int(n.sum() if total is None else total)
         reasons: dict[Hashable, str] = {}
         for key, size in n.items():
-            if size < minimum:
+            if str(key) in self.withhold and size > 0:
+                reasons[key] = WITHHELD_BY_RELEASE
+            elif size < minimum:
                 reasons[key] = f"fewer than {minimum} respondents"
             elif 0 < parent - size < minimum:
                 reasons[key] = (f"the rest of its parent group has fewer than {minimum} "
@@ -143,6 +319,49 @@ class PrivacyGuard:
         mask = pd.Series([k not in reasons for k in n.index], index=n.index, dtype=bool)
         return mask, reasons
 
+    def pooled(self, sizes: pd.Series, *, total: int | None = None,
+               text: bool = False) -> list[Hashable] | None:
+        """The groups to count together as one "Other (small groups)" row, or ``None``.
+
+        Groups below the minimum are pooled; when they are one group only, or fewer than
+        the minimum together, the smallest other groups join them until the pool holds at
+        least two groups and the minimum of people. Every other group then stays visible.
+        ``None`` when nothing is below the minimum or pooling cannot be made safe (people
+        of the parent in no group are fewer than the minimum, a group's rest is below the
+        minimum, or a group is withheld by the release check): then :meth:`visible_mask`
+        decides alone.
+
+        Examples
+        --------
+        >>> guard = PrivacyGuard(min_group_size=5)
+        >>> guard.pooled(pd.Series({"Sales": 40, "Marketing": 31, "Legal": 3, "Ops": 57}))
+        ['Legal', 'Marketing']
+        >>> guard.pooled(pd.Series({"Sales": 40, "Legal": 3, "Audit": 2, "Ops": 57}))
+        ['Audit', 'Legal']
+        """
+        minimum = self.threshold(text=text)
+        n = pd.to_numeric(sizes, errors="coerce").fillna(0).astype(int)
+        parent = int(n.sum() if total is None else total)
+        outside = max(parent - int(n.sum()), 0)
+        if 0 < outside < minimum:
+            return None
+        if any(str(k) in self.withhold for k in n.index):
+            return None
+        if any(size >= minimum and 0 < parent - size < minimum for size in n):
+            return None
+        pool = [k for k, size in n.items() if 0 < size < minimum]
+        if not pool:
+            return None
+        rest = sorted((k for k in n.index if k not in pool and n[k] > 0),
+                      key=lambda k: (int(n[k]), str(k)))
+        while sum(int(n[k]) for k in pool) < minimum or len(pool) < 2:
+            if not rest:
+                return None
+            pool.append(rest.pop(0))
+        if 0 < parent - sum(int(n[k]) for k in pool) < minimum:
+            return None
+        return sorted(pool, key=str)
+
     def apply(
         self,
         frame: pd.DataFrame,
@@ -152,6 +371,7 @@ class PrivacyGuard:
         within: str | Sequence[str] | None = None,
         totals: Mapping[Hashable, int] | int | None = None,
         text: bool = False,
+        pool: Sequence[str] | None = None,
     ) -> Guarded:
         """Return the rows of a group-level table that may be shown.
 
@@ -172,6 +392,12 @@ class PrivacyGuard:
             of ``n`` within the parent.
         text
             Apply the free-text minimum.
+        pool
+            Columns that add up across groups (``n`` and counts). When given, groups below
+            the minimum are counted together in one row labelled "Other (small groups)"
+            (with the smallest other groups when needed, see :meth:`pooled`) instead of
+            hiding a large sibling; the pooled row sums these columns and leaves the
+            others empty.
 
         Returns
         -------
@@ -186,11 +412,15 @@ class PrivacyGuard:
             raise ConfigError(f"The table has no column(s) {missing} to guard by.")
         if frame.empty:
             return Guarded(frame.copy(), ())
-        keep = pd.Series(True, index=frame.index)
+        keep = np.ones(len(frame), dtype=bool)
         withheld: list[SuppressedGroup] = []
-        groups: Iterable[tuple[Hashable, pd.DataFrame]]
-        groups = frame.groupby(parent_cols, sort=False, dropna=False) if parent_cols else [(None, frame)]
-        for parent_key, part in groups:
+        pooled_rows: list[dict[str, object]] = []
+        minimum = self.threshold(text=text)
+        counts = pd.to_numeric(frame[n], errors="coerce").fillna(0).astype(int).to_numpy()
+        positions: Mapping[Hashable, np.ndarray]
+        positions = (frame.groupby(parent_cols, sort=False, dropna=False).indices if parent_cols
+                     else {None: np.arange(len(frame))})
+        for parent_key, rows in positions.items():
             if isinstance(parent_key, tuple) and len(parent_key) == 1:
                 parent_key = parent_key[0]
             if isinstance(totals, Mapping):
@@ -199,29 +429,69 @@ class PrivacyGuard:
                 total = int(totals)
             else:
                 total = None
-            sizes = part[n]
-            mask, reasons = self.visible_mask(sizes, total=total, text=text)
-            keep.loc[part.index] = mask.to_numpy()
+            sizes = counts[rows]
+            parent = int(sizes.sum() if total is None else total)
+            outside = max(parent - int(sizes.sum()), 0)
+            rest = parent - sizes
+            if (sizes >= minimum).all() and not ((rest > 0) & (rest < minimum)).any() and \
+                    not 0 < outside < minimum and not self.withhold:
+                continue  # nothing to hide in this parent (what visible_mask would find)
+            part = frame.iloc[rows]
+            members = (self.pooled(part[n], total=total, text=text) if pool is not None
+                       else None)
+            if members is not None:
+                chosen = set(members)
+                keep[rows] = [i not in chosen for i in part.index]
+                row = {c: (part.loc[members, c].sum() if c in pool or c == n else None)
+                       for c in part.columns}
+                for c in by_cols:
+                    row[c] = POOLED_LABEL
+                for c in parent_cols:
+                    row[c] = part[c].iloc[0]
+                pooled_rows.append(row)
+                for idx in members:
+                    r = part.loc[idx]
+                    key = tuple(r[c] for c in by_cols)
+                    size = int(pd.to_numeric(pd.Series([r[n]]), errors="coerce").fillna(0).iloc[0])
+                    withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
+                        key if len(key) > 1 else key[0]),
+                        f"fewer than {minimum} respondents: counted in \"{POOLED_LABEL}\""
+                        if size < minimum else
+                        f"counted in \"{POOLED_LABEL}\" so that a smaller group there "
+                        "cannot be worked out"))
+                continue
+            mask, reasons = self.visible_mask(part[n], total=total, text=text)
+            keep[rows] = mask.to_numpy()
             for idx, reason in reasons.items():
                 row = part.loc[idx]
                 key = tuple(row[c] for c in by_cols)
                 withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
                     key if len(key) > 1 else key[0]), reason))
-        return Guarded(frame.loc[keep].copy(), tuple(withheld))
+        shown = frame.loc[keep].copy()
+        if pooled_rows:
+            extra = pd.DataFrame(pooled_rows, columns=frame.columns)
+            shown = pd.concat([shown, extra.astype({c: frame[c].dtype for c in [n, *(pool or [])]
+                                                    if c in extra})], ignore_index=True)
+        return Guarded(shown, tuple(withheld))
 
     def allowed(self, n: int, *, text: bool = False) -> bool:
         """Whether a single group of ``n`` respondents may be shown on its own."""
         return n >= self.threshold(text=text)
 
     def pseudonym(self, person_id: object) -> str:
-        """A stable pseudonym for a person (``P-`` and six hex digits).
+        """A person's pseudonym (``P-`` and six hex digits): HMAC-SHA256 of the id under the key.
+
+        The same key gives the same pseudonym; without the key it cannot be recomputed.
 
         Examples
         --------
-        >>> PrivacyGuard(salt="acme").pseudonym("E0001") == PrivacyGuard(salt="acme").pseudonym("E0001")
+        >>> key = bytes(32)
+        >>> PrivacyGuard(key=key).pseudonym("E0001") == PrivacyGuard(key=key).pseudonym("E0001")
         True
+        >>> PrivacyGuard().pseudonym("E0001") == PrivacyGuard().pseudonym("E0001")  # random keys
+        False
         """
-        digest = hashlib.blake2b(f"{self.salt}\x1f{person_id}".encode(), digest_size=8).hexdigest()
+        digest = hmac.new(self.key, str(person_id).encode("utf-8"), hashlib.sha256).hexdigest()  # type: ignore[arg-type]
         return f"P-{digest[:6]}"
 
     def pseudonymise(self, ids: Iterable[object]) -> list[str]:

@@ -366,18 +366,21 @@ def _read_csv(path: Path) -> _Parsed:
     first = next((line for line in text.split("\n", 50) if line.strip()), "")
     sep = _sniff_separator(first)
     raw = text.encode("utf-8")
-    data = np.frombuffer(raw, dtype=np.uint8)
+    utf8 = np.frombuffer(raw, dtype=np.uint8)
     frame = None
-    records = _uniform_records(text, sep)
-    if records is not None:
-        width = records.counts[0]
-        frame = _arrow_frame(text, sep, width, records, data)
-        if frame is not None and len(frame) != len(records.starts):
+    uniform = _uniform_records(text, sep)
+    if uniform is not None:
+        width = uniform.counts[0]
+        frame = _arrow_frame(text, sep, width, uniform, utf8)
+        if frame is not None and len(frame) != len(uniform.starts):
             frame = None
-    if frame is None:
-        records = _records(text, sep, data)
+    records: _Records
+    if frame is None or uniform is None:
+        records = _records(text, sep, utf8)
         width = max(records.counts)
-        frame = _arrow_frame(text, sep, width, records, data)
+        frame = _arrow_frame(text, sep, width, records, utf8)
+    else:
+        records = uniform
     if frame is None:
         frame = _c_frame(text, sep, width, records, name)
     kept = [i for i, b in enumerate(records.blank) if not b]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._compat import renamed
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .workbook import KINDS, Workbook, answered_enough
@@ -74,10 +75,11 @@ def cronbach_alpha(cov: np.ndarray) -> float:
     return float(k / (k - 1) * (1.0 - np.trace(c) / total))
 
 
-def feldt_interval(alpha: float, n: int, k: int, *, level: float = 0.95) -> tuple[float, float]:
+def feldt_interval(alpha: float, n: int, k: int, *, confidence: float = 0.95,
+                   level: float | None = None) -> tuple[float, float]:
     """Feldt's confidence interval of alpha (Feldt, Woodruff & Salih 1987).
 
-    ``1 - (1 - alpha) * F``, with ``F`` the upper and lower ``(1 - level) / 2`` quantiles of
+    ``1 - (1 - alpha) * F``, with ``F`` the upper and lower ``(1 - confidence) / 2`` quantiles of
     the F distribution with ``n - 1`` and ``(n - 1)(k - 1)`` degrees of freedom.
 
     Examples
@@ -86,10 +88,11 @@ def feldt_interval(alpha: float, n: int, k: int, *, level: float = 0.95) -> tupl
     >>> round(lo, 3), round(hi, 3)
     (0.727, 0.857)
     """
+    confidence = renamed(confidence, level, old="level", new="confidence", where="feldt_interval")
     if not np.isfinite(alpha) or n < 2 or k < 2:
         return float("nan"), float("nan")
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    tail = (1.0 - level) / 2
+    tail = (1.0 - confidence) / 2
     lower = 1.0 - (1.0 - alpha) * stats.f.isf(tail, df1, df2)
     upper = 1.0 - (1.0 - alpha) * stats.f.isf(1.0 - tail, df1, df2)
     return float(lower), float(upper)
@@ -251,7 +254,7 @@ class Reliability(DiagnosticResult):
         The survey wave the answers come from.
     missing
         The missing-data policy (``listwise`` or ``pairwise``).
-    level
+    confidence
         The confidence level of the intervals.
     constructs
         One row per construct: ``construct``, ``kind``, ``n_items``, ``n`` (respondents
@@ -295,7 +298,7 @@ class Reliability(DiagnosticResult):
 
     wave: str
     missing: str
-    level: float
+    confidence: float
     constructs: pd.DataFrame
     items: pd.DataFrame
     reverse_keying: pd.DataFrame = field(
@@ -350,9 +353,18 @@ class Reliability(DiagnosticResult):
             }
         return jsonable(out)
 
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`confidence` (kept for one release)."""
+        import warnings
+
+        warnings.warn("Reliability.level is deprecated and goes in the next release: use "
+                      "Reliability.confidence.", DeprecationWarning, stacklevel=2)
+        return self.confidence
+
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
-        pct = round(self.level * 100)
+        pct = round(self.confidence * 100)
         suspects = self.items[self.items["suspect"]]
         if not suspects.empty:
             names = ", ".join(f"{r.item} ({r.construct})" for r in suspects.itertuples())
@@ -396,7 +408,8 @@ def _ordered_constructs(workbook: Workbook, kinds: list[str]) -> list[tuple[str,
 
 def construct_reliability(workbook: Workbook, *, wave: str | None = None,
                           kinds: list[str] | None = None, missing: str = "listwise",
-                          level: float = 0.95) -> Reliability:
+                          confidence: float = 0.95,
+                          level: float | None = None) -> Reliability:
     """Cronbach's alpha, item-rest correlations and alpha-if-deleted for every construct.
 
     Parameters
@@ -411,8 +424,10 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
         ``"listwise"`` (default): a respondent enters a construct's alpha when they answered
         all of its items. ``"pairwise"``: respondents who answered at least two thirds of
         the construct's items, with covariances from the pairs each two items share.
-    level
+    confidence
         Confidence level of Feldt's interval (default 0.95).
+    level
+        Deprecated name of ``confidence`` (kept for one release).
 
     Returns
     -------
@@ -423,7 +438,7 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
     Raises
     ------
     ConfigError
-        For an unknown kind, policy or level.
+        For an unknown kind, policy or confidence level.
     InsufficientDataError
         When no construct has two items and enough respondents.
 
@@ -452,6 +467,8 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
     >>> bool(rel.alpha("purpose") > 0.5), rel.suspect_items
     (True, [])
     """
+    confidence = renamed(confidence, level, old="level", new="confidence",
+                         where="construct_reliability")
     kinds = list(KINDS) if kinds is None else list(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -461,8 +478,8 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
     if missing not in MISSING_POLICIES:
         raise ConfigError(f"missing must be one of {', '.join(MISSING_POLICIES)}, got "
                           f"{missing!r}.")
-    if not 0 < level < 1:
-        raise ConfigError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}.")
+    if not 0 < confidence < 1:
+        raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}.")
     rows = workbook.responses(wave)
     wave = workbook.latest_wave if wave is None else str(wave)
     book = workbook.codebook
@@ -486,7 +503,7 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
             continue
         cov = used.cov().to_numpy()
         alpha = cronbach_alpha(cov)
-        low, high = feldt_interval(alpha, n, len(items), level=level)
+        low, high = feldt_interval(alpha, n, len(items), confidence=confidence)
         rest_r, if_deleted = _item_statistics(cov)
         flagged = _suspects(cov)
         suspect = np.array([j in flagged for j in range(len(items))])
@@ -543,6 +560,6 @@ def construct_reliability(workbook: Workbook, *, wave: str | None = None,
         notes.append(f"Too few complete answers for alpha: {', '.join(too_few)}.")
     keying = (pd.concat(keying_rows, ignore_index=True) if keying_rows
               else pd.DataFrame(columns=list(REVERSE_KEYING_COLUMNS)))
-    return Reliability(wave=wave, missing=missing, level=level,
+    return Reliability(wave=wave, missing=missing, confidence=confidence,
                        constructs=pd.DataFrame(construct_rows), items=pd.DataFrame(item_rows),
                        reverse_keying=keying, notes=tuple(notes), warnings=tuple(warnings))

@@ -126,4 +126,5 @@ class DiagnosticResult:
         if self.suppressed:
             notes += (f"<p><em>{len(self.suppressed)} group figure(s) withheld by the privacy "
                       "guard.</em></p>")
-        return head + notes + frame.head(50).to_html(index=False, escape=True, na_rep="")
+        table: str = frame.head(50).to_html(index=False, escape=True, na_rep="")
+        return head + notes + table

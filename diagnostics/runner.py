@@ -62,7 +62,8 @@ class RunResults:
             if key not in out:
                 out[key] = value.to_json()
         out["warnings"] = list(self.warnings)
-        return jsonable(out)
+        data: dict[str, Any] = jsonable(out)
+        return data
 
 
 def steps() -> list[Step]:
@@ -118,8 +119,11 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
         keep = {s.key for s in resolve(runnable)} | set(only)
         chosen = [s for s in chosen if s.key in keep]
     warnings: list[str] = list(workbook.warnings)
+    if workbook.config.privacy_warning:
+        warnings.insert(0, workbook.config.privacy_warning)
     results: dict[str, DiagnosticResult | Skipped] = {}
     missing_inputs: dict[str, dict[str, str]] = {}
+    inputs_of: dict[str, dict[str, DiagnosticResult | None]] = {}
     for step in chosen:
         if on_step is not None:
             on_step(step.title)
@@ -149,5 +153,30 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
             warnings.append(f"{step.title} did not run: {err}")
             continue
         results[step.key] = result
+        inputs_of[step.key] = inputs
         warnings.extend(f"{step.title}: {w}" for w in result.warnings)
+    results, release_notes = release_step(workbook, options, results, inputs_of)
+    warnings.extend(release_notes)
     return RunResults(workbook, results, tuple(warnings), missing_inputs)
+
+
+def release_step(workbook: Workbook, options: RunOptions,
+                 results: dict[str, DiagnosticResult | Skipped],
+                 inputs_of: dict[str, dict[str, DiagnosticResult | None]]
+                 ) -> tuple[dict[str, DiagnosticResult | Skipped], list[str]]:
+    """The release control over every group figure of the run (:mod:`diagnostics.release`).
+
+    A diagnostic whose figures could be subtracted from another's is run again, with the
+    inputs it had, on a workbook whose guard withholds the group; returns the released
+    results and a sentence per withheld group. Steps that took its result as an input keep
+    the one they had (they read no group figure of it).
+    """
+    from .release import release
+
+    by_key = {s.key: s for s in PIPELINE}
+
+    def rerun(key: str, withholding: Workbook) -> DiagnosticResult:
+        return by_key[key].call.bind(withholding, options, inputs_of.get(key, {}))
+
+    released, notes, _ = release(dict(results), workbook, rerun=rerun)
+    return released, notes

@@ -430,7 +430,7 @@ def _plain(value: Any) -> Any:
 
 # =========================================================================== helpers
 
-def _counts(total: int, shares: Sequence[float], minimum: int = 0) -> np.ndarray:
+def _counts(total: int, shares: Sequence[float] | np.ndarray, minimum: int = 0) -> np.ndarray:
     """Split ``total`` into whole counts proportional to ``shares`` (largest remainder)."""
     p = np.asarray(shares, dtype=float)
     p = p / p.sum()
@@ -853,6 +853,7 @@ def _make_comments(rng: np.random.Generator, survey: pd.DataFrame) -> tuple[pd.D
             labels.append("negative")
             continue
         terms = _COMMENT_THEMES[names[theme[i]]][1 if dutch[i] else 0]
+        pool: tuple[str, ...]
         if dutch[i]:
             pool = _NL_POSITIVE if positive[i] else _NL_NEGATIVE
         else:

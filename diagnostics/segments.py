@@ -18,7 +18,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
 from .clustering import ALGORITHMS, ClusterModel, Selection, select, single_group
+from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
@@ -174,7 +176,7 @@ def _prepare(workbook: Workbook, wave: str | None, items: list[str] | None,
     if use == "constructs":
         groups = {g: groups[g] for g in features}
     z = (raw[:, keep] - mean[keep]) / sd[keep]
-    complete = ~np.isnan(z).any(axis=1)
+    complete = np.asarray(~np.isnan(z).any(axis=1), dtype=bool)
     if complete.sum() < MIN_RESPONDENTS:
         raise InsufficientDataError(
             f"only {int(complete.sum())} respondents answered every motivation item used; "
@@ -198,7 +200,7 @@ class SegmentSearch:
     workbook: Workbook = field(repr=False)
     data: _Prepared = field(repr=False)
     algorithm: str
-    random_state: int
+    seed: int
     selection: Selection = field(repr=False)
     projection: pd.DataFrame = field(repr=False)
     explained: tuple[float, float] = (float("nan"), float("nan"))
@@ -226,7 +228,8 @@ class SegmentSearch:
 def search_segments(workbook: Workbook, *, wave: str | None = None,
                     items: list[str] | None = None, use: str = "items",
                     method: str = "kmeans", ks: Sequence[int] = K_RANGE,
-                    random_state: int = 0, progress: bool = False) -> SegmentSearch:
+                    seed: int = 0, progress: bool = False,
+                    random_state: int | None = None) -> SegmentSearch:
     """Fit every candidate number of segments once, with criteria and the structure test.
 
     Parameters are those of :func:`segment_frames`, with ``ks`` the candidate numbers of
@@ -239,14 +242,15 @@ def search_segments(workbook: Workbook, *, wave: str | None = None,
     >>> search.segmentation(5).k
     5
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="search_segments")
     if method not in METHODS:
         raise ConfigError(f"method must be one of {', '.join(map(repr, METHODS))}, got "
                           f"{method!r}.")
     ks = sorted({int(k) for k in ks})
     if not ks or min(ks) < 2:
         raise ConfigError(f"k must be a whole number of at least 2, got {ks!r}.")
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise ConfigError(f"random_state must be a whole number, got {random_state!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ConfigError(f"seed must be a whole number, got {seed!r}.")
     data = _prepare(workbook, wave, items, use)
     n_c = int(data.complete.sum())
     too_many = [k for k in ks if k > n_c // 2]
@@ -254,12 +258,12 @@ def search_segments(workbook: Workbook, *, wave: str | None = None,
         raise InsufficientDataError(
             f"{n_c} complete respondents are too few for {max(too_many)} segments")
     min_size = max(workbook.guard.min_group_size, int(np.ceil(MIN_SEGMENT_SHARE * len(data.z))))
-    selection = select(data.z, data.complete, ks, method, random_state=int(random_state),
+    selection = select(data.z, data.complete, ks, method, seed=int(seed),
                        min_size=min_size, resamples=RESAMPLES, references=REFERENCES,
                        progress=progress)
     projection, explained = _projection(data)
     return SegmentSearch(workbook=workbook, data=data, algorithm=method,
-                         random_state=int(random_state), selection=selection,
+                         seed=int(seed), selection=selection,
                          projection=projection, explained=explained)
 
 
@@ -480,7 +484,7 @@ class Segmentation(DiagnosticResult):
 
         out = {"profiles": plots.profile_figure(self), "criteria": plots.criteria_figure(self),
                "sizes": plots.sizes_figure(self)}
-        shown = [a for a in ("department", "level", "location") if a in self.attributes]
+        shown: list[str] = [a for a in ("department", "level", "location") if a in self.attributes]
         for attribute in shown or list(self.attributes[:1]):
             out[f"spread_{attribute}"] = plots.spread_figure(self, attribute)
         out["projection"] = plots.projection_figure(self)
@@ -560,16 +564,6 @@ class Segmentation(DiagnosticResult):
 
 
 # --------------------------------------------------------------------------- building
-
-def _wilson(count: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    p = count / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
-
 
 def _segment_means(values: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """``(k, p)`` mean of each column per segment over answered values (nan when none)."""
@@ -699,8 +693,9 @@ def _guarded_spread(workbook: Workbook, rows: pd.DataFrame, seg: pd.Series,
                                         "be worked out from one") for r in full[~keep].itertuples()
                         if r.group in shown_groups)
         part = full[keep].copy()
-        part["share_of_group"] = part["n"] / part["group"].map(group_n)
-        part["share_of_segment"] = part["n"] / part["segment"].map(seg_n)
+        # (astype: an empty selection maps to the labels' text dtype)
+        part["share_of_group"] = part["n"] / part["group"].map(group_n).astype(float)
+        part["share_of_segment"] = part["n"] / part["segment"].map(seg_n).astype(float)
         frames.append(part[["attribute", "group", "segment", "n", "share_of_group",
                             "share_of_segment"]])
     cols = ["attribute", "group", "segment", "n", "share_of_group", "share_of_segment"]
@@ -737,7 +732,9 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
         if automatic:
             warnings.append("No distinct motivational segments: " + sel.choice)
     else:
-        kk = sel.chosen if automatic else int(k)  # type: ignore[assignment]
+        chosen = sel.chosen if automatic else k
+        assert chosen is not None  # automatic without a choice is handled above
+        kk = int(chosen)
         fit = sel.fits[kk]
         model, labels, certainty = fit.model, fit.labels, fit.certainty
         silhouette, stability = fit.silhouette, fit.stability
@@ -775,7 +772,7 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     low_cert = cert < LOW_CERTAINTY
     rows = []
     for j, name in enumerate(names):
-        lo, hi = _wilson(int(counts[j]), n)
+        lo, hi = wilson_interval(int(counts[j]), n)
         member = labels == j
         rows.append({"segment": name, "n": int(counts[j]), "share": counts[j] / n,
                      "share_low": lo, "share_high": hi,
@@ -832,8 +829,9 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
 
 def segment_frames(workbook: Workbook, *, wave: str | None = None,
                    items: list[str] | None = None, use: str = "items",
-                   method: str = "kmeans", k: int | None = None, random_state: int = 0,
-                   progress: bool = False) -> Segmentation:
+                   method: str = "kmeans", k: int | None = None, seed: int = 0,
+                   progress: bool = False,
+                   random_state: int | None = None) -> Segmentation:
     """Motivational segments, the number the data support, and a frame for each.
 
     Parameters
@@ -852,8 +850,10 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     k
         The number of segments; ``None`` (default) chooses it from 2 to 8, and reports no
         segments when the answers show no cluster structure; 1 puts everyone in one group.
-    random_state
+    seed
         Seed of every random step (the same seed gives the same result).
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     progress
         Show a progress bar over the fits and resamples.
 
@@ -895,11 +895,12 @@ def segment_frames(workbook: Workbook, *, wave: str | None = None,
     >>> seg.sizes.index[0]
     'Purpose'
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="segment_frames")
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))
                           or k < 1):
         raise ConfigError(f"k must be a whole number from 2 to 8 (1: one group), or None, "
                           f"got {k!r}.")
     ks = K_RANGE if k is None else ((2,) if k == 1 else (int(k),))
     search = search_segments(workbook, wave=wave, items=items, use=use, method=method, ks=ks,
-                             random_state=random_state, progress=progress)
+                             seed=seed, progress=progress)
     return search.segmentation(k)

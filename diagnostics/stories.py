@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
@@ -120,7 +121,7 @@ class StoryModel:
     matrix: Any
     vocabulary: np.ndarray
     selection: pd.DataFrame
-    random_state: int = 0
+    seed: int = 0
     _fits: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
@@ -136,7 +137,7 @@ class StoryModel:
         if k not in self._fits:
             from sklearn.decomposition import NMF
 
-            model = NMF(n_components=k, init="nndsvda", random_state=self.random_state,
+            model = NMF(n_components=k, init="nndsvda", random_state=self.seed,
                         max_iter=500)
             w = model.fit_transform(self.matrix)
             self._fits[k] = (w, model.components_)
@@ -144,7 +145,8 @@ class StoryModel:
 
 
 def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_df: int | None = None,
-                    random_state: int = 0) -> StoryModel:
+                    seed: int = 0,
+                    random_state: int | None = None) -> StoryModel:
     """Vectorise the stories (TF-IDF) and compute the elbow of NMF reconstruction error.
 
     Parameters
@@ -155,8 +157,10 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
         Largest number of themes tried (at least 2).
     min_df
         Fewest stories a term must occur in; default 3 (2 under 100 stories).
-    random_state
+    seed
         Seed of NMF.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
 
     Returns
     -------
@@ -169,6 +173,7 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
     >>> model.suggested_k
     6
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="fit_story_model")
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -193,21 +198,21 @@ def fit_story_model(stories: pd.DataFrame, *, max_themes: int = MAX_THEMES, min_
     errors = []
     fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for k in ks:
-        model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=500)
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
         with np.errstate(invalid="ignore"):  # an exact fit rounds to a tiny negative residual
             fits[k] = (model.fit_transform(matrix), model.components_)
-        err = float(model.reconstruction_err_)
-        errors.append(err if np.isfinite(err) else 0.0)
-    err = np.asarray(errors)
-    gain = np.r_[np.nan, err[:-1] - err[1:]]
+        residual = float(model.reconstruction_err_)
+        errors.append(residual if np.isfinite(residual) else 0.0)
+    error = np.asarray(errors)
+    gain = np.r_[np.nan, error[:-1] - error[1:]]
     nxt = np.r_[gain[1:], np.nan]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(nxt > 0, gain / nxt, np.nan)
-    selection = pd.DataFrame({"k": ks, "reconstruction_error": err, "gain": gain,
+    selection = pd.DataFrame({"k": ks, "reconstruction_error": error, "gain": gain,
                               "elbow_ratio": ratio})
     selection = selection[(selection["k"] >= 2) & (selection["k"] <= top)].reset_index(drop=True)
     return StoryModel(stories=frame, matrix=matrix, vocabulary=vocabulary, selection=selection,
-                      random_state=random_state, _fits=fits)
+                      seed=seed, _fits=fits)
 
 
 def _mix(weights: np.ndarray) -> np.ndarray:
@@ -358,9 +363,10 @@ def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | Non
 
 def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: int = 10,
                  groups: pd.Series | None = None, by: str | None = None,
-                 segments: Segmentation | None = None, quotes_per_theme: int = 2, confidence: float = 0.95, random_state: int = 0,
+                 segments: Segmentation | None = None, quotes_per_theme: int = 2, confidence: float = 0.95, seed: int = 0,
                  resamples: int = 1000, model: StoryModel | None = None, names: bool = False,
-                 progress: bool = False) -> StoryThemes:
+                 progress: bool = False,
+                 random_state: int | None = None) -> StoryThemes:
     """Themes in the stories, their mix per direction and how far the directions overlap.
 
     Parameters
@@ -385,8 +391,10 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         Representative stories kept per theme and direction (0: none).
     confidence
         Coverage of the bootstrap intervals.
-    random_state
+    seed
         Seed of NMF and of the bootstrap.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     resamples
         Bootstrap resamples of the intervals.
     model
@@ -428,6 +436,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     >>> result.n_themes, 0 <= result.overlap <= 1
     (6, True)
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="story_themes")
     from tqdm.auto import tqdm
 
     stories = workbook.stories
@@ -441,7 +450,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         raise ConfigError(f"top_terms must be a whole number of at least 1, got {top_terms!r}.")
     show_ids = bool(names)
     if model is None:
-        model = fit_story_model(stories, random_state=random_state)
+        model = fit_story_model(stories, seed=seed)
     k, chosen_by = _resolve_k(workbook, model, n_themes)
     w, h = model.fit(k)
     frame = model.stories
@@ -450,18 +459,18 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
     # themes named by their top terms, ordered by their total weight in the corpus
     order = np.argsort(-w.sum(axis=0), kind="stable")
     w, h = w[:, order], h[order]
-    term_rows = []
+    term_rows: list[dict[str, Any]] = []
     for t in range(k):
         idx = np.argsort(-h[t], kind="stable")[:top_terms]
         term_rows.extend({"theme": t + 1, "rank": r + 1, "term": str(vocab[i]),
                           "weight": float(h[t, i])} for r, i in enumerate(idx))
     terms = pd.DataFrame(term_rows)
-    names = {t: " / ".join(terms.loc[terms["theme"] == t, "term"].head(3)) for t in range(1, k + 1)}
+    theme_names = {t: " / ".join(terms.loc[terms["theme"] == t, "term"].head(3)) for t in range(1, k + 1)}
 
     direction = frame["direction"].astype(str).to_numpy()
     main = w.argmax(axis=1) + 1
     has_weight = w.sum(axis=1) > 0
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     mixes: dict[str, np.ndarray] = {}
     boots: dict[str, np.ndarray] = {}
@@ -476,12 +485,12 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         # each resample draws the direction's stories with replacement: counts x weights
         counts = rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), size=resamples)
         boots[d] = counts @ normal / len(rows)
-    mix_rows = []
+    mix_rows: list[dict[str, Any]] = []
     for d in DIRECTIONS:
         n_d = int(((direction == d) & has_weight).sum())
         low = np.quantile(boots[d], alpha, axis=0) if n_d else np.full(k, np.nan)
         high = np.quantile(boots[d], 1 - alpha, axis=0) if n_d else np.full(k, np.nan)
-        mix_rows.extend({"direction": d, "theme": t + 1, "name": names[t + 1],
+        mix_rows.extend({"direction": d, "theme": t + 1, "name": theme_names[t + 1],
                          "share": float(mixes[d][t]), "ci_low": float(low[t]),
                          "ci_high": float(high[t]), "stories": n_d} for t in range(k))
     mix = pd.DataFrame(mix_rows)
@@ -495,7 +504,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
         overlap_ci = (math.nan, math.nan)
 
     themes = pd.DataFrame({
-        "theme": range(1, k + 1), "name": [names[t] for t in range(1, k + 1)],
+        "theme": range(1, k + 1), "name": [theme_names[t] for t in range(1, k + 1)],
         "terms": [", ".join(terms.loc[terms["theme"] == t, "term"]) for t in range(1, k + 1)],
         "n_stories": [int(((main == t) & has_weight).sum()) for t in range(1, k + 1)],
         "share_top_down": mixes["top-down"], "share_bottom_up": mixes["bottom-up"],
@@ -538,7 +547,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
             mine = cell[(cell["theme"] == t) & (cell["direction"] == d)]
             best = mine.assign(weight=share[mine["row"].to_numpy(), t - 1]).sort_values(
                 ["weight", "row"], ascending=[False, True]).head(quotes_per_theme)
-            rows.extend({"theme": int(t), "name": names[int(t)], "direction": d,
+            rows.extend({"theme": int(t), "name": theme_names[int(t)], "direction": d,
                          "story_id": str(frame.at[r, "story_id"]), "weight": float(wt),
                          "text": str(frame.at[r, "text"])}
                         for r, wt in zip(best["row"], best["weight"], strict=True))
@@ -583,7 +592,7 @@ def story_themes(workbook: Workbook, *, n_themes: int | None = None, top_terms: 
                 mask[known] = table["group"].to_numpy() == group
                 m = _mix(w[mask])
                 rows.extend({"by": label, "group": str(group), "authors": int(n_auth),
-                             "stories": int(mask.sum()), "theme": t + 1, "name": names[t + 1],
+                             "stories": int(mask.sum()), "theme": t + 1, "name": theme_names[t + 1],
                              "share": float(m[t]),
                              "lift": float(m[t] / overall[t]) if overall[t] > 0 else math.nan}
                             for t in range(k))

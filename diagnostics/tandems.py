@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .comparisons import newcombe_interval, normal_interval, wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
 from .workbook import Workbook
@@ -26,7 +27,6 @@ __all__ = [
     "TandemAnalysis",
     "tandem_analysis",
     "tandem_table",
-    "wilson_interval",
     "QUADRANTS",
     "CLAIMED_TANDEM_RATE",
 ]
@@ -40,49 +40,6 @@ CLAIMED_TANDEM_RATE: float = 0.78
 
 #: Fewest finished initiatives the analysis needs.
 MIN_FINISHED: int = 8
-
-
-def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
-    """Wilson score interval of a proportion (vectorised; ``n`` = 0 gives NaN).
-
-    Parameters
-    ----------
-    successes, n
-        Counts (scalars or arrays of the same shape).
-    confidence
-        Coverage of the interval, between 0 and 1.
-
-    Returns
-    -------
-    low, high
-        The bounds, as floats or arrays.
-
-    References
-    ----------
-    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-    inference. JASA 22, 209-212.
-
-    Examples
-    --------
-    >>> low, high = wilson_interval(21, 28)
-    >>> round(float(low), 3), round(float(high), 3)
-    (0.566, 0.873)
-    """
-    if not 0 < confidence < 1:
-        raise ConfigError(f"confidence must be between 0 and 1, got {confidence!r}.")
-    k = np.asarray(successes, dtype=float)
-    m = np.asarray(n, dtype=float)
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / m
-        denom = 1 + z**2 / m
-        centre = (p + z**2 / (2 * m)) / denom
-        half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / denom
-        low = np.where(m > 0, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
-        high = np.where(m > 0, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
-    if low.ndim == 0:
-        return float(low), float(high)
-    return low, high
 
 
 def tandem_table(initiatives: pd.DataFrame, *, threshold: float,
@@ -133,14 +90,11 @@ def tandem_table(initiatives: pd.DataFrame, *, threshold: float,
 
 
 def _newcombe(k1: int, n1: int, k2: int, n2: int, confidence: float) -> tuple[float, float, float]:
-    """Difference of two proportions with Newcombe's hybrid score interval (method 10)."""
+    """Difference of two proportions with Newcombe's interval (from comparisons)."""
     if n1 == 0 or n2 == 0:
         return math.nan, math.nan, math.nan
-    p1, p2 = k1 / n1, k2 / n2
-    l1, u1 = wilson_interval(k1, n1, confidence=confidence)
-    l2, u2 = wilson_interval(k2, n2, confidence=confidence)
-    d = p1 - p2
-    return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    low, high = newcombe_interval(k1, n1, k2, n2, confidence=confidence)
+    return k1 / n1 - k2 / n2, low, high
 
 
 def _tests(table: pd.DataFrame, confidence: float, *, full: bool = True) -> dict[str, float]:
@@ -185,9 +139,8 @@ def _tests(table: pd.DataFrame, confidence: float, *, full: bool = True) -> dict
         log_odds = np.log(cells[:, 0] / cells[:, 1])
         inter = log_odds[0] - log_odds[1] - log_odds[2] + log_odds[3]
         se = float(np.sqrt((1 / cells).sum()))
-        z = float(stats.norm.ppf(0.5 + confidence / 2))
-        out.update(interaction=float(inter), interaction_low=float(inter - z * se),
-                   interaction_high=float(inter + z * se),
+        low, high = normal_interval(float(inter), se, confidence=confidence)
+        out.update(interaction=float(inter), interaction_low=low, interaction_high=high,
                    interaction_p=float(2 * stats.norm.sf(abs(inter) / se)))
     else:
         out.update(interaction=math.nan, interaction_low=math.nan, interaction_high=math.nan,

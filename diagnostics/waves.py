@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
+from ._compat import renamed
 from .behaviours import favourable_threshold, say_do_pairs
 from .comparisons import (
     CHANGE_TESTS,
@@ -32,6 +33,7 @@ from .comparisons import (
     wilson_interval,
 )
 from .errors import ConfigError, InsufficientDataError
+from .labels import OTHER_SEGMENTS
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
 from .segments import Segmentation, segment_frames
@@ -493,10 +495,10 @@ def _net_jackknife(arcs: tuple[np.ndarray, np.ndarray], present: np.ndarray, n: 
 # =========================================================================== segment movers
 
 def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
-            random_state: int) -> tuple[pd.Series, pd.Series, str | None]:
+            seed: int) -> tuple[pd.Series, pd.Series, str | None]:
     """Segments of the earlier wave (fitted) and of the later wave (assigned)."""
     try:
-        fitted = segment_frames(workbook, wave=waves[0], k=k, random_state=random_state)
+        fitted = segment_frames(workbook, wave=waves[0], k=k, seed=seed)
     except InsufficientDataError as err:
         return pd.Series(dtype=object), pd.Series(dtype=object), f"Segment movers skipped: {err}"
     if not fitted.structure:
@@ -513,8 +515,6 @@ def _movers(workbook: Workbook, waves: tuple[str, str], *, k: int | None,
     return before, after, None
 
 
-#: The Sankey's name for the flows too small to show one by one, combined.
-OTHER_SEGMENTS = "small flows (combined)"
 
 
 def _flows(before: pd.Series, after: pd.Series, workbook: Workbook,
@@ -579,11 +579,12 @@ def wave_changes(
     segments: bool = True,
     k: int | None = None,
     segmentation: Segmentation | None = None,
-    random_state: int = 0,
+    seed: int = 0,
     confidence: float = 0.95,
     smallest_effect: float | None = None,
     smallest_share_change: float | None = None,
     progress: bool = False,
+    random_state: int | None = None,
 ) -> WaveComparison:
     """Compare two waves: every item, construct and diagnostic figure present in both.
 
@@ -613,8 +614,10 @@ def wave_changes(
     segmentation
         The segmentation of the run, when it ran: the movers are followed across the same
         number of segments.
-    random_state
+    seed
         Seed of the segmentation.
+    random_state
+        Deprecated name of ``seed`` (kept for one release).
     confidence
         Of every interval.
     smallest_effect
@@ -674,6 +677,7 @@ def wave_changes(
     >>> sorted(result.changes.loc[result.changes["kind"] == "item", "verdict"].unique())
     ['changed', 'inconclusive']
     """
+    seed = renamed(seed, random_state, old="random_state", new="seed", where="wave_changes")
     if test not in CHANGE_TESTS:
         raise ConfigError(f"test must be one of {', '.join(CHANGE_TESTS)}, got {test!r}.")
     check_test_options(correction=correction, alpha=alpha, favourable=favourable)
@@ -739,7 +743,7 @@ def wave_changes(
                 part.insert(0, "grouping", attribute)
                 group_parts.append(part)
         if segments and workbook.items_of("motivation"):
-            before, after, note = _movers(workbook, pair, k=k, random_state=random_state)
+            before, after, note = _movers(workbook, pair, k=k, seed=seed)
             if note:
                 notes.append(note)
             else:

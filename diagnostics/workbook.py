@@ -11,7 +11,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import ConfigError, Problem
-from .privacy import PrivacyGuard
+from .privacy import PrivacyGuard, check_minimums
 
 __all__ = ["Workbook", "KINDS", "MIN_ANSWERED_SHARE", "answered_enough"]
 
@@ -216,7 +216,7 @@ class Workbook:
         if any(w in self.waves for w in waves):
             survey = self.survey[self.survey["wave"].isin(waves)].reset_index(drop=True)
             ordered = tuple(w for w in self.waves if w in set(waves))
-        if net_waves:
+        if net_waves and net is not None:
             net = net[net["wave"].isna() | net["wave"].isin(waves)].reset_index(drop=True)
         comments = self.comments
         if comments is not None and "wave" in comments and any(w in self.waves for w in waves):
@@ -240,11 +240,13 @@ class Workbook:
         people = self.people
         return list(people.index[people["is_leader"].to_numpy(dtype=bool)])
 
-    def with_min_group_size(self, min_group_size: int) -> Workbook:
+    def with_min_group_size(self, min_group_size: int, *,
+                            allow_small_groups: bool | None = None) -> Workbook:
         """The same workbook with another privacy minimum (the one place it is set).
 
         Everything reads the minimum from :attr:`guard`. Free text keeps its higher minimum,
-        raised to ``min_group_size`` when that is larger.
+        raised to ``min_group_size`` when that is larger. A minimum below 3 needs
+        ``allow_small_groups`` (given here or when loading).
 
         Examples
         --------
@@ -252,7 +254,11 @@ class Workbook:
         >>> load("data/sample").with_min_group_size(8).guard.min_group_size
         8
         """
-        return replace(self, config=self.config.with_options(min_group_size=min_group_size))
+        config = self.config.with_options(min_group_size=min_group_size,
+                                          allow_small_groups=allow_small_groups)
+        check_minimums(config.min_group_size, config.min_text_group_size,
+                       allow_small_groups=config.allow_small_groups)
+        return replace(self, config=config)
 
     @property
     def guard(self) -> PrivacyGuard:
@@ -262,7 +268,9 @@ class Workbook:
         :func:`diagnostics.load` or :meth:`with_min_group_size`.
         """
         return PrivacyGuard(self.config.min_group_size, self.config.min_text_group_size,
-                            salt=self.config.organisation)
+                            key=self.config.pseudonym_key,
+                            withhold=self.config.withhold,
+                            allow_small_groups=self.config.allow_small_groups)
 
     @property
     def warnings(self) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -96,9 +97,14 @@ def differences(expected: dict[str, Any], actual: dict[str, Any], *,
                     and math.isclose(value, other, rel_tol=rel, abs_tol=abs_)):
                 continue
             problems.append(f"{key}: {other!r}, expected {value!r}")
-        elif value != other:
+        elif value != other and not (_is_pseudonym(value) and _is_pseudonym(other)):
             problems.append(f"{key}: {other!r}, expected {value!r}")
     return problems
+
+
+def _is_pseudonym(value: Any) -> bool:
+    """Pseudonyms are keyed with a new random key for each run (no key file): any two match."""
+    return isinstance(value, str) and re.fullmatch(r"P-[0-9a-f]{6}", value) is not None
 
 
 def run_json(options: list[str], out: Path) -> dict[str, Any]:

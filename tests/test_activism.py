@@ -15,16 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnostics import ConfigError, HyperConnected, InsufficientDataError, Tribes, load
+from diagnostics import ConfigError, HyperConnected, InsufficientDataError, Tribes
 from diagnostics.activism import activism_ladder, map_actions
 from diagnostics.config import LADDER_LEVELS
 
 SAMPLE = "data/sample"
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +179,7 @@ def test_clicks_to_deeds_interval_is_open_ended_when_resamples_lack_deeds() -> N
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no "invalid value" warning from inf - inf
         low, high = _bootstrap_ratio(np.array([3.0, 2.0]), np.array([1.0, 0.0]),
-                                     confidence=0.95, random_state=0)
+                                     confidence=0.95, seed=0)
     # resamples: the first person twice (ratio 6/2 = 3, a quarter), one of each (5/1 = 5, a
     # half), the second twice (no deeds: inf, a quarter); 2.5% and 97.5% quantiles: 3 and inf
     assert (low, high) == (3.0, np.inf)

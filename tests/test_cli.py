@@ -69,3 +69,19 @@ def test_installed_console_script(tmp_path: Path) -> None:
     done = subprocess.run([str(exe), "validate", "data/sample"], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_run_profile_prints_each_step_time_and_memory(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "results.json"
+    assert main(["run", "data/sample", "--json", str(out), "--quiet", "--profile"]) == 0
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("step"))
+    assert "seconds" in lines[header] and "peak MB" in lines[header]
+    rows = lines[header + 1:]
+    names = [r.split("  ")[0].strip() for r in rows]
+    assert names[0] == "loading and validation" and "Tribes" in names
+    total = next(r for r in rows if r.startswith("total"))
+    steps = [float(r.split()[-3]) for r in rows if not r.startswith(("total", "Wrote"))]
+    assert abs(sum(steps) - float(total.split()[-3])) < 0.05 * len(steps)
+    assert json.loads(out.read_text(encoding="utf-8"))["tribes"]["splits"] == 0

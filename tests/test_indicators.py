@@ -10,17 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostics import ConfigError, InsufficientDataError, WaveComparison, load
+from diagnostics import ConfigError, InsufficientDataError, WaveComparison
 from diagnostics.activism import activism_ladder
 from diagnostics.indicators import INDICATORS, movement_indicators
 from diagnostics.pipeline import resolve, step
 
 SAMPLE = "data/sample"
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")

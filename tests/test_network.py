@@ -17,7 +17,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from diagnostics import ConfigError, InsufficientDataError, Segmentation, load, run_all
 from diagnostics.network import (
@@ -41,11 +41,6 @@ from diagnostics.plots.network import MAX_PEOPLE_DRAWN, network_figure
 from diagnostics.privacy import PrivacyGuard
 
 WAVES = ("2025-H1", "2025-H2")
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load("data/sample")
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +172,93 @@ def test_planted_brokers_lead_the_backstage_leaders(wb, truth, wave: str) -> Non
     assert not scores["is_leader"].any() and not scores["hyper_connected"].any()
     assert (scores["tribes_bridged"] >= 2).all()
     assert list(scores["rank"]) == list(range(1, len(brokers.people) + 1))
+
+
+def test_planted_hyper_connected_are_sure_and_the_rule_is_reported(wb, truth) -> None:
+    hubs = hyper_connected(wb)
+    sure = hubs.scores.loc[list(hubs.people), "certainty"]
+    assert (sure >= 0.9).all()  # six people named by 46-68 against a typical 6
+    others = hubs.scores["certainty"].drop(list(hubs.people))
+    assert others.max() < 0.5
+    data = hubs.to_json()
+    assert data["reason"] == "" and data["chance_floor"] < data["knee"] * 10
+    assert hubs.knee == 6 and hubs.chance_floor < hubs.scores["in_degree"][list(hubs.people)].min()
+
+
+def _book(ties: list[tuple[str, str]], people: list[str], *, leaders: tuple[str, ...] = ()):
+    from diagnostics.config import Config
+    from diagnostics.workbook import Workbook
+
+    survey = pd.DataFrame({"respondent_id": people, "wave": "1",
+                           "is_leader": [p in leaders for p in people]})
+    codebook = pd.DataFrame(columns=["kind", "scale_min", "scale_max", "label", "construct",
+                                     "reverse", "non_negotiable"]).rename_axis("item")
+    network = pd.DataFrame(ties, columns=["source", "target"]).assign(
+        relation="influence", weight=1.0, wave=None)
+    return Workbook.build(folder=Path("."), config=Config(), survey=survey, codebook=codebook,
+                          attributes=[], network=network)
+
+
+def test_nobody_is_hyper_connected_in_an_even_network_and_the_reason_says_why() -> None:
+    # 60 people in a circle, each names the next three: everyone is named by exactly three
+    people = [f"E{i:02d}" for i in range(60)]
+    ties = [(people[i], people[(i + k) % 60]) for i in range(60) for k in (1, 2, 3)]
+    hubs = hyper_connected(_book(ties, people))
+    assert hubs.people == ()
+    assert "no more than chance" in hubs.reason and "named by 3" in hubs.reason
+    assert hubs.reason in hubs.findings()[0].headline
+
+
+def test_chance_floor_and_knee_by_hand() -> None:
+    from scipy.stats import poisson
+
+    from diagnostics.network.hubs import chance_floor, degree_knee
+
+    # 200 people named by 4 on average: in a random network, the chance that anyone of the
+    # 200 is named by more than 13 is below 5% (Bonferroni), by more than 12 it is not
+    deg = np.full(200, 4)
+    assert chance_floor(deg) == 13
+    assert poisson.sf(13, 4) < 0.05 / 200 <= poisson.sf(12, 4)
+    # a step: three far above the rest
+    assert degree_knee(np.array([30, 29, 28, 5, 5, 4, 4, 4, 3, 3, 3]), cap=10) == 3
+    # a straight line has no point below its chord
+    assert degree_knee(np.arange(10, 0, -1), cap=9) == 0
+
+
+def test_resolution_limit_ring_of_groups_is_resolved() -> None:
+    # Fortunato & Barthelemy's ring: 120 dense groups of 12 (about 46 ties inside each), each
+    # tied to the next by one tie. Merging two neighbours raises modularity when the ties
+    # overall (about 5,600) exceed 2 x (ties inside + 1)^2 (about 4,400): modularity merges
+    # neighbouring groups; splitting tribes of 20 or more again recovers every group.
+    rng = np.random.default_rng(0)
+    people = [f"E{g:03d}-{i:02d}" for g in range(120) for i in range(12)]
+    ties = []
+    for g in range(120):
+        members = people[12 * g: 12 * g + 12]
+        ties += [(a, b) for i, a in enumerate(members) for b in members[i + 1:]
+                 if rng.random() < 0.7]
+        ties.append((members[0], people[12 * ((g + 1) % 120) + 1]))
+    book = _book(ties, people)
+    planted = pd.Series([p[:4] for p in people], index=people)
+    whole = find_tribes(book, split_above=0, stability_runs=0)
+    split = find_tribes(book, split_above=20, stability_runs=0)
+    assert whole.n_tribes < 120  # the resolution limit
+    assert adjusted_rand_score(planted[whole.assignments.index], whole.assignments) < 0.9
+    assert split.n_tribes == 120 and split.splits > 0
+    assert adjusted_rand_score(planted[split.assignments.index], split.assignments) == 1.0
+    assert split.to_json()["split_above"] == 20 and split.to_json()["splits"] == split.splits
+
+
+def test_backstage_list_is_short_and_explained(wb) -> None:
+    brokers = backstage_leaders(wb)
+    assert len(brokers.people) <= max(1, int(0.03 * brokers.network.n))
+    scores = brokers.scores.loc[list(brokers.people)]
+    assert (scores["betweenness"] > brokers.null_cut).all() and scores["beyond_chance"].all()
+    assert brokers.to_json()["rule"].startswith("brokers without a formal leadership role")
+    # a cap below the number who qualify keeps the strongest, and says so
+    capped = backstage_leaders(wb, max_share=0.004)
+    assert capped.people == brokers.people[:2]
+    assert any("more people meet the rule" in n for n in capped.notes)
 
 
 def test_passion_map_quadrants(wb) -> None:
@@ -383,6 +465,11 @@ def test_segment_mix_passes_the_guard(wb, sample_run) -> None:
     (lambda wb: hyper_connected(wb, passion_cut="median"), "passion_cut"),
     (lambda wb: backstage_leaders(wb, min_tribes=0), "min_tribes"),
     (lambda wb: backstage_leaders(wb, betweenness_sources=0), "betweenness_sources"),
+    (lambda wb: backstage_leaders(wb, max_share=0), "max_share"),
+    (lambda wb: backstage_leaders(wb, null_quantile=1.5), "null_quantile"),
+    (lambda wb: hyper_connected(wb, confidence=95), "confidence"),
+    (lambda wb: hyper_connected(wb, resamples=-1), "resamples"),
+    (lambda wb: find_tribes(wb, split_above=-1), "split_above"),
     (lambda wb: movement_seeds(wb, share=2), "share"),
     (lambda wb: movement_seeds(wb, model="sir"), "model"),
     (lambda wb: movement_seeds(wb, probability=1.5), "probability"),

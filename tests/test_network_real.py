@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from onadata_sets import ONADATA, onadata_folder
 from realdata import NETWORK_SETS, REAL, available, network_folder, network_info
 from sklearn.metrics import normalized_mutual_info_score
 
@@ -20,6 +21,7 @@ from diagnostics.network import (
     hyper_connected,
     network_graph,
     reach_to_top,
+    relations,
 )
 
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="real data sets not on this machine")
@@ -151,3 +153,87 @@ def test_krackhardt_advice_published_in_degrees_and_reach(tmp_path: Path) -> Non
     assert hubs.people[0] == max(published, key=lambda p: (published[p], p == "2"))
     top = reach_to_top(wb)
     assert top.n_leaders == 5 and 0 < top.within_2_steps <= 1
+
+
+# ---------------------------------------------------------------- workplace networks (onadata)
+
+_ONA = pytest.mark.skipif(ONADATA is None, reason="onadata is not installed")
+
+
+@pytest.fixture(scope="module")
+def workplaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    if ONADATA is None:
+        pytest.skip("onadata is not installed")
+    root = tmp_path_factory.mktemp("ona")
+    return {name: load(onadata_folder(name, root / name)) for name in ("workfrance", "email")}
+
+
+@_ONA
+@pytest.mark.parametrize(("name", "most", "size"), [("workfrance", 28, 211), ("email", 211, 1005)])
+def test_hyper_connected_on_real_workplaces_are_the_most_named(workplaces, name: str, most: int,
+                                                                size: int) -> None:
+    hubs = hyper_connected(workplaces[name])
+    degree = hubs.scores["in_degree"]
+    assert hubs.network.n == size and int(degree.max()) == most
+    k = len(hubs.people)
+    assert 1 <= k <= 0.05 * size and hubs.reason == ""
+    # the list is the top of the in-degree ranking: nobody left out is named more
+    assert degree[list(hubs.people)].min() >= degree.drop(list(hubs.people)).max()
+    assert hubs.people[0] == degree.idxmax()
+    assert (degree[list(hubs.people)] > hubs.chance_floor).all()
+    sure = hubs.scores.loc[list(hubs.people), "certainty"]
+    assert sure.between(0, 1).all() and sure.iloc[0] == sure.max()
+
+
+@_ONA
+@pytest.mark.parametrize("name", ["workfrance", "email"])
+def test_backstage_on_real_workplaces_is_short_and_says_its_rule(workplaces, name: str) -> None:
+    brokers = backstage_leaders(workplaces[name])
+    n = brokers.network.n
+    assert 1 <= len(brokers.people) <= 0.03 * n  # not 106 of 211 or 513 of 1,005
+    assert any("No formal leaders are flagged" in note for note in brokers.notes)
+    assert "not known" in brokers.to_json()["rule"]
+    scores = brokers.scores.loc[list(brokers.people)]
+    assert (scores["betweenness"] > brokers.null_cut).all()
+    assert not scores["hyper_connected"].any() and (scores["tribes_bridged"] >= 2).all()
+
+
+@_ONA
+def test_email_tribes_follow_departments_better_once_split(workplaces) -> None:
+    # email-Eu-core: 42 departments; modularity alone merges many of them
+    wb = workplaces["email"]
+    dept = wb.people["department"]
+    whole = find_tribes(wb, split_above=0, stability_runs=0)
+    split = find_tribes(wb, stability_runs=0)
+    before = normalized_mutual_info_score(dept[whole.assignments.index], whole.assignments)
+    after = normalized_mutual_info_score(dept[split.assignments.index], split.assignments)
+    assert split.splits > 0 and after > before + 0.1
+
+
+def _quality_cases() -> list[str]:
+    names = ["sample"] + [n for n in ("karate_club", "sampson_monastery", "krackhardt_hightech",
+                                      "kapferer_tailorshop") if available(n)]
+    return names + (["workfrance", "email"] if ONADATA is not None else [])
+
+
+@pytest.mark.parametrize("name", _quality_cases())
+def test_faster_tribes_find_the_same_partition_quality(name: str, tmp_path: Path) -> None:
+    """igraph's Leiden (the tribes step) against leidenalg's (before): same modularity."""
+    import leidenalg
+
+    if name == "sample":
+        wb = load("data/sample")
+    elif name in ("workfrance", "email"):
+        wb = load(onadata_folder(name, tmp_path / name))
+    else:
+        wb = load(network_folder(name, tmp_path / name))
+    for relation in relations(wb):
+        net = network_graph(wb, relation=relation)
+        if net.graph.ecount() == 0:
+            continue
+        g = net.undirected()
+        theirs = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition,
+                                          weights="weight", seed=0, n_iterations=-1)
+        reference = g.modularity(theirs.membership, weights="weight")
+        tribes = find_tribes(wb, relation=relation, split_above=0, stability_runs=0)
+        assert tribes.modularity >= reference - 0.005, relation

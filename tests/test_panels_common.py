@@ -46,17 +46,17 @@ def test_mark_main_sets_classes_and_attributes() -> None:
     assert box.main_control is control and box.main_figure is view
 
 
-def test_distribution_panel_main_control_changes_the_figure(workbook) -> None:
-    box = distribution_panel(workbook)
+def test_distribution_panel_main_control_changes_the_figure(wb) -> None:
+    box = distribution_panel(wb)
     before = _shown(box.main_figure)["data"]
-    box.main_control.value = workbook.items[3]
+    box.main_control.value = wb.items[3]
     after = _shown(box.main_figure)["data"]
     assert after != before
-    assert box.main_figure.figure.layout.title.text.startswith(workbook.items[3])
+    assert box.main_figure.figure.layout.title.text.startswith(wb.items[3])
 
 
-def test_split_by_shows_the_whole_organisation_by_default(workbook) -> None:
-    box = distribution_panel(workbook)
+def test_split_by_shows_the_whole_organisation_by_default(wb) -> None:
+    box = distribution_panel(wb)
     split = box.children[0].children[1]
     assert split.value == "" and split.label == "whole organisation"
     split.value = "department"
@@ -64,10 +64,10 @@ def test_split_by_shows_the_whole_organisation_by_default(workbook) -> None:
     assert "Legal" not in groups and len(groups) > 1  # Legal (3 people) is withheld
 
 
-def test_every_control_has_a_label_and_help(workbook) -> None:
+def test_every_control_has_a_label_and_help(wb) -> None:
     import ipywidgets as widgets
 
-    boxes = [validation_panel(), participation_panel(workbook), distribution_panel(workbook)]
+    boxes = [validation_panel(), participation_panel(wb), distribution_panel(wb)]
     todo, controls = list(boxes), []
     while todo:
         w = todo.pop()

@@ -98,8 +98,8 @@ def test_only_resolves_what_the_steps_take() -> None:
         resolve(["wave"])
 
 
-def test_only_waves_runs_waves_with_the_segments(workbook) -> None:
-    results = run_all(workbook, RunOptions(seed=0), only=["waves"])
+def test_only_waves_runs_waves_with_the_segments(wb) -> None:
+    results = run_all(wb, RunOptions(seed=0), only=["waves"])
     assert list(results.results) == ["segments", "waves"]
     segmentation, waves = results.get(Segmentation), results.get(WaveComparison)
     assert segmentation is not None and waves is not None
@@ -108,8 +108,8 @@ def test_only_waves_runs_waves_with_the_segments(workbook) -> None:
     assert not results.missing_inputs
 
 
-def test_a_missing_optional_input_is_none_with_its_reason(workbook) -> None:
-    bare = workbook.select_waves(list(workbook.waves))
+def test_a_missing_optional_input_is_none_with_its_reason(wb) -> None:
+    bare = wb.select_waves(list(wb.waves))
     codebook = bare.codebook.assign(kind=bare.codebook["kind"].replace("motivation", "other"))
     from dataclasses import replace
 
@@ -121,15 +121,15 @@ def test_a_missing_optional_input_is_none_with_its_reason(workbook) -> None:
     assert set(results.results["stories"].resonance["by"]) == {"department"}
 
 
-def test_a_step_that_cannot_run_takes_nothing(workbook) -> None:
+def test_a_step_that_cannot_run_takes_nothing(wb) -> None:
     from dataclasses import replace
 
-    results = run_all(replace(workbook, stories=None), only=["stories"])
+    results = run_all(replace(wb, stories=None), only=["stories"])
     assert list(results.results) == ["stories"]
     assert results.to_json()["stories"] == {"skipped": "no stories.csv in the data folder"}
 
 
-def test_a_required_input_that_did_not_run_skips_the_step(workbook) -> None:
+def test_a_required_input_that_did_not_run_skips_the_step(wb) -> None:
     from dataclasses import replace
 
     from diagnostics.pipeline import required
@@ -138,9 +138,9 @@ def test_a_required_input_that_did_not_run_skips_the_step(workbook) -> None:
     strict = Step("stories", "Stories", files=("stories",),
                   call=call(story_themes, WORKBOOK, segments=required(Segmentation)))
     assert strict.inputs["segments"] == Input(Segmentation, optional=False)
-    codebook = workbook.codebook.assign(
-        kind=workbook.codebook["kind"].replace("motivation", "other"))
-    book = replace(workbook, codebook=codebook)
+    codebook = wb.codebook.assign(
+        kind=wb.codebook["kind"].replace("motivation", "other"))
+    book = replace(wb, codebook=codebook)
     from diagnostics import runner
 
     original = runner.resolve
@@ -159,21 +159,52 @@ def test_placeholders_are_declared() -> None:
         optional(Segmentation, "")
     with pytest.raises(ValueError, match="no workbook table"):
         Step("x", "X", files=("netwerk",), call=call(lambda wb: None, WORKBOOK))  # type: ignore[arg-type, return-value]
-    assert step("activism").options == {"seed": "random_state"}
+    assert step("activism").options == {"seed": "seed"}
 
 
-def test_min_group_size_is_set_once_on_the_workbook(workbook) -> None:
-    assert workbook.with_min_group_size(9).guard.min_group_size == 9
-    assert workbook.guard.min_group_size == 5
+WRONG_STEP = """
+from diagnostics.activism import activism_ladder
+from diagnostics.network import Tribes
+from diagnostics.pipeline import OPTIONS, WORKBOOK, Step, call, optional
+
+Step("activism", "Activism", call=call(activism_ladder, WORKBOOK, seed=OPTIONS.seed,
+                                       hyper_connected=optional(Tribes, "a wrong type")))
+Step("activism", "Activism", call=call(activism_ladder, WORKBOOK, random_seed=OPTIONS.seed))
+"""
+
+
+def test_the_type_checker_rejects_a_wrong_result_type(tmp_path: Path) -> None:
+    """mypy (run by ``make test``) catches a step that passes the wrong result type or a
+    keyword the function does not have."""
+    pytest.importorskip("mypy")
+    import subprocess
+    import sys
+
+    wrong = tmp_path / "wrong_step.py"
+    wrong.write_text(WRONG_STEP, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--config-file", "pyproject.toml",
+                           "--follow-imports", "silent", str(wrong)],
+                          capture_output=True, text=True, check=False, timeout=600)
+    out = done.stdout
+    assert done.returncode == 1, out
+    assert 'Argument "hyper_connected" to "call" has incompatible type "Tribes | None"' in out
+    assert 'Unexpected keyword argument "random_seed"' in out
+    assert "Found 2 errors in 1 file" in out, out  # the package itself is clean
+
+
+def test_min_group_size_is_set_once_on_the_workbook(wb) -> None:
+    assert wb.with_min_group_size(9).guard.min_group_size == 9
+    assert wb.guard.min_group_size == 5
     with pytest.warns(DeprecationWarning, match="min_group_size"):
         options = RunOptions(min_group_size=9)
-    results = run_all(workbook, options, only=["reliability"])
+    results = run_all(wb, options, only=["reliability"])
     assert results.workbook.guard.min_group_size == 9
 
 
 # --------------------------------------------------------------------------- imports
 
 def _modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (packages by their own name)."""
     out = {}
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE).with_suffix("")
@@ -182,6 +213,9 @@ def _modules() -> dict[str, Path]:
             parts = parts[:-1]
         out[".".join(["diagnostics", *parts])] = path
     return out
+
+
+MODULES = frozenset(_modules())
 
 
 def _imports(name: str, path: Path, *, runtime_only: bool) -> set[str]:
@@ -207,8 +241,12 @@ def _imports(name: str, path: Path, *, runtime_only: bool) -> set[str]:
             else:
                 mod = node.module or ""
             if mod.startswith("diagnostics"):
-                found.add(mod)
-                found.update(f"{mod}.{a.name}" for a in node.names)
+                # ``from pkg import sub`` imports the submodule; ``from pkg import name``
+                # the package (or module) that defines the name
+                subs = {f"{mod}.{a.name}" for a in node.names} & MODULES
+                found |= subs
+                if len(subs) < len(node.names):
+                    found.add(mod)
     return found
 
 
@@ -224,3 +262,55 @@ def test_no_analysis_module_imports_the_pipeline_or_the_runner() -> None:
             offenders.append(f"{name}: {sorted(bad)}")
         assert "STEPS" not in path.read_text(encoding="utf-8"), name
     assert not offenders, offenders
+
+
+def test_no_import_cycle_in_diagnostics() -> None:
+    """No module of ``diagnostics`` imports itself back through others (imports inside
+    functions count; imports under ``TYPE_CHECKING`` do not)."""
+    modules = _modules()
+    graph = {name: {m for m in _imports(name, path, runtime_only=True)
+                    if m in modules and m != name}
+             for name, path in modules.items()}
+    cycles = _cycles(graph)
+    assert not cycles, "\n".join(" -> ".join([*c, c[0]]) for c in cycles)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+

@@ -30,7 +30,8 @@ def _series(sizes: list[int]) -> pd.Series:
 @settings(max_examples=200, deadline=None)
 @given(sizes_st, minimum_st, st.integers(0, 12), st.booleans())
 def test_visible_mask_rules(sizes: list[int], minimum: int, outside: int, give_total: bool) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum)
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum,
+                         allow_small_groups=True)
     n = _series(sizes)
     copy = n.copy()
     total = int(n.sum()) + outside if give_total else None
@@ -54,7 +55,8 @@ def test_visible_mask_rules(sizes: list[int], minimum: int, outside: int, give_t
 @settings(max_examples=200, deadline=None)
 @given(sizes_st, minimum_st, st.integers(0, 10))
 def test_text_minimum_is_the_stricter_one(sizes: list[int], minimum: int, extra: int) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum + extra)
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=minimum + extra,
+                         allow_small_groups=True)
     n = _series(sizes)
     text_mask, _ = guard.visible_mask(n, text=True)
     assert (n[text_mask] >= minimum + extra).all()
@@ -78,7 +80,8 @@ def two_way_table(draw: st.DrawFn) -> pd.DataFrame:
 @given(two_way_table(), minimum_st)
 def test_apply_guards_each_parent_and_names_what_it_withheld(table: pd.DataFrame,
                                                             minimum: int) -> None:
-    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=max(10, minimum))
+    guard = PrivacyGuard(min_group_size=minimum, min_text_group_size=max(10, minimum),
+                         allow_small_groups=True)
     copy = table.copy()
     guarded = guard.apply(table, by="department", n="n", within="wave")
     pd.testing.assert_frame_equal(table, copy)
@@ -130,14 +133,14 @@ def _figure_shows_small(fig: go.Figure) -> bool:
     return any(_has_small(trace.to_plotly_json()) for trace in fig.data)
 
 
-def test_legal_is_three_people(workbook) -> None:
-    sizes = workbook.survey.groupby(["wave", "department"]).size()
+def test_legal_is_three_people(wb) -> None:
+    sizes = wb.survey.groupby(["wave", "department"]).size()
     assert sizes.xs(SMALL, level="department").tolist() == [3, 3]
 
 
-def test_participation_never_shows_legal(workbook) -> None:
-    for by in workbook.attributes:
-        result = participation(workbook, by=by)
+def test_participation_never_shows_legal(wb) -> None:
+    for by in wb.attributes:
+        result = participation(wb, by=by)
         assert not (result.to_frame()[by] == SMALL).any()
         assert not _has_small(result.to_json())
         assert not _figure_shows_small(result.figure())
@@ -145,29 +148,29 @@ def test_participation_never_shows_legal(workbook) -> None:
             assert SMALL in {s.group for s in result.suppressed}
 
 
-def test_item_distributions_never_show_legal(workbook) -> None:
+def test_item_distributions_never_show_legal(wb) -> None:
     # every item of the latest wave, a few of the first (the guard does not depend on the item)
-    pairs = [(workbook.latest_wave, item) for item in workbook.items]
-    pairs += [(workbook.waves[0], item) for item in workbook.items[::8]]
+    pairs = [(wb.latest_wave, item) for item in wb.items]
+    pairs += [(wb.waves[0], item) for item in wb.items[::8]]
     for wave, item in pairs:
-        result = item_distribution(workbook, item=item, by="department", wave=wave)
+        result = item_distribution(wb, item=item, by="department", wave=wave)
         assert not (result.to_frame()["group"] == SMALL).any()
         assert not (result.means["group"] == SMALL).any()
         assert not _has_small(result.to_json())
         assert not _figure_shows_small(result.figure())
 
 
-def test_start_notebook_panels_never_show_legal(workbook) -> None:
+def test_start_notebook_panels_never_show_legal(wb) -> None:
     from diagnostics.panels.overview import distribution_panel, participation_panel
 
-    box = participation_panel(workbook)
-    for by in workbook.attributes:
+    box = participation_panel(wb)
+    for by in wb.attributes:
         box.main_control.value = by
         assert not _figure_shows_small(box.main_figure)
         assert len(box.main_figure.data) > 0
-    box = distribution_panel(workbook)
+    box = distribution_panel(wb)
     box.split_control.value = "department"
-    for item in workbook.items[:8]:
+    for item in wb.items[:8]:
         box.main_control.value = item
         assert len(box.main_figure.data) > 0
         assert not _figure_shows_small(box.main_figure)
@@ -177,6 +180,6 @@ def test_start_notebook_panels_never_show_legal(workbook) -> None:
 def test_free_text_minimum_follows_a_larger_group_minimum() -> None:
     assert PrivacyGuard().threshold(text=True) == 10
     assert PrivacyGuard(min_group_size=11).threshold(text=True) == 11
-    assert PrivacyGuard(min_group_size=3, min_text_group_size=4).threshold(text=True) == 4
+    assert PrivacyGuard(min_group_size=3, min_text_group_size=5).threshold(text=True) == 5
     with pytest.raises(ConfigError):
         PrivacyGuard(min_group_size=8, min_text_group_size=6)

@@ -26,13 +26,8 @@ from diagnostics.workbook import answered_enough
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load("data/sample")
-
-
-@pytest.fixture(scope="module")
-def listwise(sample) -> Reliability:
-    return construct_reliability(sample)
+def listwise(wb) -> Reliability:
+    return construct_reliability(wb)
 
 
 def _pingouin(frame: pd.DataFrame, missing: str) -> tuple[float, np.ndarray]:
@@ -47,18 +42,18 @@ def _pingouin(frame: pd.DataFrame, missing: str) -> tuple[float, np.ndarray]:
 # --------------------------------------------------------------------------- known answers
 
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
-def test_alpha_and_interval_equal_pingouin_on_the_sample(sample, missing: str) -> None:
-    result = construct_reliability(sample, missing=missing)
-    rows = sample.responses()
+def test_alpha_and_interval_equal_pingouin_on_the_sample(wb, missing: str) -> None:
+    result = construct_reliability(wb, missing=missing)
+    rows = wb.responses()
     checked = 0
     for row in result.constructs.itertuples():
-        items = sample.constructs(row.kind)[row.construct]
+        items = wb.constructs(row.kind)[row.construct]
         frame = rows[items] if missing == "listwise" else answered_enough(rows[items], items)[0]
         alpha, ci = _pingouin(frame, missing)
         assert round(row.alpha, 3) == round(float(alpha), 3), row.construct
         assert [round(row.ci_low, 3), round(row.ci_high, 3)] == list(ci), row.construct
         checked += 1
-    assert checked == 9  # every multi-item construct of the sample, all kinds
+    assert checked == 9  # every multi-item construct of the wb, all kinds
 
 
 def test_motivation_constructs_come_first_and_single_items_are_named(listwise) -> None:
@@ -71,9 +66,9 @@ def test_motivation_constructs_come_first_and_single_items_are_named(listwise) -
     assert not listwise.suspect_items and not listwise.warnings
 
 
-def test_item_statistics_equal_a_direct_computation(sample, listwise) -> None:
-    rows = sample.responses()
-    for construct, items in sample.constructs("motivation").items():
+def test_item_statistics_equal_a_direct_computation(wb, listwise) -> None:
+    rows = wb.responses()
+    for construct, items in wb.constructs("motivation").items():
         complete = rows[items].dropna()
         mine = listwise.items.set_index("item")
         for item in items:
@@ -161,21 +156,21 @@ def test_a_planted_reverse_coding_error_is_flagged(sample_dir: Path, tmp_path: P
 # --------------------------------------------------------------------------- variants
 
 @pytest.mark.parametrize(("option", "value"), [("kinds", ["feelings"]), ("missing", "impute"),
-                                               ("level", 1.5)])
-def test_bad_options_name_the_option(sample, option: str, value: object) -> None:
+                                               ("confidence", 1.5)])
+def test_bad_options_name_the_option(wb, option: str, value: object) -> None:
     with pytest.raises(ConfigError, match=option):
-        construct_reliability(sample, **{option: value})
+        construct_reliability(wb, **{option: value})
 
 
 @pytest.mark.parametrize("kinds", [["motivation"], ["behaviour", "energy"], ["energy"]])
-def test_kinds_select_constructs(sample, kinds: list[str]) -> None:
-    result = construct_reliability(sample, kinds=kinds)
+def test_kinds_select_constructs(wb, kinds: list[str]) -> None:
+    result = construct_reliability(wb, kinds=kinds)
     assert set(result.constructs["kind"]) == set(kinds)
 
 
-def test_other_wave_and_json_shape(sample) -> None:
-    result = construct_reliability(sample, wave=sample.waves[0])
-    assert result.wave == sample.waves[0]
+def test_other_wave_and_json_shape(wb) -> None:
+    result = construct_reliability(wb, wave=wb.waves[0])
+    assert result.wave == wb.waves[0]
     data = result.to_json()
     for entry in data.values():
         assert {"alpha", "n_items", "suspect_items"} <= set(entry)

@@ -83,8 +83,8 @@ def _check_report(browser: Any, report_build: ReportBuild) -> None:
     page.close()
 
 
-def test_hostile_text_shows_as_text(browser, workbook, tmp_path: Path) -> None:
-    write_report(fake_results(workbook), tmp_path, formats="html")
+def test_hostile_text_shows_as_text(browser, wb, tmp_path: Path) -> None:
+    write_report(fake_results(wb), tmp_path, formats="html")
     browser(lambda chromium: _check_hostile(chromium, tmp_path))
 
 

@@ -33,13 +33,8 @@ TRUTH = json.loads(Path("data/sample/truth.json").read_text(encoding="utf-8")) i
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return load("data/sample")
-
-
-@pytest.fixture(scope="module")
-def seg(sample) -> Segmentation:
-    return segment_frames(sample)
+def seg(wb) -> Segmentation:
+    return segment_frames(wb)
 
 
 def _ari(result: Segmentation, truth: dict[str, str]) -> float:
@@ -100,13 +95,13 @@ def test_the_planted_segments_are_found(seg: Segmentation) -> None:
 
 @pytest.mark.parametrize(("use", "method"), [("constructs", "kmeans"), ("items", "gmm"),
                                              ("constructs", "gmm")])
-def test_every_variant_finds_the_planted_segments(sample, use: str, method: str) -> None:
-    result = segment_frames(sample, use=use, method=method)
+def test_every_variant_finds_the_planted_segments(wb, use: str, method: str) -> None:
+    result = segment_frames(wb, use=use, method=method)
     assert result.k == 5 and result.structure
     assert _ari(result, TRUTH["segments_by_wave"][TRUTH["waves"][-1]]) >= 0.9
 
 
-def test_segments_are_named_after_their_planted_motivation(sample, seg: Segmentation) -> None:
+def test_segments_are_named_after_their_planted_motivation(wb, seg: Segmentation) -> None:
     truth = TRUTH["segments_by_wave"][TRUTH["waves"][-1]]
     profiles = TRUTH["segment_profiles"]
     for name in seg.sizes.index:
@@ -132,11 +127,11 @@ def test_profiles_sizes_and_intervals(seg: Segmentation) -> None:
     assert {"purpose", "growth", "security", "recognition", "belonging"} <= set(seg.profiles)
 
 
-def test_movers_between_waves_are_found_with_assign(sample, seg: Segmentation) -> None:
+def test_movers_between_waves_are_found_with_assign(wb, seg: Segmentation) -> None:
     first, last = TRUTH["waves"]
-    again = seg.assign(sample.responses(last))
+    again = seg.assign(wb.responses(last))
     assert again.sort_index().equals(seg.assignments.sort_index())
-    earlier = seg.assign(sample.responses(first))
+    earlier = seg.assign(wb.responses(first))
     assert adjusted_rand_score([TRUTH["segments_by_wave"][first][i] for i in earlier.index],
                                earlier) >= 0.9
     both = earlier.index.intersection(seg.assignments.index)
@@ -146,21 +141,21 @@ def test_movers_between_waves_are_found_with_assign(sample, seg: Segmentation) -
     assert len(moved & planted) >= 0.75 * len(moved)
 
 
-def test_low_certainty_is_flagged_not_forced(sample, seg: Segmentation) -> None:
+def test_low_certainty_is_flagged_not_forced(wb, seg: Segmentation) -> None:
     assert seg.certainty.between(0, 1).all()
     assert set(seg.uncertain) == set(seg.certainty.index[seg.certainty < LOW_CERTAINTY])
     assert seg.segments["uncertain"].sum() == len(seg.uncertain)
     assert set(seg.to_json()["uncertain"]) == set(seg.uncertain)
-    gmm = segment_frames(sample, method="gmm", k=5)
+    gmm = segment_frames(wb, method="gmm", k=5)
     assert gmm.certainty.between(0.2, 1.0).all()  # posterior probability of the segment
     # a fixed, too large k splits real segments: more people sit between segments
-    eight = segment_frames(sample, k=8)
+    eight = segment_frames(wb, k=8)
     assert len(eight.uncertain) > len(seg.uncertain)
 
 
-def test_missing_answers_are_not_imputed(sample, seg: Segmentation) -> None:
-    rows = sample.responses()
-    items = sample.items_of("motivation")
+def test_missing_answers_are_not_imputed(wb, seg: Segmentation) -> None:
+    rows = wb.responses()
+    items = wb.items_of("motivation")
     answered = rows[items].notna().mean(axis=1)
     assert set(seg.assignments.index) == set(rows.loc[answered >= 2 / 3 - 1e-12, "respondent_id"])
     partial = rows.loc[(answered < 1) & (answered >= 2 / 3 - 1e-12), "respondent_id"]
@@ -195,10 +190,10 @@ def test_clustered_generated_data_do_show_structure() -> None:
     assert adjusted_rand_score(labels, result.assignments.to_numpy()) >= 0.9
 
 
-def test_one_group_on_request(sample) -> None:
-    result = segment_frames(sample, k=1)
+def test_one_group_on_request(wb) -> None:
+    result = segment_frames(wb, k=1)
     assert result.k == 1 and set(result.assignments) == {NO_SEGMENTS}
-    assert result.assign(sample.responses()).eq(NO_SEGMENTS).all()
+    assert result.assign(wb.responses()).eq(NO_SEGMENTS).all()
     assert not result.warnings and result.figure().data
 
 
@@ -229,21 +224,21 @@ def test_shared_ground_is_what_every_segment_rates_high() -> None:
 
 # --------------------------------------------------------------------------- order and seed
 
-def test_same_seed_same_result(sample) -> None:
-    a = segment_frames(sample, k=5, random_state=3)
-    b = segment_frames(sample, k=5, random_state=3)
+def test_same_seed_same_result(wb) -> None:
+    a = segment_frames(wb, k=5, seed=3)
+    b = segment_frames(wb, k=5, seed=3)
     assert a.to_json() == b.to_json()
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.randoms(use_true_random=False))
-def test_labels_do_not_depend_on_row_order(sample, rnd) -> None:
-    base = segment_frames(sample, k=5)
-    order = list(range(len(sample.survey)))
+def test_labels_do_not_depend_on_row_order(wb, rnd) -> None:
+    base = segment_frames(wb, k=5)
+    order = list(range(len(wb.survey)))
     rnd.shuffle(order)
-    survey = sample.survey.iloc[order].reset_index(drop=True)
-    shuffled = Workbook(sample.folder, sample.config, survey, sample.codebook, sample.attributes,
-                        sample.waves)
+    survey = wb.survey.iloc[order].reset_index(drop=True)
+    shuffled = Workbook(wb.folder, wb.config, survey, wb.codebook, wb.attributes,
+                        wb.waves)
     before = survey.copy()
     again = segment_frames(shuffled, k=5)
     assert survey.equals(before)  # inputs are not mutated
@@ -253,10 +248,10 @@ def test_labels_do_not_depend_on_row_order(sample, rnd) -> None:
 
 # --------------------------------------------------------------------------- privacy
 
-def test_the_small_department_never_appears(seg: Segmentation, sample) -> None:
+def test_the_small_department_never_appears(seg: Segmentation, wb) -> None:
     spread = seg.spread
     assert "Legal" not in set(spread["group"])
-    assert (spread["n"] >= sample.guard.min_group_size).all()
+    assert (spread["n"] >= wb.guard.min_group_size).all()
     assert any(s.group == "Legal" for s in seg.suppressed)
     for name, table in seg.tables().items():
         assert "Legal" not in table.to_csv(), name
@@ -265,9 +260,9 @@ def test_the_small_department_never_appears(seg: Segmentation, sample) -> None:
     assert "Legal" not in json.dumps(seg.to_json())
 
 
-def test_segments_below_the_privacy_minimum_are_withheld(sample) -> None:
-    strict = Workbook(sample.folder, sample.config.with_options(min_group_size=60),
-                      sample.survey, sample.codebook, sample.attributes, sample.waves)
+def test_segments_below_the_privacy_minimum_are_withheld(wb) -> None:
+    strict = Workbook(wb.folder, wb.config.with_options(min_group_size=60),
+                      wb.survey, wb.codebook, wb.attributes, wb.waves)
     result = segment_frames(strict, k=5)
     assert (result.sizes >= 60).all() and len(result.sizes) < 5
     assert set(result.profiles.index) == set(result.sizes.index)
@@ -280,9 +275,9 @@ def test_segments_below_the_privacy_minimum_are_withheld(sample) -> None:
 @pytest.mark.parametrize(("option", "value"), [("use", "answers"), ("method", "dbscan"),
                                                ("k", 0), ("k", 2.5), ("items", ["nope"]),
                                                ("items", ["m01"]), ("wave", "1999")])
-def test_bad_options_name_the_option(sample, option: str, value: object) -> None:
+def test_bad_options_name_the_option(wb, option: str, value: object) -> None:
     with pytest.raises(ConfigError, match=option):
-        segment_frames(sample, **{option: value})
+        segment_frames(wb, **{option: value})
 
 
 def test_too_few_respondents_is_insufficient() -> None:
@@ -290,12 +285,12 @@ def test_too_few_respondents_is_insufficient() -> None:
         segment_frames(_workbook(_unstructured("independent", n=20)))
 
 
-def test_search_builds_every_k_from_one_fit(sample) -> None:
-    search = search_segments(sample, ks=[4, 5, 6])
+def test_search_builds_every_k_from_one_fit(wb) -> None:
+    search = search_segments(wb, ks=[4, 5, 6])
     assert search.ks == [4, 5, 6]
     five = search.segmentation(5)
     assert search.segmentation(5) is five  # cached
-    assert five.assignments.equals(segment_frames(sample, k=5).assignments)
+    assert five.assignments.equals(segment_frames(wb, k=5).assignments)
     assert search.segmentation().k == 5
     with pytest.raises(ConfigError, match="k must be one of"):
         search.segmentation(7)
@@ -357,10 +352,10 @@ def test_the_unclustered_reference_keeps_margins_and_correlation() -> None:
 
 # --------------------------------------------------------------------------- the panel
 
-def test_the_panel_redraws_the_main_figure_when_k_changes(sample) -> None:
+def test_the_panel_redraws_the_main_figure_when_k_changes(wb) -> None:
     from diagnostics.panels import frames
 
-    box = frames.segments_panel(sample, progress=False)
+    box = frames.segments_panel(wb, progress=False)
     control, figure = box.main_control, box.main_figure
     assert "cdw-main-control" in control._dom_classes
     assert "cdw-main-figure" in figure._dom_classes
@@ -370,5 +365,5 @@ def test_the_panel_redraws_the_main_figure_when_k_changes(sample) -> None:
     control.value = 8
     assert len(figure.data[0].y) == 8
     assert not box.children[-1].outputs  # no error shown in the page
-    reliability = frames.reliability_panel(sample)
+    reliability = frames.reliability_panel(wb)
     assert reliability.children[2].data  # the alpha figure

@@ -12,16 +12,11 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import jensenshannon
 
-from diagnostics import ConfigError, InsufficientDataError, load
+from diagnostics import ConfigError, InsufficientDataError
 from diagnostics.panels.stories import quotes_html
 from diagnostics.stories import DUTCH_STOP_WORDS, STOP_WORDS, overlap_score, story_themes
 
 SAMPLE = "data/sample"
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")

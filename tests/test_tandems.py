@@ -15,14 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnostics import ConfigError, InsufficientDataError, load
-from diagnostics.tandems import QUADRANTS, tandem_analysis, tandem_table, wilson_interval
+from diagnostics.comparisons import wilson_interval
+from diagnostics.tandems import QUADRANTS, tandem_analysis, tandem_table
 
 SAMPLE = "data/sample"
-
-
-@pytest.fixture(scope="module")
-def wb():
-    return load(SAMPLE)
 
 
 @pytest.fixture(scope="module")

@@ -85,8 +85,19 @@ def test_by_manager_from_the_roster(wb, tmp_path) -> None:
     assert all(ids[k] not in "".join(done.written) + "".join(done.skipped) for k in range(3))
     assert list(done.skipped.values()) == ["fewer than 5 respondents"]
     shutil.copytree("data/sample", tmp_path / "no_roster")
+    (tmp_path / "no_roster" / "roster.csv").unlink()
     with pytest.raises(DataError, match="roster.csv"):
         write_unit_reports(load(tmp_path / "no_roster"), tmp_path / "out2", by="manager")
+
+
+def test_by_manager_on_the_sample_roster(wb) -> None:
+    from diagnostics.report.units import _units
+
+    units = _units(wb, "manager", names=False)
+    assert units and all(u.startswith("Reporting line of P-") for u in units)
+    top = max(units.values(), key=len)
+    assert len(top) > 0.9 * wb.responses()["respondent_id"].nunique()  # the top of the tree
+    assert not any(wb.roster["respondent_id"].isin([u.split()[-1] for u in units]))
 
 
 def test_cli_report_by(tmp_path, capsys) -> None:

@@ -24,11 +24,6 @@ HAS_SEGMENTS = importlib.util.find_spec("diagnostics.segments") is not None
 
 
 @pytest.fixture(scope="module")
-def wb():
-    return load("data/sample")
-
-
-@pytest.fixture(scope="module")
 def truth():
     return json.loads(Path("data/sample/truth.json").read_text(encoding="utf-8"))
 

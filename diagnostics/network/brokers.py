@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from ..labels import ROLES
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -22,8 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["BackstageLeaders", "backstage_leaders", "tribes_bridged", "ROLES"]
 
-#: Roles in the brokerage picture, in drawing order.
-ROLES: tuple[str, ...] = ("others", "formal leaders", "hyper-connected", "backstage leaders")
 
 
 def tribes_bridged(net: Network, membership: np.ndarray, *, min_ties: int = 2) -> np.ndarray:
@@ -55,9 +55,15 @@ class BackstageLeaders(DiagnosticResult):
     scores
         One row per person (index ``respondent_id``): ``betweenness``, ``constraint``,
         ``ties`` (people tied to), ``tribes_bridged``, ``is_leader``, ``hyper_connected``,
-        ``backstage``, ``rank`` (1 = strongest backstage broker, blank for the rest).
+        ``beyond_chance`` (betweenness above the random network's cut), ``backstage``,
+        ``rank`` (1 = strongest backstage broker, blank for the rest).
     sources
         Source people behind betweenness (all people when exact; fewer: sampled estimate).
+    null_cut
+        The betweenness that only ``1 - null_quantile`` of people reach in a random network
+        with the same number of ties per person.
+    max_share
+        At most this share of people is listed.
     """
 
     key: ClassVar[str] = "backstage_leaders"
@@ -68,14 +74,20 @@ class BackstageLeaders(DiagnosticResult):
         "4,000 people estimated from 250 sampled source people, Brandes & Pich 2007), Burt's "
         "constraint (structural holes; low = the contacts are not tied to each other; weighted, "
         "both tie directions) and the number of other tribes the person has at least two ties "
-        "with. Backstage leaders are people without a formal leadership role who bridge at "
-        "least two other tribes, ranked by betweenness (then low constraint). The "
-        "hyper-connected are set aside: being named by very many makes them visible, "
-        "front-stage, and they bridge everything; what remains is brokerage without "
-        "visibility or rank (cf. Battilana & Casciaro 2012; Cross & Prusak 2002).")
+        "with. Backstage leaders meet four conditions: betweenness well beyond chance (above "
+        "the betweenness that only 5% of people reach in a random network with the same "
+        "number of ties per person: the ties rewired at random, degrees kept, betweenness "
+        "measured the same way); at least two other tribes bridged; no formal leadership "
+        "role; not hyper-connected. They are ranked by betweenness (then low constraint) and "
+        "at most 3% of the people are listed. The hyper-connected are set aside: being named "
+        "by very many makes them visible, front-stage, and they bridge everything; what "
+        "remains is brokerage without visibility or rank (cf. Battilana & Casciaro 2012; "
+        "Cross & Prusak 2002). When no formal leaders are flagged, the role cannot be "
+        "checked: the list is then the brokers beyond chance outside the hyper-connected, "
+        "and says so.")
     columns: ClassVar[tuple[str, ...]] = (
         "person", "betweenness", "constraint", "ties", "tribes_bridged", "is_leader",
-        "hyper_connected", "backstage", "rank")
+        "hyper_connected", "beyond_chance", "backstage", "rank")
 
     network: Network = field(repr=False)
     people: tuple[str, ...]
@@ -84,6 +96,10 @@ class BackstageLeaders(DiagnosticResult):
     min_tribes: int
     guard: PrivacyGuard = field(repr=False)
     names: bool = False
+    null_cut: float = float("nan")
+    null_quantile: float = 0.95
+    max_share: float = 0.03
+    capped: int = 0
 
     @property
     def roles(self) -> pd.Series:
@@ -93,6 +109,10 @@ class BackstageLeaders(DiagnosticResult):
         role[self.scores["hyper_connected"].to_numpy(dtype=bool)] = ROLES[2]
         role[self.scores["backstage"].to_numpy(dtype=bool)] = ROLES[3]
         return role
+
+    def person_labels(self, ids: Iterable[str]) -> list[str]:
+        """How the people are shown: pseudonyms, or ids when names were asked for."""
+        return person_labels(self.guard, ids, self.names)
 
     def to_frame(self) -> pd.DataFrame:
         frame = self.scores.sort_values(["backstage", "betweenness"], ascending=False,
@@ -118,7 +138,20 @@ class BackstageLeaders(DiagnosticResult):
     def to_json(self) -> dict[str, Any]:
         return jsonable({"people": list(self.people), "relation": self.network.relation,
                          "wave": self.network.wave, "betweenness_sources": self.sources,
-                         "min_tribes": self.min_tribes})
+                         "min_tribes": self.min_tribes, "null_cut": self.null_cut,
+                         "null_quantile": self.null_quantile, "max_share": self.max_share,
+                         "formal_leaders": int(self.scores["is_leader"].sum()),
+                         "rule": self.rule()})
+
+    def rule(self) -> str:
+        """The rule used, in plain words."""
+        role = ("without a formal leadership role" if self.scores["is_leader"].any() else
+                "(no formal leaders are flagged, so whether they hold a formal role is not "
+                "known)")
+        return (f"brokers {role}, not hyper-connected, bridging at least {self.min_tribes} "
+                f"other tribes, whose betweenness ({self.null_cut:,.0f} or more) is beyond what "
+                f"{self.null_quantile:.0%} of people reach in a random network with the same "
+                f"number of ties per person; at most {self.max_share:.0%} of people listed")
 
     def findings(self) -> list[Finding]:
         k = len(self.people)
@@ -126,14 +159,17 @@ class BackstageLeaders(DiagnosticResult):
         total = float(between.sum())
         leaders = self.scores["is_leader"].to_numpy(dtype=bool)
         if not k:
-            return [Finding("No backstage leaders: no one without a formal role bridges several "
-                            "tribes beyond the hyper-connected.", value="0", weight=0.5)]
+            return [Finding("No backstage leaders: no one outside the hyper-connected brokers "
+                            f"between tribes beyond chance (rule: {self.rule()}).", value="0",
+                            weight=0.5)]
         mine = float(between[list(self.people)].sum()) / total if total else float("nan")
         theirs = float(between[leaders].sum()) / total if total else float("nan")
         est = "" if self.sources >= self.network.n else f" (estimated from {self.sources} sampled people)"
+        role = "without a formal role" if leaders.any() else "(no formal roles flagged)"
         return [Finding(
             f"{k} {'person is a backstage leader' if k == 1 else 'people are backstage leaders'}"
-            f": without a formal role, each bridges at least {self.min_tribes} other tribes; "
+            f" ({k / len(self.scores):.1%} of people): {role}, each bridges at least "
+            f"{self.min_tribes} other tribes with brokerage beyond chance; "
             f"together they sit on {mine:.0%} of the brokerage (betweenness){est}, against "
             f"{theirs:.0%} for the {int(leaders.sum())} formal leaders.",
             value=str(k), weight=0.75)]
@@ -143,6 +179,7 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
                       tribes: Tribes | None = None, hyper: HyperConnected | None = None,
                       min_tribes: int = 2, top: int | None = None,
                       betweenness_sources: int | None = None, seed: int = 0,
+                      null_quantile: float = 0.95, max_share: float = 0.03,
                       names: bool = False) -> BackstageLeaders:
     """Find the brokers between tribes who hold no formal leadership role.
 
@@ -161,7 +198,13 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
     top
         Keep at most this many (default all who qualify).
     betweenness_sources
-        Source people sampled for betweenness (default: exact up to 4,000 people, else 250).
+        Source people sampled for betweenness (default: exact up to 4,000 people, 250 up to
+        20,000, else 100).
+    null_quantile
+        Betweenness must be beyond this share of people in a random network with the same
+        number of ties per person (default 0.95).
+    max_share
+        At most this share of people is listed (default 3%; at least one person).
     seed
         Seed of the betweenness sample (and of the default tribes).
     names
@@ -186,6 +229,9 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
         raise ConfigError(f"min_tribes must be a whole number of at least 1, got {min_tribes!r}.")
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
         raise ConfigError(f"top must be a whole number of at least 0 (or None), got {top!r}.")
+    for name, value in (("null_quantile", null_quantile), ("max_share", max_share)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+            raise ConfigError(f"{name} must be a number between 0 and 1, got {value!r}.")
     net = network_graph(workbook, relation=relation, wave=wave)
     require_ties(net)
     notes: list[str] = []
@@ -199,13 +245,20 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
     if hyper is None or hyper.network is not net:
         hyper = hyper_connected(workbook, relation=net.relation, wave=net.wave)
     between, used = net.betweenness(betweenness_sources, seed=seed)
+    null = net.null_betweenness(used, seed=seed)
+    cut = float(np.quantile(null[net.connected()], null_quantile)) if net.connected().any() \
+        else 0.0
     constraint = net.constraint()
     bridged = tribes_bridged(net, membership)
     is_hyper = np.isin(net.ids, list(hyper.people))
-    eligible = ~net.leader & ~is_hyper & (bridged >= min_tribes) & (between > 0)
+    beyond = between > cut
+    eligible = ~net.leader & ~is_hyper & (bridged >= min_tribes) & beyond & (between > 0)
     candidates = np.flatnonzero(eligible)
     con = np.where(np.isnan(constraint), np.inf, constraint)
     ranked = candidates[np.lexsort((con[candidates], -between[candidates]))]
+    limit = max(1, int(np.floor(max_share * net.n)))
+    capped = max(0, len(ranked) - limit)
+    ranked = ranked[:limit]
     if top is not None:
         ranked = ranked[:top]
     backstage = np.zeros(net.n, dtype=bool)
@@ -215,14 +268,21 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
     scores = pd.DataFrame({
         "betweenness": between, "constraint": constraint,
         "ties": np.asarray(net.undirected().degree(), dtype=int), "tribes_bridged": bridged,
-        "is_leader": net.leader, "hyper_connected": is_hyper, "backstage": backstage,
+        "is_leader": net.leader, "hyper_connected": is_hyper, "beyond_chance": beyond,
+        "backstage": backstage,
         "rank": rank,
     }, index=pd.Index(net.ids, name="respondent_id"))
     if used < net.n:
         notes.append(f"Betweenness estimated from {used} of {net.n} people sampled as sources.")
     if not net.leader.any():
-        notes.append("No formal leaders are flagged (is_leader, leader_levels): every broker "
-                     "outside the hyper-connected counts as backstage.")
+        notes.append("No formal leaders are flagged (is_leader, leader_levels): the list holds "
+                     "the brokers beyond chance outside the hyper-connected; whether they hold "
+                     "a formal role is not known.")
+    if capped:
+        notes.append(f"{capped} more people meet the rule; only the strongest "
+                     f"{max_share:.0%} of people are listed.")
     return BackstageLeaders(network=net, people=tuple(str(net.ids[i]) for i in ranked),
                             scores=scores, sources=int(used), min_tribes=min_tribes,
-                            guard=workbook.guard, names=names, notes=tuple(notes))
+                            guard=workbook.guard, names=names, null_cut=cut,
+                            null_quantile=float(null_quantile), max_share=float(max_share),
+                            capped=capped, notes=tuple(notes))

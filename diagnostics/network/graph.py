@@ -16,6 +16,7 @@ notebook widgets share one graph and one set of measures.
 
 from __future__ import annotations
 
+import random
 import re
 import warnings
 import weakref
@@ -41,6 +42,10 @@ ALL_WAVES = "all"
 EXACT_BETWEENNESS_LIMIT = 4000
 #: Source people sampled for approximate betweenness.
 BETWEENNESS_SAMPLE = 250
+#: Above this many people, fewer source people are sampled (:data:`BETWEENNESS_SAMPLE_LARGE`).
+LARGE_NETWORK = 20_000
+#: Source people sampled for approximate betweenness above :data:`LARGE_NETWORK` people.
+BETWEENNESS_SAMPLE_LARGE = 100
 
 
 def _natural_key(text: str) -> list[object]:
@@ -207,7 +212,8 @@ class Network:
         ----------
         sources
             How many source people to sample (Brandes & Pich 2007); ``None``: exact up to
-            :data:`EXACT_BETWEENNESS_LIMIT` people, else :data:`BETWEENNESS_SAMPLE` sources.
+            :data:`EXACT_BETWEENNESS_LIMIT` people, :data:`BETWEENNESS_SAMPLE` sources up to
+            :data:`LARGE_NETWORK` people, else :data:`BETWEENNESS_SAMPLE_LARGE`.
         seed
             Seed of the sample.
 
@@ -220,22 +226,38 @@ class Network:
         """
         n = self.n
         if sources is None:
-            sources = n if n <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE
+            sources = (n if n <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE if
+                       n <= LARGE_NETWORK else BETWEENNESS_SAMPLE_LARGE)
         if isinstance(sources, bool) or not isinstance(sources, (int, np.integer)) or sources < 1:
             raise ConfigError(f"betweenness_sources must be a whole number of at least 1, got "
                               f"{sources!r}.")
         k = min(int(sources), n)
+        return self.cached(("betweenness", k, seed if k < n else None),
+                           lambda: (_betweenness(self.undirected(), k, seed), k))
 
-        def compute() -> tuple[np.ndarray, int]:
-            g = self.undirected()
-            if k >= n:
-                return np.asarray(g.betweenness(directed=False), dtype=float), n
-            rng = np.random.default_rng(seed)
-            picked = np.sort(rng.choice(n, size=k, replace=False)).tolist()
-            part = np.asarray(g.betweenness(directed=False, sources=picked, targets=None),
-                              dtype=float)
-            return part * (n / k), k
-        return self.cached(("betweenness", k, seed if k < n else None), compute)
+    def rewired(self, seed: int = 0) -> ig.Graph:
+        """The undirected ties rewired at random, each person keeping their number of ties.
+
+        Ten degree-preserving swaps per tie (igraph's ``rewire``; three above
+        :data:`LARGE_NETWORK` people, where each tie is still moved about six times), drawn
+        from ``seed``: the random network the brokerage of real people is compared with.
+        """
+        def compute() -> ig.Graph:
+            g = self.undirected().copy()
+            state = random.getstate()
+            random.seed(seed)  # igraph draws from Python's random module
+            try:
+                g.rewire(n=(10 if self.n <= LARGE_NETWORK else 3) * g.ecount())
+            finally:
+                random.setstate(state)
+            return g
+        return self.cached(("rewired", seed), compute)
+
+    def null_betweenness(self, sources: int, seed: int = 0) -> np.ndarray:
+        """Betweenness in :meth:`rewired`, measured as :meth:`betweenness` with ``sources``."""
+        k = min(int(sources), self.n)
+        return self.cached(("null_betweenness", k, seed),
+                           lambda: _betweenness(self.rewired(seed), k, seed))
 
     def reach_sets(self, steps: int = 2) -> sp.csr_matrix:
         """Row ``i``: the people ``i`` reaches within ``steps`` steps of flow (itself included).
@@ -270,6 +292,17 @@ class Network:
                                                 grid="nogrid" if self.n <= 2000 else "grid")
             return np.asarray(pos.coords, dtype=float)
         return self.cached(("layout", seed), compute)
+
+
+def _betweenness(g: ig.Graph, k: int, seed: int) -> np.ndarray:
+    """Betweenness (hop counts), exact when ``k`` is every node, else from ``k`` sampled sources."""
+    n = g.vcount()
+    if k >= n:
+        return np.asarray(g.betweenness(directed=False), dtype=float)
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(n, size=k, replace=False)).tolist()
+    part = np.asarray(g.betweenness(directed=False, sources=picked, targets=None), dtype=float)
+    return part * (n / k)
 
 
 # --------------------------------------------------------------------------- cache

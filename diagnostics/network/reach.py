@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InsufficientDataError
+from ..labels import FOLKLORE
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
 from .common import attribute_of
@@ -19,9 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ReachToTop", "reach_to_top", "leader_distances", "FOLKLORE"]
 
-#: The seeds' figure, shown only with this label (REFERENCES.md: no primary source).
-FOLKLORE = ("'only 4% of information reaches the top': folklore (Yoshida's 1989 'Iceberg of "
-            "Ignorance'; the study cannot be found), unverified")
 
 
 def leader_distances(net: Network, *, max_steps: int = 3, direction: str = "up") -> np.ndarray:

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError
+from ..labels import REFERENCE_SHARES
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
@@ -31,12 +32,6 @@ STRATEGIES: tuple[str, ...] = ("movement seeds", "formal leaders", "best-placed 
                                "random people")
 #: Seed shares of the reach-by-share curve (the chosen share is added).
 SEED_SHARES: tuple[float, ...] = (0.005, 0.01, 0.02, 0.03, 0.035, 0.05)
-#: Claimed and analogue figures shown as reference lines: (share, label). See REFERENCES.md.
-REFERENCE_SHARES: tuple[tuple[float, str], ...] = (
-    (0.01, "1%: the seeds' claim, unverified"),
-    (0.03, "3%: Innovisor, vendor claim"),
-    (0.035, "3.5%: Chenoweth, political campaigns"),
-)
 
 
 def greedy_seeds(net: Network, k: int, *, steps: int = 2,
@@ -195,7 +190,9 @@ class MovementSeeds(DiagnosticResult):
         "chance equal to the share of that person's named influence they represent (the "
         "weighted cascade; a fixed chance on request); or with the linear threshold model "
         "(random thresholds, weights normalised per person). Each seed set is simulated many "
-        "times with a fixed random seed; random seed sets are drawn anew in every run. Reach "
+        "times with a fixed random seed (200 times up to 10,000 people; above, 200 x "
+        "sqrt(10,000 / people), at least 50: a run's reach is a share of many people, so it "
+        "varies less in a large organisation); random seed sets are drawn anew in every run. Reach "
         "is the mean share of people reached, seeds included, with the 5th-95th percentile "
         "over runs. Formal leaders start with all of them; best-placed leaders with as many "
         "leaders as there are seeds, chosen by the same greedy rule among leaders only. The "
@@ -278,6 +275,30 @@ def _curve(name: str, history: np.ndarray, steps: int) -> pd.DataFrame:
                          "high": np.quantile(padded, 0.95, axis=0)})
 
 
+#: Up to this many people, each seed set is simulated ``RUNS`` times.
+RUNS_LIMIT = 10_000
+#: Simulations per seed set in organisations up to :data:`RUNS_LIMIT` people.
+RUNS = 200
+#: Fewest simulations per seed set, however large the organisation.
+RUNS_MIN = 50
+
+
+def default_runs(people: int) -> int:
+    """Simulations per seed set: 200 up to 10,000 people, then 200 x sqrt(10,000 / people).
+
+    A run's reach is a share of many people, so its spread between runs shrinks as the
+    organisation grows; the budget grows slower than the graph (at least 50 runs).
+
+    Examples
+    --------
+    >>> default_runs(600), default_runs(40_000), default_runs(100_000)
+    (200, 100, 63)
+    """
+    if people <= RUNS_LIMIT:
+        return RUNS
+    return max(RUNS_MIN, int(round(RUNS * np.sqrt(RUNS_LIMIT / people))))
+
+
 def _random_masks(rng: np.random.Generator, runs: int, n: int, k: int) -> np.ndarray:
     mask = np.zeros((runs, n), dtype=bool)
     for r in range(runs):
@@ -287,7 +308,7 @@ def _random_masks(rng: np.random.Generator, runs: int, n: int, k: int) -> np.nda
 
 def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,
                    share: float = 0.01, steps: int = 2, model: str = "cascade",
-                   probability: float | None = None, runs: int = 200,
+                   probability: float | None = None, runs: int | None = None,
                    shares: tuple[float, ...] = SEED_SHARES, max_steps: int = 50, seed: int = 0,
                    names: bool = False, progress: bool = False) -> MovementSeeds:
     """Choose movement seeds and compare their simulated spread with leaders and random people.
@@ -307,7 +328,8 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     probability
         A fixed chance per tie for the cascade instead of the weighted cascade.
     runs
-        Simulations per seed set (default 200).
+        Simulations per seed set (default 200 up to 10,000 people, then fewer: 200 x
+        sqrt(10,000 / people), at least 50; see :func:`default_runs`).
     shares
         Seed shares of the reach-by-share curve (the chosen share is added).
     max_steps
@@ -340,7 +362,8 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
             probability, (int, float)) or not 0 < probability <= 1):
         raise ConfigError(f"probability must be a number above 0 and at most 1 (or None for the "
                           f"weighted cascade), got {probability!r}.")
-    for name, value, low in (("runs", runs, 2), ("steps", steps, 1), ("max_steps", max_steps, 1)):
+    for name, value, low in (("runs", 2 if runs is None else runs, 2), ("steps", steps, 1),
+                             ("max_steps", max_steps, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"{name} must be a whole number of at least {low}, got {value!r}.")
     bad = [s for s in shares if isinstance(s, bool) or not isinstance(s, (int, float))
@@ -350,6 +373,8 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     net = network_graph(workbook, relation=relation, wave=wave)
     require_ties(net)
     n = net.n
+    if runs is None:
+        runs = default_runs(n)
     size = lambda s: max(1, int(round(s * n)))  # noqa: E731
     k = size(share)
     all_shares = sorted(set(float(s) for s in shares) | {float(share)})

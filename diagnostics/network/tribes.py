@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import leidenalg
+import igraph as ig
 import numpy as np
 import pandas as pd
 from sklearn.metrics import normalized_mutual_info_score
@@ -22,7 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..segments import Segmentation
 
-__all__ = ["Tribes", "find_tribes", "leiden_membership", "tribe_label", "NO_TRIBE"]
+__all__ = ["Tribes", "find_tribes", "leiden_membership", "tribe_splits", "tribe_label", "NO_TRIBE",
+           "SPLIT_ABOVE", "SPLIT_MARGIN"]
 
 #: Label of people without ties (they belong to no tribe and are left out of ``assignments``).
 NO_TRIBE = "no tribe"
@@ -33,28 +35,131 @@ def tribe_label(k: int) -> str:
     return f"Tribe {k + 1}"
 
 
-def leiden_membership(net: Network, *, resolution: float = 1.0, seed: int = 0) -> np.ndarray:
-    """Leiden communities of the undirected weighted ties (cached on the network).
+#: Tribes of at least this many people are searched for smaller tribes inside (0: never).
+SPLIT_ABOVE = 30
+#: How far a tribe's inner partition must beat a random network's to split the tribe.
+SPLIT_MARGIN = 0.1
+#: Above this many people, stability is measured over fewer seeds (see :func:`find_tribes`).
+STABILITY_LIMIT = 20_000
+#: Seeds compared above :data:`STABILITY_LIMIT` people.
+STABILITY_RUNS_LARGE = 1
+
+
+#: Up to this many people, the first pass keeps the best of several Leiden runs.
+BEST_OF_LIMIT = 5_000
+#: Leiden runs of the first pass up to :data:`BEST_OF_LIMIT` people.
+BEST_OF = 5
+
+
+def _leiden(g: ig.Graph, resolution: float, seed: int, tries: int = 1) -> np.ndarray:
+    """igraph's Leiden (modularity, RB configuration null model), run until stable.
+
+    With ``tries`` above 1, the partition of highest quality among that many runs (seeds
+    ``seed``, ``seed + 1``, ...; the first wins ties).
+    """
+    if g.ecount() == 0:
+        return np.arange(g.vcount(), dtype=np.int64)
+    best, best_quality = None, -np.inf
+    for k in range(tries):
+        ig.set_random_number_generator(random.Random(seed * 7919 + k))
+        try:
+            part = g.community_leiden(objective_function="modularity", weights="weight",
+                                      resolution=float(resolution), n_iterations=-1)
+        finally:
+            ig.set_random_number_generator(random)
+        quality = float(part.quality) if tries > 1 else 0.0
+        if best is None or quality > best_quality + 1e-12:
+            best, best_quality = part.membership, quality
+    return np.asarray(best, dtype=np.int64)
+
+
+def _inner_split(sub: ig.Graph, seed: int, margin: float) -> tuple[np.ndarray | None, float, float]:
+    """Split one tribe when its inner partition beats a random network with the same ties.
+
+    Returns the inner membership (``None`` to keep the tribe whole), the inner modularity
+    and that of the same tribe with its ties rewired at random (degrees kept).
+    """
+    inner = _leiden(sub, 1.0, seed)
+    if inner.max() < 1:
+        return None, 0.0, 0.0
+    quality = float(sub.modularity(inner.tolist(), weights="weight"))
+    null = sub.copy()
+    null.rewire(n=5 * sub.ecount())  # each tie moved about ten times
+    null.es["weight"] = sub.es["weight"]
+    null_quality = float(null.modularity(_leiden(null, 1.0, seed).tolist(), weights="weight"))
+    if quality - null_quality < margin:
+        return None, quality, null_quality
+    return inner, quality, null_quality
+
+
+def _split_tribes(g: ig.Graph, member: np.ndarray, *, split_above: int, margin: float,
+                  seed: int) -> tuple[np.ndarray, int]:
+    """Split tribes of at least ``split_above`` people again, recursively (see ``find_tribes``)."""
+    out = member.copy()
+    following = int(out.max(initial=-1)) + 1
+    todo = list(range(following))
+    splits = 0
+    state = random.getstate()
+    random.seed(seed)  # igraph's rewiring draws from Python's random module
+    try:
+        while todo:
+            tribe = todo.pop()
+            nodes = np.flatnonzero(out == tribe)
+            if split_above <= 0 or len(nodes) < split_above:
+                continue
+            sub = g.induced_subgraph(nodes.tolist())
+            inner, _, _ = _inner_split(sub, seed, margin)
+            if inner is None:
+                continue
+            splits += 1
+            for part in range(1, int(inner.max()) + 1):
+                out[nodes[inner == part]] = following
+                todo.append(following)
+                following += 1
+            todo.append(tribe)
+    finally:
+        random.setstate(state)
+    return out, splits
+
+
+def _by_size(raw: np.ndarray, connected: np.ndarray) -> np.ndarray:
+    """Relabel communities 0 (largest) ... by size; equal sizes by first member; -1 untied."""
+    raw = np.where(connected, raw, -1)
+    labels, first, sizes = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
+    firsts = np.flatnonzero(raw >= 0)[first]
+    order = np.lexsort((firsts, -sizes))
+    remap = np.full(int(raw.max(initial=-1)) + 2, -1, dtype=np.int64)
+    remap[labels[order]] = np.arange(len(order))
+    return np.where(raw >= 0, remap[raw], -1)
+
+
+def leiden_membership(net: Network, *, resolution: float = 1.0, seed: int = 0,
+                      split_above: int = SPLIT_ABOVE,
+                      split_margin: float = SPLIT_MARGIN) -> np.ndarray:
+    """Tribes of the undirected weighted ties: Leiden, then large tribes split again.
 
     Returns one integer per person: 0 for the largest tribe, 1 for the next, ...; -1 for
-    people without ties.
+    people without ties. Cached on the network (with the number of tribes split again
+    under ``("tribe_splits", ...)``).
     """
-    def compute() -> np.ndarray:
+    key = (float(resolution), int(seed), int(split_above), float(split_margin))
+
+    def compute() -> tuple[np.ndarray, int]:
         g = net.undirected()
-        part = leidenalg.find_partition(
-            g, leidenalg.RBConfigurationVertexPartition, weights="weight",
-            resolution_parameter=float(resolution), seed=int(seed), n_iterations=-1)
-        raw = np.asarray(part.membership, dtype=np.int64)
-        connected = net.connected()
-        raw = np.where(connected, raw, -1)
-        labels, first, sizes = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
-        # largest first; equal sizes by their first member (node order is sorted ids)
-        firsts = np.flatnonzero(raw >= 0)[first]
-        order = np.lexsort((firsts, -sizes))
-        remap = np.full(int(raw.max(initial=-1)) + 2, -1, dtype=np.int64)
-        remap[labels[order]] = np.arange(len(order))
-        return np.where(raw >= 0, remap[raw], -1)
-    return net.cached(("leiden", float(resolution), int(seed)), compute)
+        raw = _leiden(g, resolution, seed, BEST_OF if net.n <= BEST_OF_LIMIT else 1)
+        raw, splits = _split_tribes(g, raw, split_above=split_above, margin=split_margin,
+                                    seed=seed)
+        return _by_size(raw, net.connected()), splits
+    return net.cached(("leiden",) + key, compute)[0]
+
+
+def tribe_splits(net: Network, *, resolution: float = 1.0, seed: int = 0,
+                 split_above: int = SPLIT_ABOVE, split_margin: float = SPLIT_MARGIN) -> int:
+    """How many tribes the partition of :func:`leiden_membership` split again."""
+    leiden_membership(net, resolution=resolution, seed=seed, split_above=split_above,
+                      split_margin=split_margin)
+    key = (float(resolution), int(seed), int(split_above), float(split_margin))
+    return int(net.cached(("leiden",) + key, lambda: None)[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +181,15 @@ class Tribes(DiagnosticResult):
     cross_department_share
         Share of the ties inside tribes that join people of different departments.
     stability
-        Mean NMI between this partition and those of other Leiden seeds (1: the same).
+        Mean NMI between this partition and those of other Leiden seeds (1: the same; NaN
+        when not measured).
+    stability_runs
+        How many other seeds the stability compares with (fewer above 20,000 people).
+    resolution
+        The Leiden resolution of the first pass (1: classic modularity).
+    split_above, splits
+        Tribes of at least ``split_above`` people were searched again for tribes inside;
+        ``splits`` of them were split (0: the first pass stands).
     profile
         One row per tribe (withheld tribes absent): ``tribe``, ``people``, ``cohesion``
         (share of its members' ties that stay inside), ``density``, ``departments``,
@@ -92,15 +205,24 @@ class Tribes(DiagnosticResult):
     title: ClassVar[str] = "Tribes"
     method: ClassVar[str] = (
         "Tribes are communities of the network found with the Leiden algorithm (Traag, "
-        "Waltman & van Eck 2019; leidenalg, RB configuration model, weighted, run until "
-        "stable, fixed seed) on the undirected ties, reciprocal ties added together. "
+        "Waltman & van Eck 2019; igraph, modularity with the RB configuration null model, "
+        "weighted, run until stable, fixed seed; up to 5,000 people the best of five runs) on "
+        "the undirected ties, reciprocal ties added together. Modularity cannot see groups smaller than about the square root of the "
+        "number of ties (the resolution limit, Fortunato & Barthelemy 2007), so in large "
+        "organisations several real tribes come out as one. Each tribe of at least 30 people "
+        "is therefore searched again on its own ties (Leiden, resolution 1 within the tribe); "
+        "it is split when the modularity of its inner partition beats that of the same tribe "
+        "with its ties rewired at random (same number of ties per person) by at least 0.1, "
+        "and the parts are searched again in turn. A tribe whose inside looks like a random "
+        "network stays whole. "
         "Modularity is Newman's Q at resolution 1. How far tribes cut across departments is "
         "the normalised mutual information (arithmetic mean) between tribe and department "
         "(0: unrelated, 1: identical) and the share of ties inside tribes that join people "
         "of different departments. Cohesion is the share of the ties touching a tribe's "
         "members that stay inside it. A tribe's mood is the mean of its members' energy items "
         "(respondents who answered at least two thirds of them). Stability is the mean NMI "
-        "between the partition and those found with other seeds. Tribes, departments and "
+        "between the partition and those found with other seeds (five; one above 20,000 "
+        "people, where each run takes seconds). Tribes, departments and "
         "segments smaller than the privacy minimum are withheld from every table and figure.")
     columns: ClassVar[tuple[str, ...]] = ("tribe", "people", "cohesion", "density", "departments",
                                           "cross_department_share", "energy", "energy_n")
@@ -120,6 +242,9 @@ class Tribes(DiagnosticResult):
     by: str | None = "department"
     energy_scale: str = ""
     names: bool = False
+    stability_runs: int = 0
+    split_above: int = 0
+    splits: int = 0
 
     @property
     def n_tribes(self) -> int:
@@ -163,6 +288,9 @@ class Tribes(DiagnosticResult):
             "n_tribes": self.n_tribes,
             "stability": self.stability,
             "resolution": self.resolution,
+            "stability_runs": self.stability_runs,
+            "split_above": self.split_above,
+            "splits": self.splits,
             "relation": self.network.relation,
             "wave": self.network.wave,
             "profile": self.profile.to_dict(orient="records"),
@@ -231,7 +359,8 @@ def _mix(members: pd.Series, other: pd.Series, column: str,
 
 def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,
                 resolution: float = 1.0, seed: int = 0, by: str | None = "department",
-                segments: Segmentation | None = None, stability_runs: int = 5, names: bool = False) -> Tribes:
+                segments: Segmentation | None = None, stability_runs: int = 5,
+                split_above: int = SPLIT_ABOVE, names: bool = False) -> Tribes:
     """Find the informal tribes of the network and profile each.
 
     Parameters
@@ -250,7 +379,11 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         The segmentation (:func:`diagnostics.segment_frames`), for the segment mix of each
         tribe, or ``None``.
     stability_runs
-        Other Leiden seeds the partition is compared with (0: skip).
+        Other Leiden seeds the partition is compared with (0: skip); above 20,000 people at
+        most one (each run takes seconds there), as the result's ``stability_runs`` says.
+    split_above
+        Tribes of at least this many people are searched again for tribes inside (default
+        30; 0: never): modularity merges small tribes in large organisations.
     names
         Show respondent ids instead of pseudonyms in figures.
 
@@ -283,31 +416,47 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     if isinstance(stability_runs, bool) or not isinstance(stability_runs, int) or stability_runs < 0:
         raise ConfigError(f"stability_runs must be a whole number of at least 0, got "
                           f"{stability_runs!r}.")
+    if isinstance(split_above, bool) or not isinstance(split_above, int) or split_above < 0:
+        raise ConfigError(f"split_above must be a whole number of at least 0 (0: never split), "
+                          f"got {split_above!r}.")
     net = network_graph(workbook, relation=relation, wave=wave)
     require_ties(net)
     guard = workbook.guard
-    member = leiden_membership(net, resolution=resolution, seed=seed)
+    member = leiden_membership(net, resolution=resolution, seed=seed, split_above=split_above)
+    splits = tribe_splits(net, resolution=resolution, seed=seed, split_above=split_above)
     has = member >= 0
     ids = net.ids
-    assignments = pd.Series([tribe_label(int(k)) for k in member[has]], index=pd.Index(
+    k = int(member.max()) + 1
+    labels = np.array([tribe_label(j) for j in range(k)], dtype=object)
+    assignments = pd.Series(labels[member[has]], index=pd.Index(
         ids[has], name="respondent_id"), name="tribe", dtype=object)
     g = net.undirected()
     modularity = float(g.modularity(np.where(has, member, member.max() + 1 + np.arange(net.n))
                                     .tolist(), weights="weight", resolution=1))
-    others = [leiden_membership(net, resolution=resolution, seed=seed + 1 + k)
-              for k in range(stability_runs)]
+    stability_runs_asked = stability_runs
+    if net.n > STABILITY_LIMIT:
+        stability_runs = min(stability_runs, STABILITY_RUNS_LARGE)
+    others = [leiden_membership(net, resolution=resolution, seed=seed + 1 + r,
+                                split_above=split_above) for r in range(stability_runs)]
     stability = float(np.mean([normalized_mutual_info_score(member[has], o[has]) for o in others])) \
         if others else float("nan")
 
     # structure per tribe
     s, t, _ = net.edges()
-    k = int(member.max()) + 1
     inside = (member[s] == member[t]) & (member[s] >= 0)
     internal = np.bincount(member[s][inside], minlength=k)
     touching = (np.bincount(member[s][member[s] >= 0], minlength=k)
                 + np.bincount(member[t][member[t] >= 0], minlength=k) - internal)
     size = np.bincount(member[has], minlength=k)
     notes: list[str] = []
+    if splits:
+        notes.append(f"{splits} tribe(s) of at least {split_above} people held smaller tribes "
+                     "beyond what a random network gives and were split again (modularity's "
+                     "resolution limit).")
+    if 0 < len(others) < stability_runs_asked:
+        notes.append(f"Stability measured over {len(others)} other seeds (not "
+                     f"{stability_runs_asked}): above {STABILITY_LIMIT:,} people each run "
+                     "takes seconds.")
     dept = attribute_of(workbook, by, ids) if by else pd.Series(pd.NA, index=ids, dtype=object)
     dept_known = dept.notna().to_numpy()
     n_depts = np.zeros(k, dtype=int)
@@ -323,16 +472,16 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         with np.errstate(invalid="ignore", divide="ignore"):
             cross_share = np.where(n_both > 0, n_cross / np.maximum(n_both, 1), np.nan)
         overall_cross = float(n_cross.sum() / n_both.sum()) if n_both.sum() else float("nan")
-        for j in range(k):
-            sel = (member == j) & dept_known
-            n_depts[j] = len(np.unique(codes[sel]))
+        sel = has & dept_known
+        pairs = np.unique(member[sel] * (int(codes.max()) + 1) + codes[sel])
+        n_depts = np.bincount(pairs // (int(codes.max()) + 1), minlength=k)
         sel = has & dept_known
         overlap = float(normalized_mutual_info_score(member[sel], codes[sel]))
     elif by:
         notes.append(f"The survey has no {by!r} attribute; tribes are not compared with it.")
     with np.errstate(invalid="ignore", divide="ignore"):
         profile = pd.DataFrame({
-            "tribe": [tribe_label(j) for j in range(k)],
+            "tribe": labels,
             "people": size,
             "cohesion": np.where(touching > 0, internal / np.maximum(touching, 1), np.nan),
             "density": np.where(size > 1, internal / np.maximum(size * (size - 1), 1), np.nan),
@@ -369,6 +518,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     return Tribes(network=net, assignments=assignments, modularity=modularity,
                   department_overlap=overlap, cross_department_share=overall_cross,
                   stability=stability, resolution=float(resolution), seed=int(seed),
+                  stability_runs=len(others), split_above=split_above, splits=splits,
                   profile=profile, department_mix=department_mix, segment_mix=segment_mix,
                   guard=guard, by=by, energy_scale=scale, names=names, suppressed=tuple(withheld),
                   notes=tuple(notes))

@@ -214,6 +214,37 @@ def help_labels(widget: widgets.Widget) -> widgets.Widget:
 _Panel = TypeVar("_Panel", bound=Callable[..., Any])
 
 
+def privacy_banner(box: Any, *sources: Any) -> Any:
+    """Put the reduced-confidentiality warning on top of a panel when a minimum group size
+    is below the safe one (``--allow-small-groups``); ``sources`` are the panel's arguments
+    (a workbook, or a run's results). Returns ``box``.
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> from diagnostics import load
+    >>> wb = load("data/sample", min_group_size=1, allow_small_groups=True)
+    >>> box = privacy_banner(widgets.VBox([widgets.Label("panel")]), wb)
+    >>> "Confidentiality reduced" in box.children[0].value
+    True
+    >>> len(privacy_banner(widgets.VBox([widgets.Label("panel")]), load("data/sample")).children)
+    1
+    """
+    warning = None
+    for source in sources:
+        config = getattr(source, "config", None) or getattr(
+            getattr(source, "workbook", None), "config", None)
+        warning = getattr(config, "privacy_warning", None)
+        if warning:
+            break
+    if warning and isinstance(box, widgets.Box):
+        banner = widgets.HTML(f"<div style='border-left:4px solid #C00000;padding:4px 8px;"
+                              f"color:#C00000'><b>{html.escape(warning)}</b></div>")
+        banner.add_class("cdw-privacy-warning")
+        box.children = (banner, *box.children)
+    return box
+
+
 def with_help(panel: _Panel) -> _Panel:
     """Decorate a panel function so that its controls' tooltips show (:func:`help_labels`).
 
@@ -239,14 +270,15 @@ def with_help(panel: _Panel) -> _Panel:
             if empty is not None:
                 return empty
         try:
-            return help_labels(panel(*args, **kwargs))
+            return privacy_banner(help_labels(panel(*args, **kwargs)), *args,
+                                  *kwargs.values())
         except InsufficientDataError as err:
             return absent(f"{_NEEDS}{err}.".replace("..", "."))
 
     return wrapper  # type: ignore[return-value]
 
 
-def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[[Any], None]:
+def guarded_callback(output: widgets.Output, render: Callable[[], Any]) -> Callable[..., None]:
     """Wrap a widget callback so errors show in ``output`` instead of being swallowed.
 
     An error shown by an earlier call disappears when ``render`` succeeds again.

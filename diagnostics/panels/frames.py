@@ -76,9 +76,9 @@ class SegmentCache:
     (use, method); changing the number of segments or the grouping then only redraws.
     """
 
-    def __init__(self, workbook: Workbook, *, random_state: int = 0) -> None:
+    def __init__(self, workbook: Workbook, *, seed: int = 0) -> None:
         self.workbook = workbook
-        self.random_state = random_state
+        self.seed = seed
         self._searches: dict[tuple[str, str], SegmentSearch] = {}
         self._figures: dict[tuple[Any, ...], go.Figure] = {}
 
@@ -86,7 +86,7 @@ class SegmentCache:
         key = (use, method)
         if key not in self._searches:
             found = search_segments(self.workbook, use=use, method=method,
-                                    random_state=self.random_state, progress=progress)
+                                    seed=self.seed, progress=progress)
             self._searches[key] = found
             attribute = _default_attribute(self.workbook)
             for k in (None, *found.ks):  # build every k now: a change of k only redraws

@@ -132,7 +132,7 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
     by.observe(callback, names="value")
     callback()
     box = widgets.VBox([by, rates, fig, note, out])
-    box.main_control = by  # type: ignore[attr-defined]  (the notebook's main one is below)
+    box.main_control = by  # type: ignore[attr-defined]  # the notebook's main one is below
     box.main_figure = fig  # type: ignore[attr-defined]
     return help_labels(box)
 

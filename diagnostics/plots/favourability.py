@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
-from ..favourability import short_label
+from ..labels import short_label
 from .theme import apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..labels import FOLKLORE, QUADRANTS, REFERENCE_SHARES, ROLES
 from .theme import COLORS, REFERENCE_LINE, SEQUENTIAL, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,14 +209,11 @@ def tribe_profile_figure(result: Tribes) -> go.Figure:
 
 def passion_figure(result: HyperConnected) -> go.Figure:
     """The passion x connectivity map, with its four quadrants named."""
-    from ..network.common import person_labels
-    from ..network.hubs import QUADRANTS
-
     frame = result.scores[result.scores["passion"].notna()]
     fig = go.Figure()
     rng = np.random.default_rng(0)
     jitter = rng.uniform(-0.04, 0.04, size=len(frame))
-    shown = np.asarray(person_labels(result.guard, frame.index, result.names), dtype=object)
+    shown = np.asarray(result.person_labels(frame.index), dtype=object)
     for name in QUADRANTS.values():
         sel = (frame["quadrant"] == name).to_numpy()
         if not sel.any():
@@ -271,12 +269,9 @@ def reach_curve_figure(result: HyperConnected) -> go.Figure:
 
 def broker_figure(result: BackstageLeaders) -> go.Figure:
     """Brokerage against visibility: betweenness by number of ties, coloured by role."""
-    from ..network.brokers import ROLES
-    from ..network.common import person_labels
-
     frame = result.scores
     role = result.roles
-    shown = np.asarray(person_labels(result.guard, frame.index, result.names), dtype=object)
+    shown = np.asarray(result.person_labels(frame.index), dtype=object)
     fig = go.Figure()
     for name in ROLES:
         sel = (role == name).to_numpy()
@@ -316,8 +311,6 @@ def spread_figure(result: MovementSeeds) -> go.Figure:
 
 def seed_share_figure(result: MovementSeeds) -> go.Figure:
     """Final reach by seed share, best-connected against random, with the claimed shares."""
-    from ..network.spread import REFERENCE_SHARES
-
     fig = go.Figure()
     for name, part in result.by_share.groupby("strategy", sort=False):
         colour = _NAMED.get(name, COLORS[0])
@@ -341,8 +334,6 @@ def seed_share_figure(result: MovementSeeds) -> go.Figure:
 
 def reach_figure(result: ReachToTop) -> go.Figure:
     """Share of people within 1, 2, 3 steps of a formal leader, up and down."""
-    from ..network.reach import FOLKLORE
-
     fig = go.Figure()
     names = {"up": "heard by a leader (up)", "down": "reached by a leader (down)"}
     for i, (direction, part) in enumerate(result.steps.groupby("direction", sort=False)):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
+from ..labels import PLAN_ROLES as ROLES
 from .theme import COLORS, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +108,6 @@ def engage_figure(plan: MovementPlan) -> go.Figure:
     >>> [trace.name for trace in fig.data]
     ['hyper-connected']
     """
-    from ..plan import ROLES
 
     engage = plan.engage
     fig = go.Figure()

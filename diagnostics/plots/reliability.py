@@ -31,7 +31,7 @@ def alpha_figure(result: Reliability) -> go.Figure:
         customdata=frame[["kind", "n_items", "n", "band", "ci_low", "ci_high"]].to_numpy(),
         hovertemplate=("%{y} (%{customdata[0]}, %{customdata[1]} items, n = %{customdata[2]}):"
                        "<br>alpha %{x:.2f}, %{customdata[3]}<br>"
-                       f"{round(result.level * 100)}% CI "
+                       f"{round(result.confidence * 100)}% CI "
                        "%{customdata[4]:.2f}-%{customdata[5]:.2f}<extra></extra>"),
         name="alpha", showlegend=False)
     fig.add_vline(x=0.7, line=REFERENCE_LINE, annotation_text="acceptable (.70)",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
+from ..labels import STABLE
 from .theme import COLORS, DIVERGING, REFERENCE_LINE, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,8 +58,6 @@ def criteria_figure(result: Segmentation) -> go.Figure:
 
     Three stacked panels sharing the k axis (drawn on three y-axes of one figure).
     """
-    from ..clustering import STABLE
-
     c = result.criteria
     ks = c["k"].tolist()
     fig = go.Figure()

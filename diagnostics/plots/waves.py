@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..comparisons import VERDICTS
-from ..waves import OTHER_SEGMENTS
+from ..labels import OTHER_SEGMENTS
 from .theme import COLORS, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover

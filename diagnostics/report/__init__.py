@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,12 @@ class _Clock:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
+def _write_html(report: Report, target: Path) -> int:
+    from .html import render_html
+
+    return target.write_text(render_html(report), encoding="utf-8")
+
+
 def _formats(formats: Sequence[str] | str) -> list[str]:
     if isinstance(formats, str):
         formats = formats.split(",")
@@ -145,7 +152,6 @@ def write_report(results: RunResults, out: str | Path, *,
     ...     [p.name for p in written]
     ['report.html', 'report.xlsx']
     """
-    from .html import render_html
     from .images import ImageJob, write_images
     from .pdf import write_pdf
     from .pptx import needs_image, write_pptx
@@ -192,15 +198,15 @@ def write_report(results: RunResults, out: str | Path, *,
             for fmt in wanted:
                 target = stage / FILE_NAMES[fmt]
                 if fmt == "html":
-                    clock.run("html", lambda t=target: t.write_text(render_html(report), encoding="utf-8"))
+                    clock.run("html", partial(_write_html, report, target))
                 elif fmt == "pdf":
-                    info = clock.run("pdf", lambda t=target: write_pdf(report, t, images))
+                    info = clock.run("pdf", partial(write_pdf, report, target, images))
                     outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
                 elif fmt == "pptx":
-                    deck = clock.run("pptx", lambda t=target: write_pptx(report, t, images))
+                    deck = clock.run("pptx", partial(write_pptx, report, target, images))
                     outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
                 else:
-                    clock.run("xlsx", lambda t=target: write_xlsx(report, t))
+                    clock.run("xlsx", partial(write_xlsx, report, target))
                 advance(f"{fmt} written")
     outcome.extend(Path(out) / FILE_NAMES[f] for f in wanted)
     outcome.cpu_seconds = round(time.process_time() - cpu_start, 3)

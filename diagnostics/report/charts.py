@@ -330,8 +330,8 @@ def _has_gaps(values: list[Any]) -> bool:
 
 
 def _scatters(traces: list[dict[str, Any]], layout: dict[str, Any], colorway: list[str]) -> ChartSpec | None:
-    xs = [_array(t.get("x")) for t in traces]
-    ys = [_array(t.get("y")) for t in traces]
+    xs: list[Any] = [_array(t.get("x")) for t in traces]
+    ys: list[Any] = [_array(t.get("y")) for t in traces]
     if any(x is None or y is None or len(x) != len(y) for x, y in zip(xs, ys, strict=True)):
         return None
     if any(_unsupported_marker(t) or t.get("fill") not in (None, "none") for t in traces):

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..runner import RunResults
     from ..workbook import Workbook
 
-__all__ = ["Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
+__all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
            "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
@@ -50,6 +50,14 @@ DEFAULT_ACCENT = "#E69F00"
 #: Layout keys that hold no text from the data (left alone when escaping, for speed).
 _NO_TEXT = frozenset({"template", "colorway", "colorscale", "marker_colorscale"})
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
+#: Columns that name a person: a table with one is individual-level.
+PERSON_COLUMNS = frozenset({"person", "respondent_id", "author", "author_id", "source",
+                            "target", "sponsor_id", "manager_id", "seed"})
+#: Columns a list of people may carry besides the person (a pseudonymous list, as the
+#: contract's lists of people).
+_LIST_COLUMNS = frozenset({"order", "rank"})
+#: Columns that key a row to a record of the data folder (a story to its author).
+_RECORD_KEYS = ("story_id",)
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,22 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class Withheld:
-    """What the privacy guard withheld in one section for one grouping (counts only)."""
+    """What the privacy guard withheld in one section for one grouping.
+
+    ``named`` holds each withheld group with its reason in plain words (never its size).
+    """
 
     dimension: str
     groups: int
     reasons: tuple[tuple[str, int], ...]
+    named: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sentence(self) -> str:
+        """One sentence a client understands: which groups are not shown, and why."""
+        parts = [f"{group} ({_plain_reason(reason)})" for group, reason in self.named]
+        grouping = self.dimension.replace("_", " ")
+        return f"Not shown by {grouping}: " + "; ".join(parts) + "."
 
 
 @dataclass(frozen=True)
@@ -171,6 +190,10 @@ class Report:
     references: tuple[Reference, ...]
     claims: tuple[Claim, ...] = CLAIMS
     build_notes: tuple[str, ...] = field(default=())
+    #: The warning every output carries when a minimum group size is below the safe one.
+    privacy_warning: str | None = None
+    #: Individual-level tables left out of this (client) report: in the analyst's copy only.
+    individual_left_out: tuple[str, ...] = field(default=())
 
     @property
     def figures(self) -> list[ReportFigure]:
@@ -215,10 +238,42 @@ def _withheld(result: DiagnosticResult) -> tuple[Withheld, ...]:
     first: dict[tuple[str, str], str] = {}
     for s in result.suppressed:
         first.setdefault((s.dimension, s.group), _reason_kind(s.reason))
+    why: dict[tuple[str, str], str] = {}
+    for s in result.suppressed:
+        why.setdefault((s.dimension, s.group), s.reason)
     by_dim: dict[str, Counter[str]] = {}
-    for (dimension, _group), reason in first.items():
+    named: dict[str, list[tuple[str, str]]] = {}
+    for (dimension, group), reason in first.items():
         by_dim.setdefault(dimension, Counter())[reason] += 1
-    return tuple(Withheld(d, sum(c.values()), tuple(sorted(c.items()))) for d, c in by_dim.items())
+        named.setdefault(dimension, []).append((group, why[(dimension, group)]))
+    return tuple(Withheld(d, sum(c.values()), tuple(sorted(c.items())), tuple(named[d]))
+                 for d, c in by_dim.items())
+
+
+def _plain_reason(reason: str) -> str:
+    """A guard's reason in a client's words.
+
+    Examples
+    --------
+    >>> _plain_reason("fewer than 5 respondents")
+    'fewer than 5 people answered'
+    >>> _plain_reason('fewer than 5 respondents: counted in "Other (small groups)"')
+    'fewer than 5 people answered; counted in "Other (small groups)"'
+    """
+    if reason.startswith("fewer than"):
+        head, _, tail = reason.partition(":")
+        text = head.replace("respondents", "people answered").replace("distinct authors",
+                                                                       "people wrote")
+        return text + (f";{tail}" if tail else "")
+    if "subtraction" in reason:
+        return "shown with its parent group, the rest would be too few people"
+    if "hidden as well" in reason:
+        return "not shown so that a smaller group cannot be worked out from the total"
+    if reason.startswith("counted in"):
+        return reason
+    if "another figure of this report" in reason:
+        return "another part of the report covers nearly the same people"
+    return reason
 
 
 def _reason_kind(reason: str) -> str:
@@ -255,6 +310,8 @@ class _Builder:
         self.people = people
         self.sheets: set[str] = {"contents", "about"}
         self.n_fig = 0
+        #: individual-level tables left out of the client report (section: name)
+        self.individual: list[str] = []
 
     def figure(self, section: str, name: str, fig: go.Figure, fallback: str) -> ReportFigure:
         import plotly.graph_objects as go
@@ -264,7 +321,7 @@ class _Builder:
         changed = [False]
 
         def people(text: str) -> str:
-            shown = self.people.text(text)
+            shown = self.people.text(text) if self.people.names else self.people.unlabelled(text)
             changed[0] = changed[0] or shown != text
             return shown
 
@@ -274,7 +331,12 @@ class _Builder:
         return ReportFigure(id=f"fig-{self.n_fig}", section=section, name=name,
                             title=_figure_title(shown, fallback), figure=shown, safe=safe)
 
-    def table(self, section: str, name: str, frame: pd.DataFrame) -> ReportTable:
+    def table(self, section: str, name: str, frame: pd.DataFrame) -> ReportTable | None:
+        if not self.people.names:
+            if individual_level(frame):
+                self.individual.append(f"{section}: {name}")
+                return None
+            frame = frame.drop(columns=[c for c in _RECORD_KEYS if c in frame.columns])
         sheet_name = name if name.startswith(section) else f"{section} {name}"
         return ReportTable(section=section, name=name,
                            sheet=_unique_sheet(sheet_name, self.sheets),
@@ -283,13 +345,14 @@ class _Builder:
     def section(self, key: str, result: DiagnosticResult) -> Section:
         figures = tuple(self.figure(key, name, fig, result.title)
                         for name, fig in result.figures().items())
-        tables = tuple(self.table(key, name, frame) for name, frame in result.tables().items())
+        tables = tuple(t for name, frame in result.tables().items()
+                       if (t := self.table(key, name, frame)) is not None)
         findings = tuple(Finding(self.people.text(f.headline), f.value, f.uncertainty, f.weight)
                          for f in result.findings())
         return Section(key=key, title=result.title or key, method=result.method,
                        figures=figures, tables=tables, findings=findings,
-                       notes=tuple(self.people.text(n) for n in result.notes),
-                       warnings=tuple(self.people.text(w) for w in result.warnings),
+                       notes=tuple(self.people.sentence(n) for n in result.notes),
+                       warnings=tuple(self.people.sentence(w) for w in result.warnings),
                        withheld=_withheld(result))
 
     def overview(self) -> Section | None:
@@ -308,7 +371,9 @@ class _Builder:
             method = result.method
             figures.append(self.figure(OVERVIEW_KEY, attribute, result.figure(),
                                        f"Respondents by {attribute}"))
-            tables.append(self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame()))
+            table = self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame())
+            if table is not None:
+                tables.append(table)
             withheld.extend(_withheld(result))
         sizes = wb.survey.groupby("wave", sort=False).size()
         waves = ", ".join(f"{int(sizes.get(w, 0))} in {w}" for w in wb.waves)
@@ -319,6 +384,27 @@ class _Builder:
         return Section(key=OVERVIEW_KEY, title="Who answered", method=method,
                        figures=tuple(figures), tables=tuple(tables), findings=(finding,),
                        notes=(), warnings=(), withheld=tuple(withheld))
+
+
+def individual_level(frame: pd.DataFrame) -> bool:
+    """Whether a table describes people one by one (beyond a plain list of pseudonyms).
+
+    Examples
+    --------
+    >>> individual_level(pd.DataFrame({"person": ["P-1"], "passion": [4.2]}))
+    True
+    >>> individual_level(pd.DataFrame({"order": [1], "person": ["P-1"]}))
+    False
+    >>> individual_level(pd.DataFrame({"group": ["Sales"], "n": [40]}))
+    False
+    """
+    columns = {str(c) for c in frame.columns}
+    if isinstance(frame.index, pd.MultiIndex):
+        columns |= {str(n) for n in frame.index.names if n is not None}
+    elif frame.index.name is not None:
+        columns.add(str(frame.index.name))
+    people = columns & PERSON_COLUMNS
+    return bool(people) and bool(columns - people - _LIST_COLUMNS)
 
 
 def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 8,
@@ -441,9 +527,11 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         sections=tuple(sections),
         skipped=skipped,
         min_group_size=workbook.guard.min_group_size,
-        min_text_group_size=workbook.guard.min_text_group_size,
+        min_text_group_size=workbook.guard.threshold(text=True),
         names=names,
-        warnings=tuple(people.text(w) for w in results.warnings),
+        warnings=tuple(people.sentence(w) for w in results.warnings),
+        privacy_warning=workbook.config.privacy_warning,
+        individual_left_out=tuple(builder.individual),
         references=tuple(references_for(keys)),
         build_notes=tuple(notes),
     )

@@ -127,7 +127,7 @@ def render_html(report: Report, *, pdf: bool = False,
     images
         Figure id to image file, for ``pdf``.
     """
-    from .. import __version__
+    from .._version import __version__
 
     charts: dict[str, str] = {}
     if not pdf:

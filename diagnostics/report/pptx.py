@@ -8,7 +8,7 @@ computed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,60 @@ _MARGIN = 0.5
 _FONT = "DejaVu Sans"
 
 
+
+def _text_only_chart_data() -> tuple[type, type]:
+    """python-pptx's category and XY chart data, writing the chart's embedded workbook with
+    every text as a text cell.
+
+    Each native chart carries a small Excel workbook (PowerPoint's "Edit data"). python-pptx
+    writes it with XlsxWriter, whose ``write`` turns a text starting with ``=`` into a live
+    formula and a text that looks like a web address into a link: a department called
+    ``=HYPERLINK(...)`` would become one. Here the workbook is opened with those conversions
+    off, so labels and series names are stored as the text they are.
+    """
+    global _CHART_DATA
+    if _CHART_DATA is not None:
+        return _CHART_DATA
+    from contextlib import contextmanager
+    from functools import cached_property
+
+    import xlsxwriter
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
+
+    def text_only(writer: type) -> type:
+        class TextOnlyWriter(writer):  # type: ignore[valid-type, misc]
+            @contextmanager
+            def _open_worksheet(self, xlsx_file: Any) -> Any:
+                book = xlsxwriter.Workbook(xlsx_file, {
+                    "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False})
+                sheet = book.add_worksheet()
+                yield book, sheet
+                book.close()
+        return TextOnlyWriter
+
+    category_writer, xy_writer = text_only(CategoryWorkbookWriter), text_only(XyWorkbookWriter)
+
+    class TextCategoryChartData(CategoryChartData):  # type: ignore[misc]
+        @cached_property
+        def _workbook_writer(self) -> Any:
+            return category_writer(self)
+
+    class TextXyChartData(XyChartData):  # type: ignore[misc]
+        @cached_property
+        def _workbook_writer(self) -> Any:
+            return xy_writer(self)
+
+    _CHART_DATA = (TextCategoryChartData, TextXyChartData)
+    return _CHART_DATA
+
+
+_CHART_DATA: tuple[type, type] | None = None
+
+
 @dataclass(frozen=True)
+
 class PptxInfo:
     """What was written: the file, the slides, and how many charts are native."""
 
@@ -96,7 +149,7 @@ class _Deck:
         pic.left = int(self.prs.slide_width - pic.width - Inches(_MARGIN))
 
     def text(self, slide: Any, left: float, top: float, width: float, height: float,
-             paragraphs: list[tuple[str, int, bool, str | None]]) -> Any:
+             paragraphs: Sequence[tuple[str, int, bool, str | None]]) -> Any:
         """A text box; paragraphs are (text, size, bold, colour)."""
         from pptx.util import Inches, Pt
 
@@ -156,7 +209,6 @@ class _Deck:
 
     def _native(self, slide: Any, spec: ChartSpec, left: float, top: float, width: float,
                 height: float) -> None:
-        from pptx.chart.data import CategoryChartData, XyChartData
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
         from pptx.util import Inches, Pt
 
@@ -178,6 +230,7 @@ class _Deck:
             chart_type = XL_CHART_TYPE.PIE
         else:
             chart_type = XL_CHART_TYPE.DOUGHNUT
+        CategoryChartData, XyChartData = _text_only_chart_data()  # noqa: N806
         if spec.kind == "xy":
             data: Any = XyChartData()
             for s in spec.series:
@@ -311,6 +364,7 @@ class _Deck:
              "respondents; people are shown "
              + ("by their ids (analyst copy)." if report.names else "under pseudonyms."),
              14, False, "555555"),
+            *([(report.privacy_warning, 14, True, "C00000")] if report.privacy_warning else []),
         ])
         slide.notes_slide.notes_text_frame.text = report.intro
 
@@ -355,8 +409,7 @@ class _Deck:
         if section.notes:
             notes += "\n\n" + "\n".join(section.notes)
         if section.withheld_groups:
-            notes += (f"\n\nPrivacy: {section.withheld_groups} group figure(s) withheld (groups "
-                      f"below {self.report.min_group_size} respondents, or that would reveal one).")
+            notes += "\n\nPrivacy: " + " ".join(w.sentence for w in section.withheld)
         slide = self.slide(title, notes=notes)
         captions = self.chart(slide, fig, _MARGIN, 1.5, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.3)
         footer = list(captions) + list(section.notes[:1])
@@ -376,8 +429,9 @@ class _Deck:
             (f"No figure describes a group of fewer than {report.min_group_size} respondents "
              f"(free text: {report.min_text_group_size}); groups that would reveal a smaller one "
              "by subtraction are withheld too.", 15, False, "222222"),
-            (f"{withheld} group figure(s) withheld across the report (counted, not named).", 15,
-             False, "222222"),
+            (f"{withheld} group figure(s) withheld across the report; each section's notes "
+             "name them and say why. Two figures about nearly the same people are never both "
+             "shown.", 15, False, "222222"),
         ]
         lines += [(f"{c.claim} {c.status}", 13, False, "555555") for c in report.claims]
         refs = "\n".join(f"{r.source}. {r.supports}" for r in report.references)

@@ -32,6 +32,16 @@ _PLOTLY_TAG = re.compile(
     r"<(?:br\s*/?|/?(?:b|i|em|sup|sub|s|u|extra)|span(?:\s+style=(?:\"[^\"<>]*\"|'[^'<>]*'))?|/span)>",
     re.IGNORECASE)
 _PSEUDONYM = re.compile(r"\bP-[0-9a-f]{6}\b")
+#: A word that announces respondent ids, and the list of ids after it (digits, commas,
+#: "and", "or", spaces, quotes, brackets), for :meth:`People.sentence`.
+_ID_CONTEXT = re.compile(
+    r"((?:respondent|respondents|respondent_id|person|people|id|ids|source|target|author|"
+    r"author_id|manager_id)\b[\s:=]*(?:ids?\b[\s:=]*)?)"
+    r"((?:[\[('\"]*\d+[\])'\"]*(?:\s*(?:,|and|or|&)\s*|\s+))*[\[('\"]*\d+[\])'\"]*)",
+    re.IGNORECASE)
+#: The loader's "column `target`: value `17`" when the column holds people.
+_ID_VALUE = re.compile(r"(column `(?:respondent_id|source|target|author_id|sponsor_id|"
+                       r"manager_id|person)`: value `)([^`]*)(`)")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -78,8 +88,18 @@ def formula_like(text: str) -> bool:
     --------
     >>> [formula_like(t) for t in ["=SUM(A1)", "+1", "-x", "@x", "\\tx", "plain", ""]]
     [True, True, True, True, True, False, False]
+
+    Leading spaces and line breaks are not trimmed away first (a program that trims cells
+    would otherwise meet the formula behind them):
+
+    >>> [formula_like(t) for t in ["\\t=2+3", "\\r\\n=HYPERLINK(1)", "  =1", "\\u00a0@x", "a=b"]]
+    [True, True, True, True, False]
     """
-    return bool(text) and text[0] in "=+-@\t\r"
+    if not text:
+        return False
+    if text[0] in "=+-@\t\r\n":
+        return True
+    return text.lstrip()[:1] in ("=", "+", "-", "@")
 
 
 def safe_colour(value: object, default: str) -> str:
@@ -129,7 +149,7 @@ class People:
     Examples
     --------
     >>> from diagnostics import PrivacyGuard
-    >>> guard = PrivacyGuard(salt="x")
+    >>> guard = PrivacyGuard()
     >>> people = People(["E0001", "E0002"], guard.pseudonym)
     >>> people.text("E0001 and E0002") == f"{guard.pseudonym('E0001')} and {guard.pseudonym('E0002')}"
     True
@@ -148,6 +168,55 @@ class People:
         wordy = [i for i in unique if not i.isdigit()]
         self._id_pattern = (re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, wordy)) + r")(?![\w-])")
                             if wordy else None)
+        digits = [i for i in unique if i.isdigit()]
+        self._digits = (re.compile(r"(?<![\w.-])(?:" + "|".join(map(re.escape, digits)) + r")(?![\w.])")
+                        if digits else None)
+
+    def unlabelled(self, text: str) -> str:
+        """``text`` with every person left out: a whole-string id or pseudonym becomes ``""``,
+        one inside a sentence becomes "a person" (figures of the client report, where a
+        point's position is a person's own score).
+
+        Examples
+        --------
+        >>> from diagnostics import PrivacyGuard
+        >>> guard = PrivacyGuard()
+        >>> people = People(["E0001", "17"], guard.pseudonym)
+        >>> people.unlabelled("E0001"), people.unlabelled("17"), people.unlabelled(guard.pseudonym("17"))
+        ('', '', '')
+        >>> people.unlabelled("E0001 (passion 4.2)")
+        'a person (passion 4.2)'
+        """
+        if self.names:
+            return self.text(text)
+        if text in self._to_pseudonym or text in self._to_id:
+            return ""
+        shown = self.text(text)
+        return _PSEUDONYM.sub("a person", shown) if "P-" in shown else shown
+
+    def sentence(self, text: str) -> str:
+        """``text`` (a warning or note) with people shown the report's way, ids made of
+        digits included when a word such as "respondent" or "id" precedes them.
+
+        Examples
+        --------
+        >>> from diagnostics import PrivacyGuard
+        >>> guard = PrivacyGuard()
+        >>> people = People(["17", "204"], guard.pseudonym)
+        >>> people.sentence("respondent_id 17 and 204 appear twice; 17 groups") == (
+        ...     f"respondent_id {guard.pseudonym('17')} and {guard.pseudonym('204')} appear twice; 17 groups")
+        True
+        >>> people.sentence("line 9, column `target`: value `17`: a self-tie") == (
+        ...     f"line 9, column `target`: value `{guard.pseudonym('17')}`: a self-tie")
+        True
+        """
+        shown = self.text(text)
+        if self.names or self._digits is None:
+            return shown
+        shown = _ID_VALUE.sub(lambda m: m.group(1) + self._to_pseudonym.get(m.group(2), m.group(2))
+                              + m.group(3), shown)
+        return _ID_CONTEXT.sub(lambda m: m.group(1) + self._digits.sub(  # type: ignore[union-attr]
+            lambda d: self._to_pseudonym[d.group(0)], m.group(2)), shown)
 
     def text(self, text: str) -> str:
         """``text`` with people shown the report's way."""

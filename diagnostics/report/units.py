@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from ..errors import ConfigError, InsufficientDataError
 from ..outputs import staged_directory
 from ..runner import RunOptions, RunResults, run_all
-from ..units import read_reporting_lines, unit_comparison
+from ..units import read_reporting_lines, reporting_lines, unit_comparison
 from ..workbook import Workbook
 
 __all__ = ["write_unit_reports", "UnitReports", "UNIT_STEPS"]
@@ -54,7 +54,11 @@ def _slug(text: str, used: set[str]) -> str:
 def _units(workbook: Workbook, by: str, names: bool) -> dict[str, set[str]]:
     latest = workbook.responses()
     if by == "manager":
-        lines = read_reporting_lines(workbook.folder)
+        roster = workbook.roster
+        if roster is not None and "manager_id" in roster:
+            lines = reporting_lines(roster.drop_duplicates("respondent_id", keep="last"))
+        else:
+            lines = read_reporting_lines(workbook.folder)
         present = set(latest["respondent_id"])
         return {(m if names else f"Reporting line of {workbook.guard.pseudonym(m)}"):
                 members & present for m, members in lines.items()}

@@ -75,6 +75,8 @@ def write_xlsx(report: Report, path: Path) -> Path:
     _put(contents, 1, 1, f"{report.branding.organisation}: {report.title}", font=title_font)
     _put(contents, 2, 1, f"{report.date}. The table behind every figure of the report, one sheet "
                          "each. Groups below the privacy minimum are absent.")
+    if report.privacy_warning:
+        _put(contents, 3, 1, report.privacy_warning, font=Font(bold=True, color="C00000"))
     header = ["sheet", "section", "table", "rows", "columns"]
     for j, text in enumerate(header, start=1):
         _put(contents, 4, j, text, font=head_font, fill=head_fill)
@@ -98,6 +100,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
              ("minimum group size", report.min_group_size),
              ("minimum group size for free text", report.min_text_group_size),
              ("people shown as", "respondent ids (analyst copy)" if report.names else "pseudonyms")]
+    if report.privacy_warning:
+        lines.insert(0, ("WARNING", report.privacy_warning))
+    if report.individual_left_out:
+        lines.append(("tables of people one by one", "in the analyst's copy only "
+                      f"({len(report.individual_left_out)} left out)"))
     lines += [(f"respondents {wave}", n) for wave, n in report.respondents]
     for s in report.sections:
         if s.withheld_groups:

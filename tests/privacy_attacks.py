@@ -1,0 +1,184 @@
+"""Attacks on a run's outputs, as a reader holding only the outputs would try them.
+
+Written independently of :mod:`diagnostics.release` (which prevents them): these read the
+released tables (Excel sheets read back, or the report's tables) and the text of every
+file, and count what they recover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Recovered", "subtraction_attack", "old_pseudonym", "reversed_pseudonyms",
+           "quote_author_join", "individual_scores", "output_text", "sheets_of"]
+
+#: (count column, value column, wave tag): figures a reader can multiply out.
+VALUE_PAIRS = (("n", "mean", "latest"), ("n", "share", "latest"), ("n", "adherence", "latest"),
+               ("n_to", "to", "latest"), ("n_from", "from", "earlier"),
+               ("n", "importance", "latest"), ("n", "practice", "latest"))
+GROUPING = ("grouping", "attribute", "by", "dimension")
+PERSON = ("person", "respondent_id", "author", "author_id")
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A figure recovered by subtracting two released figures."""
+
+    attribute: str
+    group: str
+    item: str
+    wave: str
+    people: int
+    value: float
+    sheets: tuple[str, str]
+
+
+def _long_rows(name: str, frame: pd.DataFrame, attributes: list[str]) -> list[dict]:
+    cols = set(map(str, frame.columns))
+    if "group" in cols and any(g in cols for g in GROUPING):
+        grouping = next(g for g in GROUPING if g in cols)
+        attr, group = frame[grouping].astype(str), frame["group"].astype(str)
+    else:
+        present = [a for a in attributes if a in cols]
+        if len(present) != 1:
+            return []
+        attr, group = pd.Series(present[0], index=frame.index), frame[present[0]].astype(str)
+    item = None
+    for c in ("item", "level", "segment", "theme"):
+        if c in cols and c not in attributes:
+            item = frame[c].astype(str)
+            break
+    if item is None and {"importance_item", "practice_item"} <= cols:
+        item = frame["importance_item"].astype(str) + "|" + frame["practice_item"].astype(str)
+    if item is None:
+        return []
+    out = []
+    for count, value, wave in VALUE_PAIRS:
+        if count not in cols or value not in cols:
+            continue
+        n = pd.to_numeric(frame[count], errors="coerce")
+        v = pd.to_numeric(frame[value], errors="coerce")
+        for i in frame.index:
+            if pd.notna(n[i]) and pd.notna(v[i]) and n[i] > 0:
+                out.append({"sheet": name, "attribute": attr[i], "group": group[i],
+                            "item": f"{value}:{item[i]}" if value in ("share", "importance",
+                                                                    "practice") else item[i],
+                            "wave": str(frame["wave"][i]) if "wave" in cols else wave,
+                            "n": int(n[i]), "value": float(v[i])})
+    return out
+
+
+def subtraction_attack(tables: Mapping[str, pd.DataFrame], *, minimum: int,
+                       attributes: Iterable[str] = ()) -> list[Recovered]:
+    """Every pair of released figures on the same group, question and wave whose counts
+    differ by 1 to ``minimum - 1``: the few people's mean answer, recovered.
+
+    Means of an item ("mean", "adherence", "to", "from") are compared with each other;
+    shares with shares. ``n1 x v1 - n2 x v2`` over ``n1 - n2`` is those people's figure.
+    """
+    rows: list[dict] = []
+    attributes = list(attributes)
+    for name, frame in tables.items():
+        if frame is not None and len(frame):
+            rows.extend(_long_rows(name, frame.reset_index(drop=True), attributes))
+    if not rows:
+        return []
+    figures = pd.DataFrame(rows).drop_duplicates(["attribute", "group", "item", "wave", "n"])
+    found: list[Recovered] = []
+    for (attribute, group, item, wave), part in figures.groupby(
+            ["attribute", "group", "item", "wave"]):
+        part = part.sort_values("n")
+        recs = list(part.itertuples(index=False))
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                k = b.n - a.n
+                if 0 < k < minimum:
+                    value = (b.n * b.value - a.n * a.value) / k
+                    found.append(Recovered(attribute, group, item, wave, k, value,
+                                           (a.sheet, b.sheet)))
+    return found
+
+
+def old_pseudonym(organisation: str, person_id: str) -> str:
+    """The pseudonym scheme before keys: a hash of the id salted with the organisation."""
+    digest = hashlib.blake2b(f"{organisation}\x1f{person_id}".encode(), digest_size=8).hexdigest()
+    return f"P-{digest[:6]}"
+
+
+def reversed_pseudonyms(text: str, ids: Iterable[str], organisation: str) -> int:
+    """How many people's pseudonyms in ``text`` an attacker recomputes from the ids alone
+    (the old salted hash, and an HMAC keyed with the organisation's name or nothing)."""
+    import hmac
+
+    shown = set(re.findall(r"P-[0-9a-f]{6}", text))
+    hit = 0
+    for i in ids:
+        guesses = {old_pseudonym(organisation, i)}
+        for key in (organisation.encode(), b""):
+            guesses.add("P-" + hmac.new(key, str(i).encode(), hashlib.sha256).hexdigest()[:6])
+        hit += bool(guesses & shown)
+    return hit
+
+
+def quote_author_join(tables: Mapping[str, pd.DataFrame]) -> int:
+    """Quotes tied to an author by joining two released tables on a shared key."""
+    quotes = [f for f in tables.values() if "text" in f.columns]
+    authors = [f for f in tables.values() if set(f.columns) & set(PERSON)]
+    joined = 0
+    for q in quotes:
+        for a in authors:
+            keys = [c for c in q.columns if c in a.columns and c not in ("text",)
+                    and c.endswith("_id")]
+            person = next(c for c in PERSON if c in a.columns)
+            if keys:
+                merged = q.merge(a[[*keys, person]].dropna(), on=keys)
+                joined = max(joined, int(merged[person].notna().sum()))
+            elif person in q.columns:
+                joined = max(joined, int(q[person].notna().sum()))
+    return joined
+
+
+def individual_scores(tables: Mapping[str, pd.DataFrame]) -> int:
+    """People shown with a figure of their own (a person column beside a numeric one)."""
+    most = 0
+    for frame in tables.values():
+        person = next((c for c in PERSON if c in frame.columns), None)
+        if person is None:
+            continue
+        numeric = [c for c in frame.columns if c not in (person, "order", "rank")
+                   and pd.api.types.is_numeric_dtype(frame[c])]
+        if numeric:
+            most = max(most, int(frame[person].nunique()))
+    return most
+
+
+def sheets_of(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of an Excel file as read back (first row as header)."""
+    return pd.read_excel(path, sheet_name=None, engine="openpyxl")
+
+
+def output_text(path: Path) -> str:
+    """All text of an output file (the parts of an Office file unzipped)."""
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            parts = []
+            for name in z.namelist():
+                raw = z.read(name)
+                if name.endswith((".xml", ".rels")):
+                    parts.append(raw.decode("utf-8", errors="replace"))
+                elif name.endswith(".xlsx"):
+                    import io
+
+                    with zipfile.ZipFile(io.BytesIO(raw)) as inner:
+                        parts.extend(inner.read(n).decode("utf-8", errors="replace")
+                                     for n in inner.namelist() if n.endswith(".xml"))
+            return "\n".join(parts)
+    return data.decode("utf-8", errors="replace")
