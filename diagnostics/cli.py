@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
 from .errors import DiagnosticsError, format_problems
+from .inputs import printable
 from .loading import load, validate
-from .outputs import atomic_write_json
+from .outputs import atomic_write_json, check_output
 from .profiling import StepProfiler
 from .runner import RunOptions, run_all
 from .words import count
@@ -152,6 +156,10 @@ def _progress(quiet: bool, total: int, desc: str) -> tqdm:
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import resolve
 
+    if args.command == "run":
+        check_output(args.json_out, data=args.data, kind="file", option="--json")
+    else:
+        check_output(args.out, data=args.data)
     if args.smallest_effect is not None or args.smallest_share_change is not None:
         from .waves import check_margins
 
@@ -186,7 +194,7 @@ def _run(args: argparse.Namespace) -> int:
         formats = [f.strip().lower() for f in (args.format or "html").split(",") if f.strip()]
         done = write_unit_reports(workbook, args.out, by=args.by, formats=formats,
                                   options=options, names=args.names, progress=not args.quiet)
-        print(f"Wrote {done.index}: {len(done.written)} report(s), {len(done.skipped)} unit(s) "
+        _say(f"Wrote {done.index}: {count(len(done.written), 'report')}, {count(len(done.skipped), 'unit')} "
               "without a report (listed there with the reason).")
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
@@ -203,7 +211,7 @@ def _run(args: argparse.Namespace) -> int:
         if profiler is not None:
             print(profiler.report())
         ran = len(results.ran())
-        print(f"Wrote {args.json_out}: {count(ran, 'diagnostic')} ran, "
+        _say(f"Wrote {args.json_out}: {count(ran, 'diagnostic')} ran, "
               f"{len(results.results) - ran} skipped, {count(len(results.warnings), 'warning')}.")
         return EXIT_OK
     from .report import write_report
@@ -213,8 +221,37 @@ def _run(args: argparse.Namespace) -> int:
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
     for path in written:
-        print(f"Wrote {path}")
+        _say(f"Wrote {path}")
     return EXIT_OK
+
+
+def _say(text: object = "", *, file: TextIO | None = None) -> None:
+    """Print ``text`` with every control character shown as an escape (no terminal tricks)."""
+    print("\n".join(printable(line) for line in str(text).split("\n")),
+          file=file or sys.stdout)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = validate(args.data)
+    errors, warnings = report.errors, report.warnings
+    if errors:
+        _say(f"{args.data}: NOT usable: {count(len(errors), 'problem')} to fix.")
+    else:
+        _say(f"{args.data}: usable. {report.workbook!r}")
+    if report.files:
+        _say("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
+    if errors:
+        _say(f"{count(len(errors), 'problem')}:")
+        _say(format_problems(errors))
+    if warnings:
+        _say(f"{count(len(warnings), 'warning')} (the data were used after the stated repair):")
+        _say(format_problems(warnings))
+    return EXIT_DATA if errors else EXIT_OK
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl-C: cleanup code runs, nothing partial is left."""
+    raise KeyboardInterrupt
 
 
 def _instrument(args: argparse.Namespace) -> int:
@@ -234,72 +271,80 @@ def _instrument(args: argparse.Namespace) -> int:
                                   languages=args.lang.split(","), max_names=args.max_names,
                                   roster=roster)
     for path in instrument.write(args.out, formats=args.format.split(",")):
-        print(f"Wrote {path}")
+        _say(f"Wrote {path}")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``culture-diagnostics``; returns the exit code."""
     args = _parser().parse_args(argv)
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (a test, an embedding program)
+        pass
     try:
         if args.command == "validate":
-            report = validate(args.data)
-            errors, warnings = report.errors, report.warnings
-            if errors:
-                print(f"{args.data}: NOT usable: {count(len(errors), 'problem')} to fix.")
-            else:
-                print(f"{args.data}: usable. {report.workbook!r}")
-            if report.files:
-                print("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
-            if errors:
-                print(f"{count(len(errors), 'problem')}:")
-                print(format_problems(errors))
-            if warnings:
-                print(f"{count(len(warnings), 'warning')} (the data were used after the stated repair):")
-                print(format_problems(warnings))
-            return EXIT_DATA if errors else EXIT_OK
-        if args.command == "import" and args.codebook is not None:
+            code = _validate(args)
+        elif args.command == "import" and args.codebook is not None:
             from .instrument import collect_folder
 
             counts = collect_folder(args.export, codebook=args.codebook, out=args.out,
                                     roster=args.roster, wave=args.wave, keep_all=args.keep_all)
-            print(f"Wrote {args.out}: {counts['responses']} responses "
-                  f"({counts['left_out']} unfinished or previews left out), {counts['ties']} "
-                  f"ties, {counts['actions']} actions, {counts['stories']} stories.")
-            return EXIT_OK
-        if args.command == "import":
+            _say(f"Wrote {args.out}: {counts['responses']} responses "
+                 f"({counts['left_out']} unfinished or previews left out), {counts['ties']} "
+                 f"ties, {counts['actions']} actions, {counts['stories']} stories.")
+            code = EXIT_OK
+        elif args.command == "import":
             from .importing import import_export
 
             result = import_export(args.export, args.out, keep_all=args.keep_all,
                                    id_column=args.id_column)
-            print(result.report, end="")
-            print(f"Wrote {result.folder}: survey.csv, codebook.csv"
-                  + (", comments.csv" if result.comments else "") + ", import-report.txt.")
-            return EXIT_OK
-        if args.command == "import-ties":
+            if str(result.report):
+                _say(str(result.report).rstrip("\n"))
+            _say(f"Wrote {result.folder}: survey.csv, codebook.csv"
+                 + (", comments.csv" if result.comments else "") + ", import-report.txt.")
+            code = EXIT_OK
+        elif args.command == "import-ties":
             from .importing.ties import import_ties
 
             ties = import_ties(args.export, args.people, args.out, broadcast=args.broadcast,
                                progress=not args.quiet)
-            print(ties.summary(), end="")
-            return EXIT_OK
-        if args.command == "sample":
+            if ties.summary():
+                _say(ties.summary().rstrip("\n"))
+            code = EXIT_OK
+        elif args.command == "sample":
             from .sample import write_sample
 
             folder = write_sample(args.dir, people=args.people, seed=args.seed)
-            print(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
-            return EXIT_OK
-        if args.command == "instrument":
-            return _instrument(args)
-        return _run(args)
+            _say(f"Wrote a synthetic organisation to {folder} (planted truth in truth.json).")
+            code = EXIT_OK
+        elif args.command == "instrument":
+            code = _instrument(args)
+        else:
+            code = _run(args)
+        sys.stdout.flush()
+        return code
     except DiagnosticsError as err:
-        print(f"culture-diagnostics: {err}", file=sys.stderr)
+        _say(f"culture-diagnostics: {err}", file=sys.stderr)
         from .errors import DataError
 
         return EXIT_DATA if isinstance(err, DataError) else EXIT_FAILED
     except KeyboardInterrupt:
-        print("culture-diagnostics: interrupted; nothing partial was written.", file=sys.stderr)
+        _say("culture-diagnostics: interrupted; nothing partial was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``validate DATA | head -1``): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

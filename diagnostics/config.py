@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError, Problem
+from .inputs import LIMITS, UnsafeInput, has_control, read_input
 from .privacy import new_pseudonym_key, small_groups_warning
 
 __all__ = ["Config", "LADDER_LEVELS", "DEFAULT_LADDER", "read_config"]
@@ -171,6 +173,41 @@ def _as_int(data: Mapping[str, Any], key: str, default: int, problems: _Problems
     return value
 
 
+def _too_deep() -> Problem:
+    return Problem(_NAME, f"nests tables or lists more than {LIMITS.toml_depth} deep; the "
+                          "settings need two levels at most (a [section] of `key = value` "
+                          "lines). The settings were not read.")
+
+
+def _unsafe_values(data: dict[str, Any], text: str) -> list[Problem]:
+    """Nesting beyond the limit, or text holding control characters (walked without recursion)."""
+    found: list[Problem] = []
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        key, value, depth = stack.pop()
+        if depth > LIMITS.toml_depth:
+            return [_too_deep()]
+        children: list[tuple[str, Any]] = []
+        if isinstance(value, dict):
+            children = [(str(k), v) for k, v in value.items()]
+            if any(has_control(k) for k, _ in children):
+                found.append(Problem(_NAME, "a key holds a control character; delete it.",
+                                     column=key or None))
+        elif isinstance(value, list):
+            children = [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and has_control(value):
+            section, _, leaf = key.rpartition(".")
+            found.append(Problem(_NAME, "this setting holds a control character (shown as "
+                                        "\\x..), which no report can show; delete it.",
+                                 line=_key_line(text, leaf, section or None), column=key,
+                                 value=value[:200]))
+        for name, child in children:
+            if isinstance(value, dict):
+                name = f"{key}.{name}" if key else name
+            stack.append((name, child, depth + 1))
+    return found[:20]
+
+
 def _as_share(data: Mapping[str, Any], key: str, default: float, upper: float,
               problems: _Problems, what: str) -> float:
     value = data.get(key, default)
@@ -185,17 +222,21 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
 
     Each problem names the key (``column``) and its line.
     """
-    if not path.exists():
+    if not os.path.lexists(path):
         return Config(), []
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = read_input(path, limit=LIMITS.toml_bytes, folder=path.parent, what="settings file")
+    except UnsafeInput as err:
+        return Config(), [Problem(_NAME, f"{err} The settings were not read.")]
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         return Config(), [Problem(_NAME, f"is not UTF-8 text (byte {err.start + 1} cannot be "
                                          "read). Save it as UTF-8.")]
-    except OSError as err:
-        return Config(), [Problem(_NAME, f"cannot be opened ({err.strerror or err}).")]
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return Config(), [_too_deep()]
     except tomllib.TOMLDecodeError as err:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         line = int(where.group(1)) if where else None
@@ -205,7 +246,10 @@ def read_config(path: Path) -> tuple[Config, list[Problem]]:
         return Config(), [Problem(_NAME, f"is not valid TOML ({reason}). Write settings as "
                                          "`key = value`, text in quotes, e.g. "
                                          "`min_group_size = 5`.", line=line,
-                                  value=shown or None)]
+                                  value=shown[:200] if shown else None)]
+    unsafe = _unsafe_values(data, text)
+    if unsafe:
+        return Config(), unsafe
     problems = _Problems(text)
     organisation = data.get("organisation", Config.organisation)
     if not isinstance(organisation, str) or not organisation.strip():

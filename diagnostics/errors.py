@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .inputs import printable
 from .words import count
 
 __all__ = [
@@ -51,12 +52,12 @@ class Problem:
 
     def place(self) -> str:
         """Return ``file line N, column `c```, as much of it as is known (``row N`` in Excel)."""
-        parts = [self.file]
+        parts = [printable(self.file)]
         if self.line is not None:
             parts.append(f"{'row' if self.file.lower().endswith('.xlsx') else 'line'} {self.line}")
         where = " ".join(parts)
         if self.column is not None:
-            where += f", column `{self.column}`"
+            where += f", column `{printable(self.column)}`"
         return where
 
     def __str__(self) -> str:
@@ -65,8 +66,8 @@ class Problem:
             text += "empty cell: "
         elif self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            text += f"value `{shown}`: "
-        return text + self.message
+            text += f"value `{printable(shown)}`: "
+        return text + printable(self.message)
 
 
 def format_problems(problems: Sequence[Problem], limit: int = SCREENFUL) -> str:

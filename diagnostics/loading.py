@@ -43,6 +43,7 @@ from .reading import (
     _codes,
     find_table,
     find_tables,
+    fold_name,
     per_unique,
     read_table,
 )
@@ -244,7 +245,7 @@ def _describe(table: RawTable) -> str:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+    return re.sub(r"[\s\-]+", "_", fold_name(name.strip()))
 
 
 def _canonical_columns(table: RawTable, stem: str) -> RawTable:
@@ -770,6 +771,18 @@ def _stories(table: RawTable, out: _Collector) -> pd.DataFrame | None:
     return frame[~empty].reset_index(drop=True)
 
 
+def _known_waves(table: RawTable, waves: frozenset[str], survey: str, out: _Collector) -> None:
+    """Every wave named in ``table`` is a wave of the survey (a typo would silently drop rows)."""
+    if "wave" not in table.frame.columns or not waves:
+        return
+    column = table.frame["wave"]
+    unknown = ~_missing(column) & ~column.isin(list(waves)).to_numpy()
+    shown = ", ".join(sorted(waves)[:8]) + (", ..." if len(waves) > 8 else "")
+    out.cells(table, unknown, "wave", f"this wave matches no wave of {survey} ({shown}); its "
+              "rows would be left out of every diagnostic that compares waves. Fix the wave "
+              "name, or leave the cell empty.", limit=20)
+
+
 def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     """roster.csv: one row per invited person (and wave); managers form a tree."""
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id"], out):
@@ -978,9 +991,14 @@ def validate(path: str | Path, *, min_group_size: int | None = None,
         "roster": lambda t: _roster(t, people, out),
         "comments": lambda t: _comments(t, people, out),
     }
+    waves = None
+    if survey_raw is not None and "wave" in survey_raw.frame.columns:
+        waves = frozenset(survey_raw.frame["wave"][~_missing(survey_raw.frame["wave"])])
     tables: dict[str, pd.DataFrame | None] = {}
     for stem, parse in optional.items():
         raw = _read(folder, stem, out)
+        if raw is not None and waves is not None and survey_raw is not None:
+            _known_waves(raw, waves, survey_raw.name, out)
         tables[stem] = parse(raw) if raw is not None else None
     if out.has_errors or parsed is None:
         return ValidationReport(folder, tuple(out.problems), None, tuple(out.files))

@@ -442,7 +442,7 @@ class PrivacyGuard:
             if members is not None:
                 chosen = set(members)
                 keep[rows] = [i not in chosen for i in part.index]
-                row = {c: (part.loc[members, c].sum() if c in pool or c == n else None)
+                row = {c: (part.loc[members, c].sum() if c in (pool or ()) or c == n else None)
                        for c in part.columns}
                 for c in by_cols:
                     row[c] = POOLED_LABEL

@@ -42,9 +42,10 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from .errors import Problem
+from .inputs import CONTROL, LIMITS, UnsafeInput, check_zip, read_input
 from .words import count, plural
 
-__all__ = ["RawTable", "read_table", "find_table", "find_tables", "per_unique",
+__all__ = ["RawTable", "read_table", "find_table", "find_tables", "per_unique", "fold_name",
            "QUALTRICS_METADATA", "TABLE_SUFFIXES", "FOREIGN_SUFFIXES"]
 
 #: Columns of a Qualtrics export that describe the response, not the respondent.
@@ -125,7 +126,9 @@ def find_tables(folder: Path, stem: str,
     """
     if not folder.is_dir():
         return []
-    entries = sorted(e for e in folder.iterdir() if e.is_file())
+    # Every entry, not only regular files: a folder, pipe or device named survey.csv is
+    # reported as what it is when it is read, never as "missing".
+    entries = sorted(folder.iterdir())
     found = []
     for suffix in suffixes:
         exact = [e for e in entries if e.name == f"{stem}{suffix}"]
@@ -187,12 +190,47 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     if b"\x00" in data:
         raise _Unreadable(Problem(name, "holds binary data, not text (it has NUL bytes). "
                                         "Save the table as CSV UTF-8 or as .xlsx."))
-    for encoding in _ENCODINGS:
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    _check_mixed(data, name)
+    for encoding in _ENCODINGS[1:]:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _line_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:8])
+    return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+
+
+def _check_mixed(data: bytes, name: str) -> None:
+    """Refuse a file whose lines are in two encodings (UTF-8 and another), naming the lines.
+
+    Read as one encoding, such a file would spell the same word two ways (``Opérations``
+    and ``OpÃ©rations``) and split one group in two without a word.
+    """
+    utf8: list[int] = []
+    other: list[int] = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+        else:
+            utf8.append(number)
+    if utf8 and other:
+        raise _Unreadable(Problem(
+            name, f"mixes two text encodings: line(s) {_line_list(utf8)} are UTF-8, line(s) "
+                  f"{_line_list(other)} are not (most likely Windows-1252), so the same word "
+                  "would be read two ways. Open the file in the program that made it and save "
+                  "it once as CSV UTF-8.", line=other[0]))
 
 
 def _sniff_separator(header: str) -> str:
@@ -297,10 +335,20 @@ class _Parsed:
     separator: str
     #: Whether some cell may need trimming or composing (False: every cell is clean as read).
     unclean: bool = True
+    #: Whether some cell may hold a control character (False: none does).
+    control: bool = True
 
 
 def _empty(encoding: str, sep: str) -> _Parsed:
     return _Parsed([], pd.DataFrame(), np.array([], dtype=np.int64), 1, [], encoding, sep)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes: a regular file in its own folder, within ``limit`` (see ``inputs``)."""
+    try:
+        return read_input(path, limit=limit, folder=path.parent, what="table")
+    except UnsafeInput as err:
+        raise _Unreadable(Problem(path.name, str(err))) from None
 
 
 def _arrow_frame(text: str, sep: str, width: int, records: _Records,
@@ -354,12 +402,9 @@ def _c_frame(text: str, sep: str, width: int, records: _Records, name: str) -> p
 
 def _read_csv(path: Path) -> _Parsed:
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise _Unreadable(Problem(name, f"cannot be opened ({err.strerror or err}).")) from err
+    data = _read_bytes(path, LIMITS.table_bytes)
     text, encoding = _decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a")  # DOS end mark
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -418,7 +463,7 @@ def _read_csv(path: Path) -> _Parsed:
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
     return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,
-                   _may_need_cleaning(text, sep, raw))
+                   _may_need_cleaning(text, sep, raw), CONTROL.search(text) is not None)
 
 
 #: Whitespace that ``str.strip()`` removes, besides the line end: ASCII ones, then the UTF-8
@@ -485,21 +530,39 @@ def _read_excel(path: Path) -> _Parsed:
     import openpyxl
 
     name = path.name
+    data = _read_bytes(path, LIMITS.xlsx_bytes)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        check_zip(data)
+    except UnsafeInput as err:
+        raise _Unreadable(Problem(name, str(err))) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # zip, XML and openpyxl errors come in many types
         raise _Unreadable(Problem(name, f"cannot be read as an Excel workbook "
                                         f"({type(err).__name__}). Open it in Excel and save it "
                                         "again as .xlsx, or as CSV UTF-8.")) from err
     try:
         sheet = book.worksheets[0]
+        # The sheet's own claim of its size is not trusted (A1:XFD1048576 would pad every
+        # row to 16,384 cells); rows are as wide as their last cell, within a cell budget.
+        sheet.reset_dimensions()
         rows: list[list[str]] = []
         lines: list[int] = []
+        budget = LIMITS.xlsx_cells
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            budget -= max(len(values), 1)
+            if budget < 0:
+                raise _Unreadable(Problem(name, f"has more than {LIMITS.xlsx_cells:,} cells "
+                                                "(counting the empty ones up to each row's "
+                                                "last cell); the workbook reads no larger "
+                                                "sheet. Save it as CSV UTF-8 instead.",
+                                          line=number))
             cells = [_excel_text(v) for v in values]
             if any(c.strip() for c in cells):
                 rows.append(cells)
                 lines.append(number)
+    except _Unreadable:
+        raise
     except Exception as err:
         raise _Unreadable(Problem(name, f"cannot be read as an Excel workbook "
                                         f"({type(err).__name__}). Open it in Excel and save it "
@@ -566,6 +629,39 @@ def _qualtrics_labels(columns: list[str], texts: list[str]) -> dict[str, str]:
     return labels
 
 
+def fold_name(name: str) -> str:
+    """A column name compared without regard to case or letter width (NFKC, then casefold).
+
+    Examples
+    --------
+    >>> fold_name("Department") == fold_name("\uff24epartment") == fold_name("DEPARTMENT")
+    True
+    """
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+_CONTROL_MESSAGE = ("holds a control character (shown as \\x..), which no report can show "
+                    "and a terminal may act on. Delete it (such characters come with text "
+                    "pasted from other programs).")
+
+
+def _control_problems(name: str, frame: pd.DataFrame, lines: np.ndarray,
+                      top: int) -> list[Problem]:
+    """One problem per header name or cell holding a control character (a screenful at most)."""
+    found = [Problem(name, "this column name " + _CONTROL_MESSAGE, line=top,
+                     column=c) for c in frame.columns if CONTROL.search(c)]
+    for column in frame.columns:
+        bad = per_unique(frame[column], lambda v: CONTROL.search(v) is not None, dtype=bool)
+        for i in np.flatnonzero(bad)[:_ROW_LIMIT]:
+            found.append(Problem(name, "this cell " + _CONTROL_MESSAGE,
+                                 line=int(lines[i]), column=column,
+                                 value=str(frame[column].iloc[i])))
+        if int(bad.sum()) > _ROW_LIMIT:
+            found.append(Problem(name, f"{int(bad.sum()) - _ROW_LIMIT} more cell(s) in this "
+                                       "column hold control characters.", column=column))
+    return found
+
+
 def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV or Excel file as text. Returns the table (or ``None``) and its problems.
 
@@ -592,6 +688,7 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
                                           "Give it a name, or delete the column.",
                                     line=top, column=f"#{i + 1}"))
     seen: dict[str, int] = {}
+    folded: dict[str, str] = {}
     final: list[str] = []
     for i in keep:
         column = names[i]
@@ -600,9 +697,18 @@ def read_table(path: Path) -> tuple[RawTable | None, list[Problem]]:
             problems.append(Problem(name, "this column name appears more than once in the "
                                           "header; each column needs its own name.",
                                     line=top, column=column))
+        first = folded.setdefault(fold_name(column), column)
+        if first != column and seen[column] == 1:
+            problems.append(Problem(name, f"this column name differs from `{first}` only in "
+                                          "upper and lower case or in letter width (full-width "
+                                          "letters), so both would read as one attribute. "
+                                          "Rename one of them, or merge the two columns.",
+                                    line=top, column=column))
         final.append(column if seen[column] == 1 else f"{column} ({seen[column]})")
     frame = body[keep] if keep else pd.DataFrame(index=body.index)
     frame.columns = final
+    if parsed.control or any(CONTROL.search(c) for c in final):
+        problems.extend(_control_problems(name, frame, parsed.lines, top))
     line_series = pd.Series(parsed.lines, dtype="int64")
     labels: dict[str, str] = {}
     metadata: pd.DataFrame | None = None

@@ -80,7 +80,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .outputs import staged_directory
+from .outputs import check_output, staged_directory
 
 __all__ = ["SampleOrganisation", "generate_sample", "write_sample", "SAMPLE_FILES", "MIN_PEOPLE"]
 
@@ -1307,8 +1307,9 @@ def write_sample(directory: str | Path, *, people: int = 600, seed: int = 7) -> 
     Parameters
     ----------
     directory
-        The folder to write (created when missing). The files of ``SAMPLE_FILES`` are
-        replaced; other files in the folder are left alone.
+        The folder to write (created when missing): new, empty, or a sample written
+        before (it holds ``truth.json``). The files of ``SAMPLE_FILES`` are replaced; other
+        files in the folder are left alone.
     people, seed
         As for :func:`generate_sample`.
 
@@ -1322,7 +1323,8 @@ def write_sample(directory: str | Path, *, people: int = 600, seed: int = 7) -> 
     ConfigError
         When ``people`` or ``seed`` is out of range.
     OutputError
-        When the folder cannot be written; then none of the files is changed.
+        When the folder cannot be written, is or lies inside a data folder, or is a
+        non-empty folder that is not a previous sample; then none of the files is changed.
 
     Notes
     -----
@@ -1337,9 +1339,10 @@ def write_sample(directory: str | Path, *, people: int = 600, seed: int = 7) -> 
     ...     sorted(p.name for p in folder.iterdir()) == sorted(SAMPLE_FILES)
     True
     """
+    target = Path(directory)
+    check_output(target, kind="sample", option="sample")
     org = generate_sample(people=people, seed=seed)
     files = org.files()
-    target = Path(directory)
     with staged_directory(target) as stage:
         for name, data in files.items():
             (stage / name).write_bytes(data)

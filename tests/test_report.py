@@ -303,7 +303,8 @@ def test_panel_previews_the_report_and_exports(fake, tmp_path: Path) -> None:
     for fmt, box in zip(SUPPORTED_FORMATS, panel.formats, strict=True):
         box.value = fmt in ("html", "xlsx")
     panel.export()
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "report.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".culture-diagnostics", "report.html",
+                                                        "report.xlsx"]
 
 
 def test_cli_report_writes_the_chosen_formats(tmp_path: Path, capsys) -> None:
@@ -311,7 +312,8 @@ def test_cli_report_writes_the_chosen_formats(tmp_path: Path, capsys) -> None:
 
     assert main(["report", "data/sample", "--out", str(tmp_path), "--format", "html,xlsx",
                  "--quiet"]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".culture-diagnostics", "report.html",
+                                                        "report.xlsx"]
     assert main(["report", "data/sample", "--out", str(tmp_path / "x"), "--format", "docx",
                  "--quiet"]) == 1
     assert "--format docx" in capsys.readouterr().err

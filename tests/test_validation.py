@@ -169,6 +169,24 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
         (E, "workbook.toml", 8, "ladder.share", "fan", "expected one of spectator, clicktivist"),
         (E, "workbook.toml", 4, "branding", "blue", "expected a table"),
     ],
+    "control_character": [
+        (E, "survey.csv", 5, "department", "Ventes & Marché\x01", "holds a control character"),
+    ],
+    "mixed_encoding": [
+        (E, "survey.csv", 3, None, None, "mixes two text encodings: line(s) 2, 4, 6, 8, 10, 12 "
+         "are UTF-8, line(s) 3, 5, 7, 9, 11, 13 are not"),
+    ],
+    "folded_column_names": [
+        (E, "survey.csv", 1, "\uff24epartment", None,
+         "differs from `department` only in upper and lower case or in letter width"),
+    ],
+    "unknown_wave": [
+        (E, "network.csv", 4, "wave", "2204", "this wave matches no wave of survey.csv (2024, "
+         "2025)"),
+    ],
+    "toml_too_deep": [
+        (E, "workbook.toml", None, None, None, "nests tables or lists more than 8 deep"),
+    ],
 }
 
 CASE_NAMES = sorted(CASES)

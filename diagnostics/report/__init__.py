@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError
-from ..outputs import staged_directory
+from ..outputs import check_output, staged_directory
 from .content import Report, build_report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,8 +110,11 @@ def write_report(results: RunResults, out: str | Path, *,
     results
         What :func:`diagnostics.run_all` produced.
     out
-        The output folder (created when missing). Files appear there only when every
-        requested format was written; existing files are replaced, others left alone.
+        The output folder (created when missing): new, empty, or a previous report's
+        (marked by a ``.culture-diagnostics`` file), never the data folder or inside one.
+        Files appear there only when every requested format was written, all at once
+        (the folder is swapped in by one rename); existing files are replaced, others
+        left alone.
     formats
         Any of ``html``, ``pdf``, ``pptx``, ``xlsx`` (a sequence, or text separated by commas).
     names
@@ -132,8 +135,8 @@ def write_report(results: RunResults, out: str | Path, *,
     ConfigError
         For an unknown format.
     OutputError
-        When a file cannot be written, or chromium (needed for pdf and pptx images) cannot
-        be started; nothing is left behind.
+        When ``out`` is refused (see above), a file cannot be written, or chromium (needed
+        for pdf and pptx images) cannot be started; nothing is left behind.
 
     Examples
     --------
@@ -150,6 +153,8 @@ def write_report(results: RunResults, out: str | Path, *,
     from .xlsx import write_xlsx
 
     wanted = _formats(formats)
+    folder = getattr(getattr(results, "workbook", None), "folder", None)
+    check_output(out, data=[folder] if folder is not None else [])
     cpu_start = time.process_time()
     clock = _Clock()
     outcome = ReportOutcome()
@@ -185,7 +190,7 @@ def write_report(results: RunResults, out: str | Path, *,
             advance("pictures taken")
         # the PDF first: its browser session also takes the deck's pictures
         order = sorted(wanted, key=lambda f: f != "pdf")
-        with staged_directory(out) as stage:
+        with staged_directory(out, marker="report") as stage:
             for fmt in order:
                 target = stage / FILE_NAMES[fmt]
                 if fmt == "html":

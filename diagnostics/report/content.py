@@ -22,6 +22,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import DiagnosticsError
+from ..inputs import LIMITS, UnsafeInput, read_input
 from ..results import DiagnosticResult, Finding, Skipped
 from ..words import client_text, column_title, count
 from .references import CLAIMS, Claim, Reference, references_for
@@ -257,11 +258,13 @@ def _branding(workbook: Workbook, notes: list[str]) -> Branding:
                          "GIF or SVG file; the report has no logo.")
         else:
             try:
-                data = path.read_bytes()
+                data = read_input(Path(workbook.folder) / raw["logo"], limit=LIMITS.logo_bytes,
+                                  folder=workbook.folder, what="logo")
                 name = path.name
-            except OSError as err:
-                notes.append(f"workbook.toml [branding] logo = {raw['logo']!r} could not be read "
-                             f"({err.strerror or err}); the report has no logo.")
+            except UnsafeInput as err:
+                notes.append(f"workbook.toml [branding] logo = {raw['logo']!r} was not "
+                             f"read: it {err} The logo must be an image file in the data "
+                             "folder; the report has no logo.")
     return Branding(organisation=config.organisation, primary=primary, accent=accent,
                     logo=data, logo_mime=mime if data is not None else "", logo_name=name)
 

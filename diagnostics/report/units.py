@@ -147,7 +147,7 @@ def write_unit_reports(workbook: Workbook, out: str | Path, *, by: str,
     skipped: dict[str, str] = {}
     used: set[str] = set()
     run_options = replace(options, waves=None, progress=False)
-    with staged_directory(target) as stage, tqdm(total=len(units), desc=f"reports by {by}",
+    with staged_directory(target, marker="reports by unit") as stage, tqdm(total=len(units), desc=f"reports by {by}",
                                                  unit="unit", disable=not progress) as bar:
         for unit, members in units.items():
             bar.set_postfix_str(unit[:30])
