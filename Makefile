@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 # System packages the PDF route and the browser tests need (Debian; root or sudo): chromium
 # (chart images, browser tests), poppler-utils (pdftoppm), LibreOffice Impress (the deck's
-# conversion test), fonts and pango (weasyprint's pages).
+# conversion test), fonts (the printed pages).
 SYSTEM_PACKAGES := chromium poppler-utils libreoffice-impress-nogui fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 system:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \

@@ -23,6 +23,7 @@ from .config import LADDER_LEVELS
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import between, count
 from .workbook import Workbook
 
 if TYPE_CHECKING:
@@ -306,20 +307,29 @@ class ActivismLadder(DiagnosticResult):
         if np.isfinite(self.clicks_to_deeds):
             low, high = self.clicks_to_deeds_ci
             out.append(Finding(
-                f"For every deed (attending, acting, volunteering, leading, recruiting) there "
-                f"were {self.clicks_to_deeds:.1f} clicks; {100 * deeds_share:.0f}% of people "
-                "have done at least one deed.", f"{self.clicks_to_deeds:.1f} clicks per deed",
-                f"{level} CI {low:.1f}-{high:.1f}", weight=0.7))
+                f"{100 * deeds_share:.0f}% of people have done something for the change "
+                "(attended, acted, volunteered, led or recruited); for every such deed there "
+                f"were {self.clicks_to_deeds:.1f} clicks such as likes and shares.",
+                f"{100 * deeds_share:.0f}%",
+                f"between {low:.1f} and {high:.1f} clicks per deed",
+                meaning="Support that stays at a click does not move the organisation.",
+                action="Turn clicks into deeds: give every supporter one small, concrete thing "
+                       "to do.",
+                statistics=f"Clicks per deed {level} interval {low:.1f}-{high:.1f}.",
+                weight=0.7))
         n_adv = int(c.at["advocate", "n"])
-        text = (f"{n_adv} true advocate(s) lead or recruit others "
+        text = (f"{count(n_adv, 'true advocate')} lead or recruit others "
                 f"({100 * n_adv / max(total, 1):.1f}% of people)")
         pos = self.advocate_position
         if pos.get("median_in_degree_percentile") is not None:
-            text += (f"; their median influence sits at the "
-                     f"{pos['median_in_degree_percentile']:.0f}th percentile of the network")
+            text += (f"; half of them are better connected than "
+                     f"{pos['median_in_degree_percentile']:.0f}% of colleagues")
         low, high = c.at["advocate", "ci_low"], c.at["advocate", "ci_high"]
-        out.append(Finding(text + ".", str(n_adv),
-                           f"share {level} CI {100 * low:.1f}-{100 * high:.1f}%", weight=0.6))
+        out.append(Finding(text + ".", str(n_adv), between(low, high, digits=1),
+                           meaning="Advocates are the movement's engine: each brings others along.",
+                           action="Support the advocates with time and visibility.",
+                           statistics=f"Share {level} interval {100 * low:.1f}-{100 * high:.1f}%.",
+                           weight=0.6))
         return out
 
 
@@ -492,7 +502,7 @@ def activism_ladder(workbook: Workbook, *, mapping: Mapping[str, str] | None = N
     if unmapped:
         listed = ", ".join(f"{a} ({n})" for a, n in list(unmapped.items())[:10])
         more = f" and {len(unmapped) - 10} more" if len(unmapped) > 10 else ""
-        warnings.append(f"{sum(unmapped.values())} action(s) of {len(unmapped)} kind(s) are not "
+        warnings.append(f"{count(sum(unmapped.values()), 'action')} of {count(len(unmapped), 'kind')} are not "
                         f"on the activism ladder and were left out: {listed}{more}. Map them "
                         "under [ladder] in workbook.toml.")
     notes.append(f"{int(c['spectator'])} of {len(people)} people took no mapped action "

@@ -31,6 +31,7 @@ from .comparisons import (
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import between, count
 from .workbook import Workbook, answered_enough
 
 if TYPE_CHECKING:
@@ -264,59 +265,92 @@ class NonNegotiables(DiagnosticResult):
 
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
-        unit = "favourable" if self.measure == "share" else "mean"
+        share = self.measure == "share"
         weak = self.weakest_links()
+        level = "favourable answers" if share else "the average answer"
         if len(weak):
             w = weak.iloc[0]
+            where = f"{w['group']} ({w['grouping']})"
+            p_adj = w.get("p_adjusted", float("nan"))
             found.append(Finding(
-                headline=(f"The weakest non-negotiable is {w['item']} ({_short(w['label'])}) in "
-                          f"{w['grouping']} {w['group']}: {self._fmt(w['adherence'])} {unit}, "
+                headline=(f"“{w['label']}”: {self._fmt(w['adherence'])} {level} in {where}, "
                           f"against {self._fmt(w['rest_adherence'])} in the rest of the "
-                          f"organisation; {len(weak)} weak link(s) in all."),
+                          "organisation."),
                 value=self._fmt(w["adherence"]),
-                uncertainty=(f"95% CI {self._fmt(w['adherence_low'])}-"
-                             f"{self._fmt(w['adherence_high'])}; {self.correction}-corrected"),
-                weight=0.9))
+                uncertainty=(f"{w['group']} lies {between(w['adherence_low'], w['adherence_high'], share=share, digits=0 if share else 2)}: "
+                             "clearly lower than the rest"),
+                meaning=(f"A non-negotiable behaviour has to hold everywhere; this is the weakest "
+                         f"link of {count(len(weak), 'weak link')} found, where the change is "
+                         "most likely to break."),
+                action=(f"Ask the leaders of {w['group']} what gets in the way of this behaviour "
+                        "and agree one visible step with them for the next month."),
+                statistics=(f"{round(100 * getattr(self, 'confidence', 0.95))}% interval {self._fmt(w['adherence_low'])}-"
+                            f"{self._fmt(w['adherence_high'])}; {self.correction}-adjusted "
+                            f"p = {p_adj:.2g} for the difference from the rest."),
+                figure="weakest links", weight=0.9))
         elif len(self.groups):
             low = self.lowest_groups()
             if len(low):
                 w = low.iloc[0]
                 found.append(Finding(
-                    headline=("No group is significantly below the rest on any non-negotiable; "
-                              f"the lowest is {w['item']} in {w['grouping']} {w['group']}."),
+                    headline=("No group falls clearly below the rest on any non-negotiable "
+                              f"behaviour; the lowest is “{w['label']}” in {w['group']} "
+                              f"({w['grouping']}), at {self._fmt(w['adherence'])}."),
                     value=self._fmt(w["adherence"]),
-                    uncertainty=(f"95% CI {self._fmt(w['adherence_low'])}-"
-                                 f"{self._fmt(w['adherence_high'])}"),
-                    weight=0.6))
+                    uncertainty=between(w["adherence_low"], w["adherence_high"], share=share,
+                                        digits=0 if share else 2),
+                    meaning="The behaviours that should bind everyone hold across the groups.",
+                    action="Keep them visible; check this lowest group again in the next wave.",
+                    figure="weakest links", weight=0.6))
         if np.isfinite(self.glue_index):
             total = int(self.glue["groups"].sum())
             found.append(Finding(
-                headline=(f"Glue index: {self.glue_index:.0%} of the {total} groups shown hold "
-                          "every non-negotiable (none significantly below the rest"
-                          + (" or the standard" if self.standard is not None else "") + ")."),
+                headline=(f"{self.glue_index:.0%} of the {total} groups hold every non-negotiable "
+                          "behaviour: none falls clearly below the rest"
+                          + (" or below the standard" if self.standard is not None else "") + "."),
                 value=f"{self.glue_index:.0%}",
-                uncertainty=f"{self.correction}-corrected at alpha {self.alpha:g}",
-                weight=0.8))
+                meaning=("This glue index tells how far the behaviours meant to bind everyone "
+                         "do so in every part of the organisation."),
+                action="Start with the groups that miss one or more of them (the glue chart).",
+                statistics=f"{self.correction}-adjusted tests at the {self.alpha:g} level.",
+                figure="glue", weight=0.8))
         nn = self.overall[self.overall["non_negotiable"]]["spread"].mean()
         other = self.overall[~self.overall["non_negotiable"]]["spread"].mean()
         if np.isfinite(nn) and np.isfinite(other):
-            more = "more" if other > nn else "less"
+            if self._fmt(nn) == self._fmt(other) or abs(nn - other) < 0.1 * max(nn, other):
+                head = ("The non-negotiable behaviours differ between groups about as much as "
+                        "the other behaviours do.")
+                weight = 0.3
+            else:
+                how = "less" if nn < other else "more"
+                head = (f"The non-negotiable behaviours differ {how} between groups than the "
+                        f"other behaviours do (a typical spread of {self._fmt(nn)} against "
+                        f"{self._fmt(other)}).")
+                weight = 0.45
             found.append(Finding(
-                headline=(f"The other behaviours vary {more} between groups than the "
-                          f"non-negotiables (spread {self._fmt(other)} against "
-                          f"{self._fmt(nn)})."),
-                value=self._fmt(nn), uncertainty="standard deviation of group adherence",
-                weight=0.5))
+                headline=head, value=self._fmt(nn),
+                meaning=("Non-negotiables should be the most even behaviours; a wide spread "
+                         "means some groups live them and others do not."),
+                statistics="Spread: standard deviation of the groups' adherence.",
+                figure="spread", weight=weight))
         org = self.say_do[self.say_do["grouping"] == "organisation"]
         if len(org):
             top = org.loc[org["gap"].abs().idxmax()]
+            labels = self.overall.set_index("item")["label"]
+            practice = labels.get(top["practice_item"], top["practice_item"])
             found.append(Finding(
-                headline=(f"Largest say-do gap: {top['importance_item']} rates the importance "
-                          f"of {top['practice_item']} {top['gap']:+.2f} {top['unit']} above "
-                          "its practice."),
+                headline=(f"People rate “{practice}” as more important than it is in practice, "
+                          f"by {abs(top['gap']):.2f} {top['unit']}."
+                          if top["gap"] > 0 else
+                          f"“{practice}” happens more in practice than people rate its "
+                          f"importance, by {abs(top['gap']):.2f} {top['unit']}."),
                 value=f"{top['gap']:+.2f}",
-                uncertainty=f"95% CI {top['gap_low']:+.2f} to {top['gap_high']:+.2f}",
-                weight=0.6))
+                uncertainty=between(top["gap_low"], top["gap_high"], share=False, digits=2),
+                meaning="A gap between what people value and what they see is where "
+                        "credibility is lost.",
+                action="Make this behaviour visible in leaders' own routines first.",
+                statistics=f"95% interval {top['gap_low']:+.2f} to {top['gap_high']:+.2f}.",
+                figure="say-do gap", weight=0.6))
         return found
 
 

@@ -18,6 +18,7 @@ from .loading import load, validate
 from .outputs import atomic_write_json, check_output
 from .profiling import StepProfiler
 from .runner import RunOptions, run_all
+from .words import count
 
 __all__ = ["main"]
 
@@ -193,7 +194,7 @@ def _run(args: argparse.Namespace) -> int:
         formats = [f.strip().lower() for f in (args.format or "html").split(",") if f.strip()]
         done = write_unit_reports(workbook, args.out, by=args.by, formats=formats,
                                   options=options, names=args.names, progress=not args.quiet)
-        _say(f"Wrote {done.index}: {len(done.written)} report(s), {len(done.skipped)} unit(s) "
+        _say(f"Wrote {done.index}: {count(len(done.written), 'report')}, {count(len(done.skipped), 'unit')} "
               "without a report (listed there with the reason).")
         return EXIT_OK
     with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
@@ -210,8 +211,8 @@ def _run(args: argparse.Namespace) -> int:
         if profiler is not None:
             print(profiler.report())
         ran = len(results.ran())
-        _say(f"Wrote {args.json_out}: {ran} diagnostic(s) ran, "
-              f"{len(results.results) - ran} skipped, {len(results.warnings)} warning(s).")
+        _say(f"Wrote {args.json_out}: {count(ran, 'diagnostic')} ran, "
+              f"{len(results.results) - ran} skipped, {count(len(results.warnings), 'warning')}.")
         return EXIT_OK
     from .report import write_report
 
@@ -234,16 +235,16 @@ def _validate(args: argparse.Namespace) -> int:
     report = validate(args.data)
     errors, warnings = report.errors, report.warnings
     if errors:
-        _say(f"{args.data}: NOT usable: {len(errors)} problem(s) to fix.")
+        _say(f"{args.data}: NOT usable: {count(len(errors), 'problem')} to fix.")
     else:
         _say(f"{args.data}: usable. {report.workbook!r}")
     if report.files:
         _say("Files read:\n" + "\n".join(f"  {line}" for line in report.files))
     if errors:
-        _say(f"{len(errors)} problem(s):")
+        _say(f"{count(len(errors), 'problem')}:")
         _say(format_problems(errors))
     if warnings:
-        _say(f"{len(warnings)} warning(s) (the data were used after the stated repair):")
+        _say(f"{count(len(warnings), 'warning')} (the data were used after the stated repair):")
         _say(format_problems(warnings))
     return EXIT_DATA if errors else EXIT_OK
 

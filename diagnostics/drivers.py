@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
+from .words import plural
 from .workbook import MIN_ANSWERED_SHARE, Workbook
 
 __all__ = ["KeyDrivers", "key_drivers", "relative_weights", "construct_scores",
@@ -467,7 +468,7 @@ def key_drivers(workbook: Workbook, *, outcomes: Sequence[str] | None = None,
     chosen = list(available) if outcomes is None else list(outcomes)
     unknown = [o for o in chosen if o not in available]
     if unknown:
-        raise ConfigError(f"outcome(s) {', '.join(map(repr, unknown))} not in the codebook; "
+        raise ConfigError(f"{plural(len(unknown), 'outcome').capitalize()} {', '.join(map(repr, unknown))} not in the codebook; "
                           f"outcomes: {', '.join(available)}.")
     sets, labels = _predictor_sets(workbook, predictors, kinds)
     if not sets:

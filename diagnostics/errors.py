@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .inputs import printable
+from .words import count
 
 __all__ = [
     "DiagnosticsError",
@@ -73,7 +74,7 @@ def format_problems(problems: Sequence[Problem], limit: int = SCREENFUL) -> str:
     """Format problems as a numbered list of at most ``limit`` lines plus a count of the rest."""
     lines = [f"{i}. {p}" for i, p in enumerate(problems[:limit], start=1)]
     if len(problems) > limit:
-        lines.append(f"... and {len(problems) - limit} more problem(s) of the same kinds.")
+        lines.append(f"... and {count(len(problems) - limit, 'more problem')} of the same kinds.")
     return "\n".join(lines)
 
 
@@ -96,7 +97,7 @@ class DataError(DiagnosticsError):
         self.folder = folder
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"The data folder {folder!s} has " if folder else "The data have "
-        head += f"{len(errors)} problem(s) to fix before it can be used:"
+        head += f"{count(len(errors), 'problem')} to fix before it can be used:"
         super().__init__(head + "\n" + format_problems(errors or list(self.problems)))
 
 

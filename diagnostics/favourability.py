@@ -31,6 +31,7 @@ from .errors import ConfigError, InsufficientDataError
 from .labels import short_label
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import plural
 from .workbook import KINDS, Workbook
 
 __all__ = ["Favourability", "favourability", "favourable_bands", "short_label",
@@ -235,7 +236,7 @@ def favourability(workbook: Workbook, *, by: str | Sequence[str] | None = None,
         chosen = list(items)
         unknown = [i for i in chosen if i not in workbook.codebook.index]
         if unknown:
-            raise ConfigError(f"item(s) {', '.join(unknown)} are not in the codebook.")
+            raise ConfigError(f"{plural(len(unknown), 'item').capitalize()} {', '.join(unknown)} are not in the codebook.")
     if not chosen:
         raise InsufficientDataError(f"codebook.csv has no item of kind {', '.join(kinds)}")
     attributes = list(workbook.attributes) if by is None else ([by] if isinstance(by, str) else list(by))

@@ -30,6 +30,7 @@ from .errors import ConfigError, InsufficientDataError
 from .favourability import DEFAULT_KINDS, favourable_bands, short_label
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import plural
 from .workbook import KINDS, Workbook
 
 __all__ = ["ItemHeatmap", "item_heatmap", "MEASURES"]
@@ -214,7 +215,7 @@ def item_heatmap(workbook: Workbook, *, by: str | None = None, measure: str = "s
         chosen = list(items)
         unknown = [i for i in chosen if i not in book.index]
         if unknown:
-            raise ConfigError(f"item(s) {', '.join(unknown)} are not in the codebook.")
+            raise ConfigError(f"{plural(len(unknown), 'item').capitalize()} {', '.join(unknown)} are not in the codebook.")
     if not chosen:
         raise InsufficientDataError(f"codebook.csv has no item of kind {', '.join(kinds)}")
     rows = workbook.responses(wave)

@@ -25,6 +25,7 @@ from .activism import (
 from .comparisons import mean_interval, welch_test, wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
+from .words import between, count, plural
 from .workbook import Workbook, answered_enough
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ _FORMULA = {
     "energy network": "energising ties / all energy ties (weight > 0 energising, < 0 "
                       "de-energising); energisers: people whose energising nominations "
                       "outnumber the de-energising ones, de-energisers the reverse",
-    "influence spread": "people who are activists or advocates, or within {hops} step(s) of one "
+    "influence spread": "people who are activists or advocates, or within {hops} steps of one "
                         "in the influence ties (a tie names who influences you), / all people",
     "momentum": "people whose first deed (activist or advocate action) falls in the latest "
                 "half-year sprint; the series per sprint in the momentum chart",
@@ -171,7 +172,7 @@ def _influence_spread(workbook: Workbook, levels: pd.Series | None, hops: int) -
     low, high = wilson_interval(hit, n)
     return _row("influence spread", share, low, high, hops=hops,
                 detail=f"{len(activists)} activists reach {hit} of {n} people within {hops} "
-                       f"step(s) of {relation} ties")
+                       f"{plural(hops, 'step')} of {relation} ties")
 
 
 def _momentum(workbook: Workbook) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -331,23 +332,26 @@ class MovementIndicators(DiagnosticResult):
         if t.at["influence spread", "available"]:
             v, lo, hi = t.loc["influence spread", ["value", "low", "high"]]
             out.append(Finding(
-                f"Activists can reach {100 * v:.0f}% of the organisation within {self.hops} "
-                "step(s) of peer influence.", f"{100 * v:.0f}%",
-                f"95% CI {100 * lo:.0f}-{100 * hi:.0f}%", weight=0.55))
+                f"Activists can reach {100 * v:.0f}% of the organisation within "
+                f"{count(self.hops, 'step')} of peer influence.", f"{100 * v:.0f}%",
+                between(lo, hi), statistics=f"95% interval {100 * lo:.0f}-{100 * hi:.0f}%.",
+                weight=0.55))
         if t.at["energy", "available"]:
             v, lo, hi = t.loc["energy", ["value", "low", "high"]]
-            out.append(Finding(f"Energy stands at {v:.0f} out of 100 on the energy items "
-                               "(50 is the scale midpoint).",
-                               f"{v:.0f}/100", f"95% CI {lo:.0f}-{hi:.0f}", weight=0.45))
+            out.append(Finding(f"Energy stands at {v:.0f} out of 100 on the energy questions "
+                               "(50 is the middle of the scale).",
+                               f"{v:.0f}/100", between(lo, hi, share=False),
+                               statistics=f"95% interval {lo:.0f}-{hi:.0f}.", weight=0.45))
         if t.at["momentum", "available"] and len(self.momentum) > 1:
             last, prev = self.momentum["new_activists"].iloc[-1], self.momentum["new_activists"].iloc[-2]
             trend = "growing" if last > prev else ("stalling" if last < prev else "steady")
             out.append(Finding(
-                f"Momentum is {trend}: {int(last)} people did their first deed in "
+                f"Momentum is {trend}: {count(int(last), 'person')} did their first deed in "
                 f"{self.momentum['sprint'].iloc[-1]} against {int(prev)} the sprint before"
                 + (" (the first sprint also counts everyone already active when records "
                    "start)." if len(self.momentum) == 2 else "."),
-                str(int(last)), f"95% CI {t.at['momentum', 'low']:.0f}-{t.at['momentum', 'high']:.0f}",
+                str(int(last)),
+                statistics=f"95% interval {t.at['momentum', 'low']:.0f}-{t.at['momentum', 'high']:.0f}.",
                 weight=0.4))
         return out
 

@@ -47,6 +47,7 @@ from .reading import (
     per_unique,
     read_table,
 )
+from .words import count, plural
 from .workbook import KINDS, Workbook
 
 __all__ = ["load", "validate", "ValidationReport", "MISSING_TOKENS"]
@@ -136,7 +137,7 @@ class _Collector:
             self.add(table.name, message, line=lines[i], column=column, value=values[i],
                      severity=severity)
         if len(idx) > limit:
-            self.add(table.name, f"{len(idx) - limit} more cell(s) in this column have the same "
+            self.add(table.name, f"{count(len(idx) - limit, 'more cell')} in this column {plural(len(idx) - limit, 'has')} the same "
                      "problem.", column=column, severity=severity)
 
     @property
@@ -240,7 +241,7 @@ def _describe(table: RawTable) -> str:
                f"{_SEPARATOR_NAMES.get(table.separator, table.separator)}-separated")
     if table.qualtrics:
         how += ", Qualtrics export"
-    return f"{table.name}: {rows} row(s) x {columns} column(s) ({how})"
+    return f"{table.name}: {count(rows, 'row')} x {count(columns, 'column')} ({how})"
 
 
 def _key(name: str) -> str:
@@ -361,8 +362,8 @@ def _answer_labels(table: RawTable, lo: np.ndarray, hi: np.ndarray, scale_ok: np
             points = hi[i] - lo[i] + 1
             if not (float(lo[i]).is_integer() and float(hi[i]).is_integer()) \
                     or len(labels) != points:
-                out.add(table.name, f"lists {len(labels)} answer text(s) but the scale "
-                        f"{_fmt(lo[i])}-{_fmt(hi[i])} has {_fmt(points)} point(s). List one "
+                out.add(table.name, f"lists {count(len(labels), 'answer text')} but the scale "
+                        f"{_fmt(lo[i])}-{_fmt(hi[i])} has {_fmt(points)} {plural(points, 'point')}. List one "
                         "text per point, lowest first, separated by |.", line=line,
                         column="labels", value=f["labels"].iloc[i])
                 result.append(None)
@@ -415,7 +416,7 @@ def _status_warning(table: RawTable, frame: pd.DataFrame, out: _Collector) -> No
     used = ", ".join(c for c in _STATUS_COLUMNS if c in frame)
     what = ", ".join(f"{n} {k}" for k, n in found.items())
     out.add(table.name, f"the survey tool's response status ({used}) says: {what} "
-            "response(s); they are kept. Remove those rows, or make the folder with "
+            "responses; they are kept. Remove those rows, or make the folder with "
             "`culture-diagnostics import` from the raw export, which leaves them out. (The "
             "status columns are not kept as attributes.)",
             line=table.header_line, column=next(c for c in _STATUS_COLUMNS if c in frame),
@@ -513,8 +514,8 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
         item_like = []
     elif codebook_name is None and item_like:
         shown = ", ".join(item_like[:8]) + (", ..." if len(item_like) > 8 else "")
-        out.add("codebook.csv", f"is missing, but {table.name} has {len(item_like)} column(s) "
-                f"that look like survey items ({shown}). Add codebook.csv with a row for each "
+        out.add("codebook.csv", f"is missing, but {table.name} has {count(len(item_like), 'column')} "
+                f"that {plural(len(item_like), 'looks', 'look')} like survey items ({shown}). Add codebook.csv with a row for each "
                 f"item: item, kind, scale_min, scale_max.{codebook_hint}")
     attributes = [c for c in others if c not in item_like]
     ids = f["respondent_id"]
@@ -539,7 +540,7 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                     f"{first_line[(ids.iloc[i], wave.iloc[i])]}. Keep one row per respondent and wave.",
                     line=table.lines.iloc[i], column="respondent_id", value=ids.iloc[i])
         if int(dup.sum()) > _CELL_LIMIT:
-            out.add(table.name, f"{int(dup.sum()) - _CELL_LIMIT} more repeated respondent(s).",
+            out.add(table.name, f"{count(int(dup.sum()) - _CELL_LIMIT, 'more repeated respondent')}.",
                     column="respondent_id")
     data: dict[str, object] = {"respondent_id": ids, "wave": wave}
     if "is_leader" in f.columns:
@@ -626,7 +627,7 @@ def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, col
     known = fixed.isin(people.ids) & (fixed != frame.loc[unknown, column])
     if known.any():
         first = known.idxmax()
-        out.add(table.name, f"{int(known.sum())} id(s) are written as decimal numbers (the first "
+        out.add(table.name, f"{count(int(known.sum()), 'id')} {plural(int(known.sum()), 'is')} written as decimal numbers (the first "
                 f"is shown); they were read as the ids of {people.file} "
                 f"({frame.at[first, column]} as {fixed[first]}).", line=int(lines[first]),
                 column=column, value=frame.at[first, column], severity="warning")
@@ -649,7 +650,7 @@ def _known_people(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column
             names = sorted(frame.loc[unknown, column].unique())
             examples = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
             first = int(lines[unknown].iloc[0])
-            out.add(table.name, f"{int(unknown.sum())} {what} name people who are not in "
+            out.add(table.name, f"{count(int(unknown.sum()), what)} {plural(int(unknown.sum()), 'names', 'name')} people who are not in "
                     f"{people.file} (the first is shown; ids: {examples}); they were left out.",
                     line=first, column=column, value=frame.loc[unknown, column].iloc[0],
                     severity="warning")
@@ -687,16 +688,16 @@ def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
             _match_float_ids(table, net, lines, column, people, out)
     selfie = net["source"] == net["target"]
     if selfie.any():
-        out.add(table.name, f"{int(selfie.sum())} tie(s) go from a person to themselves (the "
+        out.add(table.name, f"{count(int(selfie.sum()), 'tie')} {plural(int(selfie.sum()), 'goes', 'go')} from a person to themselves (the "
                 "first is shown); they were left out.", line=int(lines[selfie].iloc[0]),
                 column="target", value=net.loc[selfie, "target"].iloc[0], severity="warning")
     net, lines = net[~selfie], lines[~selfie]
-    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie(s)")
+    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie")
     net, lines = net[keep], lines[keep]
     key = ["source", "target", "relation", "wave"]
     repeat = net.duplicated(key)
     if repeat.any():
-        out.add(table.name, f"{int(repeat.sum())} tie(s) repeat an earlier tie with the same "
+        out.add(table.name, f"{count(int(repeat.sum()), 'tie')} {plural(int(repeat.sum()), 'repeats', 'repeat')} an earlier tie with the same "
                 "relation and wave (the first is shown); their weights were added together.",
                 line=int(lines[repeat].iloc[0]), column="target",
                 value=net.loc[repeat, "target"].iloc[0], severity="warning")
@@ -728,7 +729,7 @@ def _actions(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
         actions["date"] = _dates(table, "date", out)
     keep_rows = ~(no_action | no_id)
     actions, lines = actions[keep_rows].copy(), table.lines[keep_rows]
-    keep = _known_people(table, actions, lines, ["respondent_id"], people, out, "action(s)")
+    keep = _known_people(table, actions, lines, ["respondent_id"], people, out, "action")
     return actions[keep].reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .results import DiagnosticResult, jsonable
+from .words import natural_order
 from .workbook import Workbook
 
 __all__ = ["Participation", "ItemDistribution", "participation", "item_distribution"]
@@ -124,6 +125,10 @@ def participation(workbook: Workbook, *, by: str) -> Participation:
                                    totals=totals.to_dict(), pool=["n"])
     shown = guarded.frame
     shown["share"] = shown["n"].astype(float) / shown["wave"].map(totals).astype(float)  # empty when all hidden
+    rank = {v: i for i, v in enumerate(natural_order(shown[by].astype(str)))}
+    waves = {w: i for i, w in enumerate(workbook.waves)}
+    shown = shown.assign(_w=shown["wave"].map(waves), _g=shown[by].astype(str).map(rank))
+    shown = shown.sort_values(["_w", "_g"], kind="stable").drop(columns=["_w", "_g"])
     return Participation(by=by, counts=shown.reset_index(drop=True), suppressed=guarded.suppressed)
 
 

@@ -380,11 +380,11 @@ class PrivacyGuard:
         frame
             One row per group with a respondent count column ``n``.
         by
-            The column(s) naming the group.
+            The column or columns naming the group.
         n
             The column holding the number of respondents behind each row's figures.
         within
-            Column(s) naming the parent group (for two-way tables such as segment x
+            The column or columns naming the parent group (for two-way tables such as segment x
             department); the complement and secondary rules apply inside each parent.
             ``None``: the whole table is one parent.
         totals
@@ -409,7 +409,7 @@ class PrivacyGuard:
         parent_cols = [] if within is None else ([within] if isinstance(within, str) else list(within))
         missing = [c for c in [*by_cols, *parent_cols, n] if c not in frame.columns]
         if missing:
-            raise ConfigError(f"The table has no column(s) {missing} to guard by.")
+            raise ConfigError(f"The table has no column {missing} to guard by.")
         if frame.empty:
             return Guarded(frame.copy(), ())
         keep = np.ones(len(frame), dtype=bool)

@@ -43,6 +43,7 @@ import pyarrow.csv as pcsv
 
 from .errors import Problem
 from .inputs import CONTROL, LIMITS, UnsafeInput, check_zip, read_input
+from .words import count, plural
 
 __all__ = ["RawTable", "read_table", "find_table", "find_tables", "per_unique", "fold_name",
            "QUALTRICS_METADATA", "TABLE_SUFFIXES", "FOREIGN_SUFFIXES"]
@@ -450,7 +451,7 @@ def _read_csv(path: Path) -> _Parsed:
                       "inside a value needs the value in quotes.",
                 line=int(body_lines[i]), value=", ".join(cells)))
         if int(extra.sum()) > _ROW_LIMIT:
-            problems.append(Problem(name, f"{int(extra.sum()) - _ROW_LIMIT} more row(s) have "
+            problems.append(Problem(name, f"{count(int(extra.sum()) - _ROW_LIMIT, 'more row')} have "
                                           "more cells than the header."))
         # A row with extra cells is misaligned: its cells are not checked one by one.
         body = body.iloc[~extra, :n_header].reset_index(drop=True)
@@ -458,7 +459,7 @@ def _read_csv(path: Path) -> _Parsed:
     short = np.flatnonzero(body_counts < n_header)
     if len(short) and n_header > 1:
         problems.append(Problem(
-            name, f"{len(short)} row(s) have fewer cells than the header's {n_header} "
+            name, f"{count(len(short), 'row')} {plural(len(short), 'has')} fewer cells than the header's {n_header} "
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
     return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,

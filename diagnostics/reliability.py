@@ -20,6 +20,7 @@ from scipy import stats
 from ._compat import renamed
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
+from .words import count, plural
 from .workbook import KINDS, Workbook, answered_enough
 
 __all__ = ["Reliability", "construct_reliability", "cronbach_alpha", "feldt_interval",
@@ -367,29 +368,31 @@ class Reliability(DiagnosticResult):
         pct = round(self.confidence * 100)
         suspects = self.items[self.items["suspect"]]
         if not suspects.empty:
-            names = ", ".join(f"{r.item} ({r.construct})" for r in suspects.itertuples())
+            names = "; ".join(f"“{r.label}” ({r.construct})" for r in suspects.itertuples())
             found.append(Finding(
-                headline=(f"{len(suspects)} item(s) run against the rest of their construct, "
-                          f"probably a reverse-coding error: {names}. Check the codebook's "
-                          "reverse column before reading construct scores."),
+                headline=(f"{count(len(suspects), 'question')} {plural(len(suspects), 'runs', 'run')} "
+                          f"against the rest of {plural(len(suspects), 'its', 'their')} topic, "
+                          f"probably a reverse-coding error: {names}."),
                 value=f"{suspects['item_rest_r'].min():.2f}",
-                uncertainty="lowest corrected item-total correlation", weight=0.85))
+                action="Check the codebook's reverse column before reading these scores.",
+                statistics="Lowest corrected item-total correlation.", weight=0.85))
         finite = self.constructs[np.isfinite(self.constructs["alpha"])]
         if not finite.empty:
             weak = finite[finite["alpha"] < 0.7]
             worst = finite.loc[finite["alpha"].idxmin()]
             if weak.empty:
-                headline = (f"All {len(finite)} constructs are measured reliably (alpha at "
-                            f"least .70); the weakest is {worst['construct']}.")
+                headline = (f"All {len(finite)} topics are measured reliably; the weakest is "
+                            f"{worst['construct']}.")
                 weight = 0.3
             else:
-                headline = (f"{len(weak)} of {len(finite)} constructs fall below the usual .70 "
-                            f"reliability: {', '.join(weak['construct'])}; read their scores "
+                headline = (f"{len(weak)} of {len(finite)} topics are measured less reliably "
+                            f"than usual: {', '.join(weak['construct'])}; read their scores "
                             "with care.")
                 weight = 0.55
             found.append(Finding(headline=headline, value=f"{worst['alpha']:.2f}",
-                                 uncertainty=(f"{pct}% CI {worst['ci_low']:.2f}-"
-                                              f"{worst['ci_high']:.2f} (Feldt)"),
+                                 statistics=(f"Cronbach's alpha {worst['alpha']:.2f}, {pct}% "
+                                             f"interval {worst['ci_low']:.2f}-"
+                                             f"{worst['ci_high']:.2f} (Feldt); usual minimum .70."),
                                  weight=weight))
         return found
 

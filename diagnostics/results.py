@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .privacy import SuppressedGroup
+from .words import count
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -20,25 +21,40 @@ __all__ = ["DiagnosticResult", "Finding", "Skipped", "jsonable"]
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence of the executive summary, with its number and its uncertainty.
+    """One finding of the executive summary: what was found, what it means, what to do.
+
+    Written for a chief executive: plain words, question text instead of item codes, the
+    uncertainty in words; the statistics go in ``statistics`` (a footnote of the report).
 
     Attributes
     ----------
     headline
         The finding in plain words (never a person's name, never a figure about a
-        suppressed group).
+        suppressed group, never an item code).
     value
         The number the finding rests on, already formatted (e.g. ``"62%"``).
     uncertainty
-        Its uncertainty in words (e.g. ``"95% CI 55-69%"``), or ``""``.
+        How sure the number is, in words (e.g. ``"between 55% and 69%"``), or ``""``.
     weight
         How much it matters, 0-1; the summary shows the heaviest findings first.
+    meaning
+        What it means for the organisation (one sentence), or ``""``.
+    action
+        One recommended action, or ``""``.
+    statistics
+        The statistics behind it (intervals, tests, p-values) for the footnote, or ``""``.
+    figure
+        The name (in ``figures()``) of the figure that shows it; ``""``: the first.
     """
 
     headline: str
     value: str = ""
     uncertainty: str = ""
     weight: float = 0.5
+    meaning: str = ""
+    action: str = ""
+    statistics: str = ""
+    figure: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,12 +135,19 @@ class DiagnosticResult:
         """Sentences for the executive summary; default none."""
         return []
 
+    def quotations(self) -> list[tuple[str, str]]:
+        """Free-text quotes the report may show, as (what it is about, text); default none.
+
+        Only text that passed the free-text minimum of the privacy guard belongs here.
+        """
+        return []
+
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         head = f"<h4>{html.escape(self.title or type(self).__name__)}</h4>"
         notes = "".join(f"<p><em>{html.escape(n)}</em></p>" for n in self.notes)
         if self.suppressed:
-            notes += (f"<p><em>{len(self.suppressed)} group figure(s) withheld by the privacy "
+            notes += (f"<p><em>{count(len(self.suppressed), 'group figure')} withheld by the privacy "
                       "guard.</em></p>")
         table: str = frame.head(50).to_html(index=False, escape=True, na_rep="")
         return head + notes + table

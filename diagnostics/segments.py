@@ -24,6 +24,7 @@ from .comparisons import wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import between, count
 from .workbook import Workbook, answered_enough
 
 __all__ = ["Segmentation", "SegmentSearch", "segment_frames", "search_segments", "USES",
@@ -513,53 +514,63 @@ class Segmentation(DiagnosticResult):
         total = int(self.assignments.size)
         if not self.structure and self.k == 1:
             found.append(Finding(
-                headline=("The motivation answers show no distinct segments: people differ "
-                          "along a continuum, so one story, led by the shared ground, fits "
-                          "better than segment-specific frames."),
-                value=f"p = {self.reference.get('p_value', float('nan')):.2f}",
-                uncertainty="test against an unclustered reference", weight=0.7))
+                headline=("People do not fall into distinct motivational groups: they differ "
+                          "along a continuum."),
+                meaning="One story, built on the ground everyone shares, fits better than "
+                        "messages tailored to groups.",
+                action="Frame the change once, around what everyone rates high.",
+                statistics=(f"Test against an unclustered reference: p = "
+                            f"{self.reference.get('p_value', float('nan')):.2f}."),
+                figure="profiles", weight=0.7))
         elif not self.segments.empty:
             top = self.segments.iloc[0]
+            asked = "" if self.chosen_automatically else " (the number of groups was set by hand)"
             found.append(Finding(
-                headline=(f"The largest motivational segment, “{top['segment']}”, holds "
-                          f"{top['share']:.0%} of respondents: {top['lead_with']}"),
+                headline=(f"People are moved by different things: {self.k} groups with their own "
+                          f"motivation{asked}; the largest, “{top['segment']}”, holds "
+                          f"{top['share']:.0%} of people."),
                 value=f"{top['share']:.0%}",
-                uncertainty=(f"95% CI {top['share_low']:.0%}-{top['share_high']:.0%} "
-                             f"({int(top['n'])} of {total})"),
-                weight=0.9))
-            if self.chosen_automatically:
-                head = (f"The data support {self.k} motivational segments ({self.clarity} "
-                        "choice): different groups need different frames.")
-            else:
-                head = f"{self.k} segments were asked for ({self.choice})"
-            found.append(Finding(headline=head, value=str(self.k),
-                                 uncertainty=(f"stability {self.stability:.2f}, silhouette "
-                                              f"{self.silhouette:.2f}"),
-                                 weight=0.6))
+                uncertainty=(f"the largest group holds "
+                             f"{between(top['share_low'], top['share_high'])} of people"),
+                meaning="One message will not move everyone; each group needs its own frame "
+                        "for the change.",
+                action=f"For “{top['segment']}”: {top['lead_with']}",
+                statistics=(f"{self.k} segments ({self.choice}); stability {self.stability:.2f}, "
+                            f"silhouette {self.silhouette:.2f}; 95% interval of the largest "
+                            f"share {top['share_low']:.0%}-{top['share_high']:.0%} "
+                            f"({int(top['n'])} of {total})."),
+                figure="profiles", weight=0.85))
             n_unc = len(self.uncertain)
             if n_unc:
                 found.append(Finding(
-                    headline=(f"{n_unc} respondents ({n_unc / max(total, 1):.0%}) sit between "
-                              "segments (assignment certainty below "
-                              f"{LOW_CERTAINTY:.1f}); address them with the shared ground."),
-                    value=f"{n_unc / max(total, 1):.0%}", weight=0.3))
+                    headline=(f"{count(n_unc, 'person')} ({n_unc / max(total, 1):.0%}) sit "
+                              "between groups."),
+                    value=f"{n_unc / max(total, 1):.0%}",
+                    meaning="They respond to more than one frame.",
+                    action="Reach them with the shared ground rather than a group's frame.",
+                    statistics=f"Assignment certainty below {LOW_CERTAINTY:.1f}.",
+                    figure="sizes", weight=0.3))
         shared = self.shared_ground[self.shared_ground["shared"]]
         if not shared.empty:
             names = "; ".join(f"“{r.label}”" for r in shared.head(3).itertuples())
             found.append(Finding(
-                headline=(f"Shared ground, rated high by every segment: {names}. Build the "
-                          "common story (the compatible dream) on it."),
+                headline=f"Every group rates these high: {names}",
                 value=f"{shared['lowest'].iloc[0]:.1f}",
-                uncertainty="lowest segment mean of the top item", weight=0.6))
+                meaning="This is the shared ground a common story can stand on.",
+                action="Build the change's common story on these motivations.",
+                statistics="Lowest group mean of the top question.",
+                figure="profiles", weight=0.6))
         elif not self.shared_ground.empty and self.k > 1:
             best = self.shared_ground.iloc[0]
             found.append(Finding(
-                headline=("No motivation is rated high by every segment; the nearest common "
-                          f"ground is “{best['label']}”. Compatible dreams will need "
-                          "segment-specific frames rather than one shared appeal."),
+                headline=("No motivation is rated high by every group; the nearest common "
+                          f"ground is “{best['label']}”."),
                 value=f"{best['lowest']:.1f}",
-                uncertainty=f"lowest segment mean (high: {best['threshold']:.1f} or more)",
-                weight=0.5))
+                meaning="A single shared appeal will not carry the change.",
+                action="Plan one frame per group rather than one shared appeal.",
+                statistics=(f"Lowest group mean {best['lowest']:.1f} (high: "
+                            f"{best['threshold']:.1f} or more)."),
+                figure="profiles", weight=0.5))
         return found
 
 
@@ -787,7 +798,7 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     profiles = profiles.loc[visible]
     sizes = pd.Series(counts, index=pd.Index(names, name="segment"), name="n").loc[visible]
     if len(visible) < len(names):
-        notes.append(f"{len(names) - len(visible)} segment(s) withheld by the privacy guard.")
+        notes.append(f"{count(len(names) - len(visible), 'segment')} withheld by the privacy guard.")
     # where the segments sit
     spread, withheld = _guarded_spread(workbook, data.rows, seg, set(visible))
     suppressed.extend(withheld)
@@ -810,12 +821,27 @@ def _build(search: SegmentSearch, k: int | None) -> Segmentation:
     if kk > 1 and low_cert.any():
         notes.append(f"{int(low_cert.sum())} respondents have an assignment certainty below "
                      f"{LOW_CERTAINTY} (flagged as between segments; listed in `uncertain`).")
-    notes.append(sel.choice)
+    if k == 1:
+        choice = "k = 1 was given: everyone in one group."
+    elif automatic:
+        choice = sel.choice
+    elif sel.clarity == "fixed" and "was given" in sel.choice:
+        choice = (f"{kk} segments were asked for rather than chosen from the data"
+                  + sel.choice.split("was given", 1)[1])
+    elif sel.chosen == kk:
+        choice = (f"{kk} segments were asked for, as many as the data support "
+                  f"({sel.clarity} choice).")
+    elif sel.chosen is None:
+        choice = f"{kk} segments were asked for; the data show no distinct segments."
+    else:
+        choice = (f"{kk} segments were asked for; left to the data, the choice would be "
+                  f"{sel.chosen} segments ({sel.clarity} choice).")
+    notes.append(choice)
     return Segmentation(
         wave=data.wave, use=data.use, algorithm=search.algorithm, items=data.items,
         features=data.features, k=kk, structure=sel.structure, chosen_automatically=automatic,
         clarity=sel.clarity if automatic else ("none" if kk == 1 else "fixed"),
-        choice=("k = 1 was given: everyone in one group." if k == 1 else sel.choice),
+        choice=choice,
         silhouette=silhouette, stability=stability, assignments=seg,
         certainty=cert, profiles=profiles, sizes=sizes, segments=segments,
         criteria=sel.criteria.copy(), spread=spread, shared_ground=shared,

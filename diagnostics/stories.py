@@ -304,6 +304,14 @@ class StoryThemes(DiagnosticResult):
 
         return theme_mix_figure(self)
 
+    def quotations(self) -> list[tuple[str, str]]:
+        """The most representative story of each theme (quotes passed the free-text minimum)."""
+        if self.quotes is None or self.quotes.empty:
+            return []
+        q = self.quotes.sort_values(["weight", "theme"], ascending=[False, True],
+                                    kind="stable").drop_duplicates("theme")
+        return [(f"{r.name}, {r.direction}", str(r.text)) for r in q.itertuples()]
+
     def figures(self) -> dict[str, Any]:
         from .plots.stories import resonance_figure, theme_selection_figure
 
@@ -339,11 +347,17 @@ class StoryThemes(DiagnosticResult):
                 "partly meet" if self.overlap >= 0.4 else "largely talk past each other")
         low, high = self.overlap_ci
         return [Finding(
-            f"Top-down and bottom-up stories {meet}: leaders mostly tell '{td['name']}' "
-            f"({100 * td['share_top_down']:.0f}% of their stories), the floor mostly "
-            f"'{bu['name']}' ({100 * bu['share_bottom_up']:.0f}%); "
+            f"Leaders' stories and the floor's stories {meet}: leaders mostly tell of "
+            f"“{td['name']}” ({100 * td['share_top_down']:.0f}% of their stories), the floor "
+            f"mostly of “{bu['name']}” ({100 * bu['share_bottom_up']:.0f}%); "
             f"{100 * self.intersection:.0f}% of the theme mix is shared.",
-            f"overlap {self.overlap:.2f}", f"{level} CI {low:.2f}-{high:.2f}", weight=0.6)]
+            f"{100 * self.intersection:.0f}%",
+            meaning=("When leaders and staff tell different stories, the change message is not "
+                     "landing." if self.overlap < 0.7 else
+                     "Leaders and staff tell much the same story."),
+            action=f"Have leaders speak to “{bu['name']}” in their own words.",
+            statistics=f"Overlap {self.overlap:.2f} ({level} interval {low:.2f}-{high:.2f}).",
+            figure="", weight=0.6)]
 
 
 def _resolve_k(workbook: Workbook | None, model: StoryModel, n_themes: int | None) -> tuple[int, str]:

@@ -21,6 +21,7 @@ from scipy import stats
 from .comparisons import newcombe_interval, normal_interval, wilson_interval
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
+from .words import count, plural
 from .workbook import Workbook
 
 __all__ = [
@@ -244,13 +245,21 @@ class TandemAnalysis(DiagnosticResult):
         verb = "succeeded more often than" if significant and t["difference"] > 0 else (
             "succeeded less often than" if significant else "did not clearly differ from")
         head = (f"Initiatives with grassroots support and a leadership sponsor {verb} the rest: "
-                f"{_pct(t['tandem_rate'])} of {int(t['n_tandem'])} finished tandems succeeded "
-                f"against {_pct(t['rest_rate'])} of the other {int(t['n_rest'])} (the seeds' 78% "
-                "is a claim, unverified).")
-        unc = (f"{level} CI {_pct(low)}-{_pct(high)}; difference {_pct(t['difference'])} "
-               f"({level} CI {_pct(t['difference_low'])}-{_pct(t['difference_high'])}), "
-               f"Fisher exact p = {t['fisher_p']:.2g}")
-        out = [Finding(head, _pct(t["tandem_rate"]), unc, weight=0.9)]
+                f"{_pct(t['tandem_rate'])} of {int(t['n_tandem'])} finished ones succeeded, "
+                f"against {_pct(t['rest_rate'])} of the other {int(t['n_rest'])}.")
+        unc = f"for such initiatives, success lies between {_pct(low)} and {_pct(high)}"
+        stats = (f"{level} interval {_pct(low)}-{_pct(high)}; difference {_pct(t['difference'])} "
+                 f"({level} interval {_pct(t['difference_low'])}-{_pct(t['difference_high'])}), "
+                 f"Fisher exact p = {t['fisher_p']:.2g}. The often-quoted 78% success of such "
+                 "tandems has no primary source and is not used as a benchmark.")
+        meaning = ("Change works best when it is carried from below and sponsored from above."
+                   if significant and t["difference"] > 0 else
+                   "Here, the pairing of grassroots and sponsor made no clear difference.")
+        action = ("Give every new initiative both: a group of volunteers and a named leader "
+                  "who sponsors it." if significant and t["difference"] > 0 else
+                  "Look at what else the successful initiatives had in common.")
+        out = [Finding(head, _pct(t["tandem_rate"]), unc, weight=0.9, meaning=meaning,
+                       action=action, statistics=stats, figure="tandems")]
         if np.isfinite(t["interaction_p"]):
             rates = (f"grassroots only {_pct(q.at['grassroots only', 'success_rate'])}, "
                      f"leadership only {_pct(q.at['leadership only', 'success_rate'])}, "
@@ -264,9 +273,10 @@ class TandemAnalysis(DiagnosticResult):
                         f"their separate effects cannot be told from noise here ({rates}).")
             out.append(Finding(
                 head, f"{math.exp(t['interaction']):.1f}x odds",
-                f"interaction (ratio of odds ratios) {level} CI "
-                f"{math.exp(t['interaction_low']):.1f}-{math.exp(t['interaction_high']):.1f}, "
-                f"p = {t['interaction_p']:.2g}", weight=0.5))
+                statistics=(f"Interaction (ratio of odds ratios) {level} interval "
+                            f"{math.exp(t['interaction_low']):.1f}-"
+                            f"{math.exp(t['interaction_high']):.1f}, p = {t['interaction_p']:.2g}."),
+                figure="tandems", weight=0.5))
         return out
 
 
@@ -342,15 +352,15 @@ def tandem_analysis(workbook: Workbook, *, threshold: float | None = None,
     table = tandem_table(initiatives, threshold=cut, confidence=confidence)
     finished = int(table["n"].sum())
     if finished < MIN_FINISHED:
-        raise InsufficientDataError(f"only {finished} finished initiative(s); the tandem "
+        raise InsufficientDataError(f"only {count(finished, 'finished initiative')}; the tandem "
                                     f"analysis needs at least {MIN_FINISHED}")
     notes = [f"Grassroots-backed: {int(cut) if float(cut).is_integer() else cut} or more "
              f"supporters ({source}).",
-             f"{int(table['ongoing'].sum())} ongoing initiative(s) left out of the rates."]
+             f"{count(int(table['ongoing'].sum()), 'ongoing initiative')} left out of the rates."]
     warnings = []
     empty = list(table.loc[table["n"] == 0, "quadrant"])
     if empty:
-        warnings.append(f"no finished initiative in quadrant(s) {', '.join(empty)}; their "
+        warnings.append(f"no finished initiative in {plural(len(empty), 'quadrant')} {', '.join(empty)}; their "
                         "success rate is unknown.")
     supporters = initiatives["supporters"].astype(float)
     candidates = sorted({float(v) for v in supporters.quantile([0.25, 0.5, 0.75])} | {cut})

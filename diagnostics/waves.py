@@ -37,6 +37,7 @@ from .labels import OTHER_SEGMENTS
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
 from .segments import Segmentation, segment_frames
+from .words import between, count
 from .workbook import MIN_ANSWERED_SHARE, Workbook, _natural_key
 
 __all__ = ["WaveComparison", "wave_changes", "network_waves", "KINDS_OF_CHANGE", "SHARE_KINDS"]
@@ -228,43 +229,55 @@ class WaveComparison(DiagnosticResult):
         moved = self.what_moved()
         span = f"from {self.from_wave} to {self.to_wave}"
         if len(moved):
-            parts = []
-            for _, r in moved.head(3).iterrows():
-                parts.append(f"{r['item']} {_fmt_change(r)}")
             top = moved.iloc[0]
+            others = [f"“{r['label']}” {_fmt_change(r)}" for _, r in moved.iloc[1:3].iterrows()]
             found.append(Finding(
-                headline=(f"{len(moved)} figure(s) changed significantly {span}; largest effects: "
-                          + "; ".join(parts) + "." + self._negligible_words()),
+                headline=(f"{count(len(moved), 'figure')} changed clearly {span}; the largest: "
+                          f"“{top['label']}” {_fmt_change(top)}"
+                          + (f"; then {'; '.join(others)}." if others else ".")),
                 value=_fmt_change(top),
-                uncertainty=(f"95% CI {_fmt_value(top['ci_low'], top['kind'], True)} to "
-                             f"{_fmt_value(top['ci_high'], top['kind'], True)}; "
-                             f"{self.correction}-corrected"),
-                weight=0.85))
+                uncertainty=(f"the change lies between {_fmt_value(top['ci_low'], top['kind'], True)} "
+                             f"and {_fmt_value(top['ci_high'], top['kind'], True)}"),
+                meaning=("These are the changes larger than the noise between two surveys; "
+                         "the rest did not move clearly."),
+                action="Tell people what moved and why: name the changes they made happen.",
+                statistics=(f"95% interval {_fmt_value(top['ci_low'], top['kind'], True)} to "
+                            f"{_fmt_value(top['ci_high'], top['kind'], True)}; "
+                            f"{self.correction}-adjusted p-values over {count(len(self.changes), 'figure')}."
+                            + self._negligible_words()),
+                figure="what moved", weight=0.85))
         else:
             same = int((self.changes["verdict"] == "no change").sum())
             shown = (f" {same} of the {len(self.changes)} figures are shown to be steady."
                      if same else "")
             found.append(Finding(
-                headline=(f"Nothing changed significantly {span} (after {self.correction} "
-                          f"correction).{shown}{self._negligible_words()}"),
-                value="0", uncertainty=f"{len(self.changes)} figures compared", weight=0.5))
+                headline=f"Nothing changed clearly {span}.{shown}",
+                value="0",
+                meaning="The differences between the two surveys are within the noise.",
+                statistics=(f"{count(len(self.changes), 'figure')} compared, "
+                            f"{self.correction}-adjusted.{self._negligible_words()}"),
+                figure="what moved", weight=0.5))
         if np.isfinite(self.movers_share):
             found.append(Finding(
-                headline=(f"{self.movers_share:.0%} of the {self.n_followed} people followed "
-                          f"across the waves moved to another segment."),
+                headline=(f"{self.movers_share:.0%} of the {self.n_followed} people who answered "
+                          "both surveys moved to another motivational group."),
                 value=f"{self.movers_share:.0%}",
-                uncertainty=f"95% CI {self.movers_low:.0%}-{self.movers_high:.0%}",
+                uncertainty=between(self.movers_low, self.movers_high),
+                meaning="Motivation is not fixed: frames that fit a group today may not next year.",
+                statistics=f"95% interval {self.movers_low:.0%}-{self.movers_high:.0%}.",
                 weight=0.6))
         g = self.group_changes
         if len(g) and (g["verdict"] == "changed").any():
             sig = g[g["verdict"] == "changed"]
             top = sig.loc[sig["effect_size"].abs().idxmax()]
             found.append(Finding(
-                headline=(f"Largest group change: {top['item']} in {top['grouping']} "
-                          f"{top['group']} {_fmt_change(top)}."),
+                headline=(f"Largest change in a group: “{top['label']}” in {top['group']} "
+                          f"({top['grouping']}) {_fmt_change(top)}."),
                 value=_fmt_change(top),
-                uncertainty=(f"95% CI {_fmt_value(top['ci_low'], top['kind'], True)} to "
+                uncertainty=(f"between {_fmt_value(top['ci_low'], top['kind'], True)} and "
                              f"{_fmt_value(top['ci_high'], top['kind'], True)}"),
+                statistics=(f"95% interval {_fmt_value(top['ci_low'], top['kind'], True)} to "
+                            f"{_fmt_value(top['ci_high'], top['kind'], True)}."),
                 weight=0.55))
         return found
 
@@ -273,10 +286,8 @@ class WaveComparison(DiagnosticResult):
         small = self.changes[self.changes["verdict"] == "negligible"]
         if small.empty:
             return ""
-        names = ", ".join(str(i) for i in small["item"].head(5))
-        more = f" and {len(small) - 5} more" if len(small) > 5 else ""
-        return (f" {len(small)} more figure(s) shifted detectably but too little to matter "
-                f"({names}{more}): a small shift, below {self.smallest_effect:g} standard "
+        return (f" {count(len(small), 'more figure')} shifted detectably but too little to "
+                f"matter: a small shift, below {self.smallest_effect:g} standard "
                 f"deviation (or {self.smallest_share_change * 100:g} points for shares).")
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .config import Config
 from .errors import ConfigError, Problem
 from .privacy import PrivacyGuard, check_minimums
+from .words import plural
 
 __all__ = ["Workbook", "KINDS", "MIN_ANSWERED_SHARE", "answered_enough"]
 
@@ -190,7 +191,7 @@ class Workbook:
         """
         unknown = [i for i in items if i not in self.codebook.index]
         if unknown:
-            raise ConfigError(f"item(s) {', '.join(map(str, unknown))} are not in the codebook.")
+            raise ConfigError(f"{plural(len(unknown), 'item').capitalize()} {', '.join(map(str, unknown))} are not in the codebook.")
         kept, left_out = answered_enough(self.responses(wave), items, min_share=min_share)
         return kept.reset_index(drop=True), left_out
 
@@ -209,7 +210,7 @@ class Workbook:
         missing = [w for w in waves if w not in known]
         if missing:
             listed = sorted(known, key=_natural_key)
-            raise ConfigError(f"wave(s) {', '.join(missing)} not in the data; waves: "
+            raise ConfigError(f"{plural(len(missing), 'wave').capitalize()} {', '.join(missing)} not in the data; waves: "
                               f"{', '.join(listed)}. Give waves separated by commas, e.g. "
                               f"--waves {','.join(listed[-2:])}.")
         survey, ordered = self.survey, self.waves

@@ -312,7 +312,7 @@ def test_ids_written_as_decimals_are_read_as_the_survey_ids(tmp_path: Path, plai
     assert [(p.file, p.line, p.column, p.value) for p in wb.problems] == [
         ("network.csv", 2, "source", "1001.0"), ("network.csv", 2, "target", "1002.0"),
         ("actions.csv", 2, "respondent_id", "1001.0")]
-    assert "8 id(s) are written as decimal numbers" in wb.problems[0].message
+    assert "8 ids are written as decimal numbers" in wb.problems[0].message
     assert len(wb.network) == len(plain.network)
     assert wb.network["source"].tolist()[:2] == ["1001", "1002"]
     assert len(wb.actions) == len(plain.actions)

@@ -147,7 +147,7 @@ def test_a_planted_reverse_coding_error_is_flagged(sample_dir: Path, tmp_path: P
     assert row["suspect_items"] == item
     assert result.to_json()[construct]["suspect_items"] == [item]
     assert any(item in w and construct in w and "reverse" in w for w in result.warnings)
-    assert result.findings()[0].headline.startswith("1 item(s) run against")
+    assert result.findings()[0].headline.startswith("1 question runs against")
     # the error drags alpha down: alpha without the item is higher
     items = result.items.set_index("item")
     assert items.at[item, "alpha_if_deleted"] > row["alpha"]

@@ -36,7 +36,7 @@ def test_all_four_formats_within_budget(report_build: ReportBuild) -> None:
         path = report_build.path(fmt)
         assert path.is_file() and path.stat().st_size > 1000, fmt
     seconds = report_build.info["seconds"]
-    assert set(seconds) == {"content", "images", "html", "pdf", "pptx", "xlsx"}
+    assert set(seconds) == {"content", "html", "pdf", "pptx", "xlsx"}
     assert report_build.info["cpu_seconds"] < BUDGET_SECONDS, seconds
     assert not [p for p in report_build.folder.parent.iterdir()
                 if p.name.startswith(".shared-report.")], "a staging folder was left behind"
@@ -71,21 +71,13 @@ def test_pdf_pages_and_charts(report_build: ReportBuild, tmp_path: Path) -> None
     assert len(images) == pages
     figure_pages = report_build.info["figure_pages"]
     assert set(figure_pages) == {f["id"] for f in report_build.info["figures"]}
-    # every chart is an image of its own (plotly.js drawing at 2x) on the page of its figure
-    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()[2:]
-    charts: dict[int, int] = {}
-    for line in listing:
-        cells = line.split()
-        if cells[2] == "image" and int(cells[3]) >= 1000:  # the 2x chart images
-            charts[int(cells[0])] = charts.get(int(cells[0]), 0) + 1
-    assert sum(charts.values()) == len(figure_pages)
-    for fig_id, number in figure_pages.items():
-        assert charts.get(number, 0) >= 1, f"{fig_id}: no chart on page {number}"
+    # every figure's page has a drawing on it (not an empty or broken chart)
     for number in sorted(set(figure_pages.values())):
         pixels = np.asarray(Image.open(images[number - 1]).convert("L"))
         assert (pixels < 235).mean() > 0.02, f"page {number} looks empty"
-    assert 2 not in figure_pages.values() and 2 not in charts  # the contents page
+    assert 2 not in figure_pages.values()  # the contents page
+    # issue 17: under 3 MB, the charts as vector graphics or right-sized pictures
+    assert pdf.stat().st_size < 3_000_000
 
 
 def test_pptx_reopens_with_native_charts_and_converts(report_build: ReportBuild,
@@ -104,8 +96,10 @@ def test_pptx_reopens_with_native_charts_and_converts(report_build: ReportBuild,
     summary = report_build.info["summary"]
     titles = [slide.shapes.title.text for slide in deck.slides if slide.shapes.title is not None]
     assert "Executive summary" in titles
+    text = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                      if shape.has_text_frame)
     for headline in summary:
-        assert headline in titles
+        assert headline in text
     notes = [slide.notes_slide.notes_text_frame.text for slide in deck.slides
              if slide.has_notes_slide]
     assert sum("How it is computed" in n for n in notes) >= len(report_build.info["figures"])
@@ -113,7 +107,7 @@ def test_pptx_reopens_with_native_charts_and_converts(report_build: ReportBuild,
     done = subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
                            "--convert-to", "pdf", "--outdir", str(tmp_path),
                            str(report_build.path("pptx"))],
-                          capture_output=True, text=True, timeout=240, check=False)
+                          capture_output=True, text=True, timeout=600, check=False)
     converted = tmp_path / "report.pdf"
     assert done.returncode == 0 and converted.is_file(), done.stderr
     info = subprocess.run(["pdfinfo", str(converted)], capture_output=True, text=True, check=True)

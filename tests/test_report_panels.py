@@ -90,7 +90,7 @@ def test_report_panel_figures_are_the_pages_charts(panel) -> None:
     assert ids == [f.id for f in panel.report.figures] and len(ids) >= 10
     for label, fig_id in panel.main_control.options:
         panel.main_control.value = fig_id
-        match = re.search(r'data-target="' + re.escape(f"{fig_id}-plot") + r'">(.*?)</script>',
+        match = re.search(r'class="chart-data" data-figure="' + re.escape(fig_id) + r'">(.*?)</script>',
                           page, re.S)
         assert match is not None, label
         assert _escaped(_traces(panel.main_figure)) == _traces(json.loads(match.group(1))), label

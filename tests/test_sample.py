@@ -133,8 +133,8 @@ def test_the_loader_accepts_it_and_warns_about_the_planted_ties(sample_dir: Path
     report = validate(sample_dir)
     assert report.ok, report.problems
     warnings = " ".join(str(p) for p in report.warnings)
-    assert "2 tie(s) go from a person to themselves" in warnings
-    assert "3 tie(s) name people who are not in survey.csv" in warnings
+    assert "2 ties go from a person to themselves" in warnings
+    assert "3 ties name people who are not in survey.csv" in warnings
     assert len(report.warnings) == 2
 
 

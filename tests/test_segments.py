@@ -173,7 +173,7 @@ def test_no_segments_are_invented_on_unclustered_data(kind: str) -> None:
     assert not result.structure and result.k == 1 and result.clarity == "none"
     assert set(result.assignments) == {NO_SEGMENTS}
     assert any("No distinct motivational segments" in w for w in result.warnings)
-    assert "no distinct segments" in result.findings()[0].headline
+    assert "do not fall into distinct motivational groups" in result.findings()[0].headline
     data = result.to_json()
     json.dumps(data, allow_nan=False)
     assert data["k"] == 1 and data["silhouette"] is None and data["structure"] is False

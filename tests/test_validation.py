@@ -30,7 +30,7 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
     ],
     "missing_codebook": [
         (E, "codebook.csv", None, None, None,
-         "survey.csv has 5 column(s) that look like survey items (m01, m02, b01, b02, e01)"),
+         "survey.csv has 5 columns that look like survey items (m01, m02, b01, b02, e01)"),
     ],
     "missing_column": [
         (E, "survey.csv", 1, "respondent_id", None, "the required column `respondent_id` is "
@@ -70,14 +70,14 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
     ],
     "labels_count": [
         (E, "codebook.csv", 2, "labels", "Disagree|Neutral|Agree",
-         "lists 3 answer text(s) but the scale 1-5 has 5 point(s)"),
+         "lists 3 answer texts but the scale 1-5 has 5 points"),
     ],
     "recode_values": [
         (E, "survey.csv", 2, "b02", "14", "off the scale 1-5 declared in codebook.csv by a "
          "constant offset (10 to 12, most likely 10): these look like the survey tool's recode values"),
     ],
     "response_status": [
-        (W, "survey.csv", 1, "Finished", None, "1 unfinished, 1 preview response(s); they are "
+        (W, "survey.csv", 1, "Finished", None, "1 unfinished, 1 preview responses; they are "
          "kept"),
     ],
     "bad_kind": [
@@ -122,11 +122,11 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
         (E, "survey.csv", None, None, None, "holds binary data, not text"),
     ],
     "network_warnings": [
-        (W, "network.csv", 10, "target", "R02", "2 tie(s) go from a person to themselves"),
+        (W, "network.csv", 10, "target", "R02", "2 ties go from a person to themselves"),
         (W, "network.csv", 13, "source", "Z01",
-         "2 tie(s) name people who are not in survey.csv"),
+         "2 ties name people who are not in survey.csv"),
         (W, "network.csv", 12, "target", "X99",
-         "1 tie(s) name people who are not in survey.csv"),
+         "1 tie names people who are not in survey.csv"),
     ],
     "bad_network": [
         (E, "network.csv", 10, "source", "", "every tie needs a respondent id"),
@@ -136,7 +136,7 @@ EXPECTED: dict[str, list[tuple[str, str, int | None, str | None, str | None, str
         (E, "actions.csv", 7, "action", "", "every row needs an action"),
         (E, "actions.csv", 8, "date", "31/31/2024", "expected a date such as 2025-03-31"),
         (W, "actions.csv", 9, "respondent_id", "X77",
-         "1 action(s) name people who are not in survey.csv"),
+         "1 action names people who are not in survey.csv"),
     ],
     "bad_initiatives": [
         (E, "initiatives.csv", 6, "initiative_id", "I01",
@@ -286,5 +286,5 @@ def test_cli_says_how_each_file_was_read(tmp_path: Path, capsys) -> None:
     (folder / "survey.csv").write_bytes(text.encode("cp1252"))
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "  survey.csv: 12 row(s) x 10 column(s) (Windows-1252, semicolon-separated)" in out
-    assert "  network.csv: 8 row(s) x 5 column(s) (UTF-8, comma-separated)" in out
+    assert "  survey.csv: 12 rows x 10 columns (Windows-1252, semicolon-separated)" in out
+    assert "  network.csv: 8 rows x 5 columns (UTF-8, comma-separated)" in out

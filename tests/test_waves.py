@@ -73,7 +73,7 @@ def test_what_moved_is_ranked_by_effect_size(result, truth) -> None:
     top_items = set(moved[moved["kind"] == "item"]["item"])
     assert top_items == set(truth["wave_changes"])
     headline = result.findings()[0].headline
-    assert "changed significantly" in headline and moved["item"].iloc[0] in headline
+    assert "changed clearly" in headline and moved["label"].iloc[0] in headline
 
 
 def test_null_split_of_one_wave_changes_nothing(wb) -> None:
@@ -299,7 +299,7 @@ def test_segment_movers_recovered(result, truth) -> None:
     assert flows["n"].sum() == res.n_followed and (flows["n"] >= 5).all()
     sankey = res.figures()["segment movers"].data[0]
     assert sum(sankey.link.value) == res.n_followed
-    assert any(x.headline.endswith("moved to another segment.") for x in res.findings())
+    assert any(x.headline.endswith("moved to another motivational group.") for x in res.findings())
     assert "respondent" not in json.dumps(res.to_json()["segment_movers"])
 
 
@@ -444,7 +444,7 @@ def test_tiny_shift_in_a_large_organisation_is_negligible_not_a_change(wb) -> No
     others = c.loc[[i for i in wb.items if i not in items[:2]]]
     assert (others["verdict"] == "no change").all()
     assert items[0] not in set(res.what_moved()["item"])
-    assert "too little to matter" in res.findings()[0].headline
+    assert "too little to matter" in res.findings()[0].statistics
     # a larger smallest effect of interest turns the planted change into a negligible one
     wide = wave_changes(book, segments=False, by=[], test="welch", smallest_effect=0.8)
     assert wide.changes.set_index("item").at[items[1], "verdict"] == "negligible"

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..answers import LADDERS, MISSING_ANSWERS, Ladder, match_ladder, normalise
 from ..errors import DataError, Problem
+from ..words import count
 from . import glint, googleforms, msforms, qualtrics, surveymonkey
 from .columns import Column, Layout
 from .grid import Grid, Unreadable, read_grid
@@ -446,7 +447,7 @@ def import_export(export: str | Path, out: str | Path, *, keep_all: bool = False
                          + ", ".join(attributes) + ".")
     if comments:
         lines_out.append(f"Open-text answers written to comments.csv: {len(comments)} "
-                         f"(from {sum(p.place == 'comment' for p in placed)} question(s)).")
+                         f"(from {count(sum(p.place == 'comment' for p in placed), 'question')}).")
     odd = [p for p in placed if p.place == "unplaced" or (p.place == "attribute" and p.note)]
     if odd:
         lines_out.append("Could not place as items (kept as attributes, or left out when "

@@ -155,15 +155,15 @@ class BackstageLeaders(DiagnosticResult):
 
     def findings(self) -> list[Finding]:
         k = len(self.people)
-        between = self.scores["betweenness"]
-        total = float(between.sum())
+        between_ = self.scores["betweenness"]
+        total = float(between_.sum())
         leaders = self.scores["is_leader"].to_numpy(dtype=bool)
         if not k:
             return [Finding("No backstage leaders: no one outside the hyper-connected brokers "
                             f"between tribes beyond chance (rule: {self.rule()}).", value="0",
                             weight=0.5)]
-        mine = float(between[list(self.people)].sum()) / total if total else float("nan")
-        theirs = float(between[leaders].sum()) / total if total else float("nan")
+        mine = float(between_[list(self.people)].sum()) / total if total else float("nan")
+        theirs = float(between_[leaders].sum()) / total if total else float("nan")
         est = "" if self.sources >= self.network.n else f" (estimated from {self.sources} sampled people)"
         role = "without a formal role" if leaders.any() else "(no formal roles flagged)"
         return [Finding(
@@ -172,7 +172,12 @@ class BackstageLeaders(DiagnosticResult):
             f"{self.min_tribes} other tribes with brokerage beyond chance; "
             f"together they sit on {mine:.0%} of the brokerage (betweenness){est}, against "
             f"{theirs:.0%} for the {int(leaders.sum())} formal leaders.",
-            value=str(k), weight=0.75)]
+            value=str(k),
+            meaning="These backstage leaders hold the organisation together informally; "
+                    "losing them would split it.",
+            action="Recognise their role and involve them where the change crosses groups.",
+            statistics=f"Share of betweenness centrality{est}.",
+            figure="brokerage", weight=0.75)]
 
 
 def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,

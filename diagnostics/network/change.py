@@ -13,6 +13,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from ..errors import InsufficientDataError
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count
 from ..workbook import Workbook
 from .common import person_labels
 from .graph import default_relation, network_graph, relation_waves
@@ -93,11 +94,15 @@ class NetworkChange(DiagnosticResult):
             before = row.kept + row.dropped
             if before == 0:
                 continue
+            same = ("largely the same" if row.tribe_nmi >= 0.7 else
+                    "partly the same" if row.tribe_nmi >= 0.4 else "different")
             out.append(Finding(
                 f"From {row.from_wave} to {row.to_wave}, people who answered both kept "
-                f"{row.kept / before:.0%} of their {self.relation} ties and added {row.added}; "
-                f"tribes stayed {'largely the same' if row.tribe_nmi >= 0.7 else 'partly the same' if row.tribe_nmi >= 0.4 else 'different'} "
-                f"(NMI {row.tribe_nmi:.2f}).", value=f"{row.kept / before:.0%}", weight=0.5))
+                f"{row.kept / before:.0%} of their {self.relation} ties and added "
+                f"{count(row.added, 'new tie')}; the tribes stayed {same}.",
+                value=f"{row.kept / before:.0%}",
+                statistics=f"Tribe overlap between the waves: NMI {row.tribe_nmi:.2f}.",
+                weight=0.5))
         return out
 
 

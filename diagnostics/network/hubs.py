@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..labels import NO_ENERGY, QUADRANTS
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count, plural
 from ..workbook import Workbook
 from .common import energy_scores, person_labels, robust_z
 from .graph import Network, network_graph, require_ties
@@ -228,11 +229,15 @@ class HyperConnected(DiagnosticResult):
                 f"how sure: {', '.join(f'{v:.0%}' for v in sure)} of resamples of the "
                 "respondents name the same people")
             out = [Finding(
-                f"{k} {'person is' if k == 1 else 'people are'} hyper-connected "
-                f"({k / len(self.scores):.1%} of people): each is named by {named} colleagues, "
+                f"{count(k, 'person')} ({k / len(self.scores):.1%} of everyone) "
+                f"{plural(k, 'is', 'are')} hyper-connected: each is named by {named} colleagues, "
                 f"against {typical:g} for a typical person; together they reach "
                 f"{self.joint_reach:.0%} of their colleagues within two steps.",
-                value=str(k), uncertainty=how, weight=0.8)]
+                value=str(k), uncertainty=how,
+                meaning="News and mood pass through very few people; what they think of the "
+                        "change spreads fast.",
+                action="Brief these people early and personally, and listen to their doubts.",
+                figure="passion_connectivity", weight=0.8)]
         else:
             out = [Finding(f"No one stands out as hyper-connected: {self.reason}", value="0",
                            weight=0.5)]
@@ -244,10 +249,14 @@ class HyperConnected(DiagnosticResult):
             low = float((passion < self.passion_cut).mean())
             out.append(Finding(
                 f"Of the best-connected {self.connected_share:.0%} of people, "
-                f"{hidden / connected:.0%} are hidden influencers: connected but not (yet) "
-                f"passionate, against {low:.0%} of all respondents below the passion cut.",
+                f"{hidden / connected:.0%} are hidden influencers: well connected but not "
+                f"(yet) energised by the change, against {low:.0%} of everyone.",
                 value=f"{hidden / connected:.0%}",
-                weight=0.6))
+                meaning="Well-connected people who are not on board can slow the change "
+                        "quietly.",
+                action="Invite the hidden influencers into shaping the change, not only "
+                       "hearing about it.",
+                figure="passion_connectivity", weight=0.6))
         return out
 
 
@@ -391,7 +400,7 @@ def hyper_connected(workbook: Workbook, *, relation: str | None = None, wave: st
     if not answered.any():
         notes.append("No usable energy answers: the passion x connectivity map is empty.")
     elif dropped:
-        notes.append(f"{dropped} respondent(s) left out of passion for too many missing answers.")
+        notes.append(f"{count(dropped, 'respondent')} left out of passion for too many missing answers.")
 
     frame = pd.DataFrame({
         "in_degree": indeg, "in_strength": net.in_strength(), "pagerank": pagerank,
@@ -421,7 +430,7 @@ def hyper_connected(workbook: Workbook, *, relation: str | None = None, wave: st
     quads = quads.sort_values("quadrant", key=lambda s: s.map(rank)).reset_index(drop=True)
     quads = quads[["quadrant", "n", "share", "passion", "connectivity"]]
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return HyperConnected(
         network=net, people=tuple(str(ids[i]) for i in chosen), scores=frame,
         assignments=pd.Series(quadrant, index=frame.index, name="quadrant"),

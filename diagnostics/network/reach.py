@@ -127,9 +127,16 @@ class ReachToTop(DiagnosticResult):
         one = float(up.get(1, np.nan))
         return [Finding(
             f"{self.within_2_steps:.0%} of people are heard by a formal leader within two steps "
-            f"in the {self.network.relation} network ({one:.0%} directly). The seeds' 'only 4% "
-            "reaches the top' is unverified folklore, not a benchmark.",
-            value=f"{self.within_2_steps:.0%}", weight=0.7)]
+            f"in the {self.network.relation} network ({one:.0%} directly).",
+            value=f"{self.within_2_steps:.0%}",
+            meaning=("Most voices can reach the top through someone they know."
+                     if self.within_2_steps >= 0.5 else
+                     "Many people have no short path to a leader: what they see does not "
+                     "reach the top."),
+            action="Give the people furthest from leaders a direct channel to them.",
+            statistics=("The often-quoted “only 4% of what the front line knows reaches the "
+                        "top” has no primary source and is not used as a benchmark."),
+            figure="reach", weight=0.7)]
 
 
 def reach_to_top(workbook: Workbook, *, relation: str | None = None, wave: str | None = None,

@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..labels import REFERENCE_SHARES
 from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import between, count
 from ..workbook import Workbook
 from .common import person_labels
 from .graph import Network, network_graph, require_ties
@@ -246,21 +247,26 @@ class MovementSeeds(DiagnosticResult):
     def findings(self) -> list[Finding]:
         rows = self.summary.set_index("strategy")
         seeds = rows.loc["movement seeds"]
-        text = (f"Simulated peer-to-peer spread from {int(seeds['people'])} well-connected "
-                f"people ({self.share:.1%} of {self.network.n}) reaches {self.reach:.0%} of "
-                f"the organisation, against {self.reach_random:.0%} from as many people picked "
-                "at random")
-        band = f"5-95% of {self.runs} runs: {seeds['low']:.0%}-{seeds['high']:.0%}"
+        text = (f"Started by {count(int(seeds['people']), 'well-placed person', 'well-placed people')} "
+                f"({self.share:.1%} of {self.network.n}), a simulated peer-to-peer spread "
+                f"reaches {self.reach:.0%} of the organisation, against {self.reach_random:.0%} "
+                "from as many people picked at random")
+        stats = f"5-95% of {self.runs} simulated runs: {seeds['low']:.0%}-{seeds['high']:.0%}"
         if "formal leaders" in rows.index and not np.isnan(self.reach_leaders):
             lead = rows.loc["formal leaders"]
             text += (f" and {self.reach_leaders:.0%} from all {int(lead['people'])} formal "
                      "leaders")
-            band += f" (leaders {lead['low']:.0%}-{lead['high']:.0%})"
+            stats += f" (leaders {lead['low']:.0%}-{lead['high']:.0%})"
         if "best-placed leaders" in rows.index:
             best = rows.loc["best-placed leaders"]
-            text += (f"; as many best-placed leaders as seeds reach {best['reach']:.0%}")
-        text += ". (The 1% rule of thumb is a claim of the seeds without a primary source.)"
-        return [Finding(text, value=f"{self.reach:.0%}", uncertainty=band, weight=0.8)]
+            text += f"; as many best-placed leaders reach {best['reach']:.0%}"
+        stats += (". The 1% rule of thumb for movement starters has no primary source and is "
+                  "not used as a benchmark.")
+        return [Finding(text + ".", value=f"{self.reach:.0%}",
+                        uncertainty=f"in most runs {between(seeds['low'], seeds['high'])}",
+                        meaning="Who starts a movement matters more than how many start it.",
+                        action="Ask these movement starters to carry the first step of the change.",
+                        statistics=stats, figure="spread", weight=0.8)]
 
 
 def _summary(name: str, people: int, final: np.ndarray) -> dict[str, Any]:
@@ -429,7 +435,7 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
         notes.append("No formal leaders are flagged (is_leader, leader_levels): the leaders' "
                      "spread is not simulated.")
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return MovementSeeds(
         network=net, people=tuple(str(net.ids[i]) for i in order[:k]), share=float(share),
         reach=float(finals["movement seeds"].mean()),

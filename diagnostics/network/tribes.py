@@ -14,6 +14,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from ..errors import ConfigError
 from ..privacy import PrivacyGuard, SuppressedGroup
 from ..results import DiagnosticResult, Finding, jsonable
+from ..words import count
 from ..workbook import Workbook
 from .common import attribute_of, energy_scores
 from .graph import Network, network_graph, require_ties
@@ -297,23 +298,37 @@ class Tribes(DiagnosticResult):
         })
 
     def findings(self) -> list[Finding]:
+        stable = ("stable" if self.stability >= 0.8 else "fairly stable" if self.stability >= 0.5
+                  else "not stable")
         out = [Finding(
             f"People form {self.n_tribes} informal tribes in the {self.network.relation} "
-            f"network (modularity {self.modularity:.2f}).",
+            "network.",
             value=str(self.n_tribes),
-            uncertainty=f"partition stability across seeds: NMI {self.stability:.2f}",
-            weight=0.6)]
+            uncertainty=f"the tribes are {stable} from one computation to the next",
+            meaning="Tribes are the groups people actually work and talk in.",
+            statistics=(f"Modularity {self.modularity:.2f}; stability across seeds "
+                        f"(normalised mutual information) {self.stability:.2f}."),
+            figure="network", weight=0.6)]
         if not np.isnan(self.department_overlap):
             how = ("cut across departments" if self.department_overlap < 0.3 else
                    "partly follow departments" if self.department_overlap < 0.6 else
                    "largely follow departments")
             share = ("" if np.isnan(self.cross_department_share) else
-                     f"; {self.cross_department_share:.0%} of the ties inside tribes join "
+                     f": {self.cross_department_share:.0%} of the ties inside tribes join "
                      "different departments")
             out.append(Finding(
-                f"Tribes {how} (overlap with departments: NMI {self.department_overlap:.2f}, "
-                f"0 = unrelated, 1 = identical){share}.",
-                value=f"{self.department_overlap:.2f}", weight=0.7))
+                f"The informal tribes {how}{share}.",
+                value=("" if np.isnan(self.cross_department_share)
+                       else f"{self.cross_department_share:.0%}"),
+                meaning=("The organisation chart does not show how people really work together."
+                         if self.department_overlap < 0.6 else
+                         "Informal groups mostly match the organisation chart."),
+                action=("Spread the change through tribes, not only down the department lines."
+                        if self.department_overlap < 0.6 else
+                        "Department lines are a good route for the change."),
+                statistics=(f"Overlap of tribes and departments: normalised mutual information "
+                            f"{self.department_overlap:.2f} (0 unrelated, 1 identical)."),
+                figure="network", weight=0.7))
         return out
 
 
@@ -496,7 +511,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         profile, hidden = _mood(profile, assignments, scores, guard)
         withheld += hidden
         if dropped:
-            notes.append(f"{dropped} respondent(s) left out of the tribes' energy for too many "
+            notes.append(f"{count(dropped, 'respondent')} left out of the tribes' energy for too many "
                          "missing answers.")
     else:
         profile = profile.assign(energy=np.nan, energy_n=0)
@@ -514,7 +529,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     if not has.all():
         notes.append(f"{int((~has).sum())} people without {net.relation} ties belong to no tribe.")
     if net.dropped:
-        notes.append(f"{net.dropped} tie(s) with a weight of zero or less were left out.")
+        notes.append(f"{count(net.dropped, 'tie')} with a weight of zero or less were left out.")
     return Tribes(network=net, assignments=assignments, modularity=modularity,
                   department_overlap=overlap, cross_department_share=overall_cross,
                   stability=stability, resolution=float(resolution), seed=int(seed),

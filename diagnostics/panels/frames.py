@@ -13,6 +13,7 @@ from ..plots import segments as seg_plots
 from ..plots.reliability import alpha_figure, item_rest_figure
 from ..reliability import MISSING_POLICIES, construct_reliability
 from ..segments import K_RANGE, LOW_CERTAINTY, Segmentation, SegmentSearch, search_segments
+from ..words import count
 from ..workbook import KINDS, Workbook
 from .common import error_box, guarded_callback, redraw, show_figure, with_help
 
@@ -24,7 +25,7 @@ def _notes_html(result: Any) -> str:
     parts += [f"<li style='color:#b03a2e'><b>Warning:</b> {html.escape(w)}</li>"
               for w in result.warnings]
     if result.suppressed:
-        parts.append(f"<li>{len(result.suppressed)} group figure(s) withheld by the privacy "
+        parts.append(f"<li>{count(len(result.suppressed), 'group figure')} withheld by the privacy "
                      "guard.</li>")
     return f"<ul style='margin:4px 0'>{''.join(parts)}</ul>" if parts else ""
 
@@ -119,8 +120,7 @@ class SegmentCache:
 
 
 def _summary_html(result: Segmentation) -> str:
-    head = (f"<p><b>{html.escape(result.choice)}</b></p>" if result.chosen_automatically
-            else f"<p><b>{result.k} segments, as asked.</b> {html.escape(result.choice)}</p>")
+    head = f"<p><b>{html.escape(result.choice)}</b></p>"
     if result.k > 1:
         rows = "".join(
             f"<tr><td><b>{html.escape(r.segment)}</b></td><td>{r.share:.0%} "

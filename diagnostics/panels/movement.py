@@ -11,6 +11,7 @@ from ..activism import ActivismLadder, activism_ladder
 from ..indicators import movement_indicators
 from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
+from ..words import count
 from ..workbook import Workbook
 from .common import guarded_callback, redraw, show_figure, with_help
 
@@ -22,7 +23,7 @@ def _notes(result: object) -> str:
     parts += [f"<b>Note:</b> {html.escape(w)}" for w in getattr(result, "warnings", ())]
     hidden = getattr(result, "suppressed", ())
     if hidden:
-        parts.append(f"{len(hidden)} group(s) withheld by the privacy guard: "
+        parts.append(f"{count(len(hidden), 'group')} withheld by the privacy guard: "
                      + html.escape(", ".join(s.group for s in hidden)) + ".")
     return "<br>".join(f"<i>{p}</i>" for p in parts)
 

@@ -32,6 +32,7 @@ from ..plots.network import (
     tribe_department_figure,
     tribe_profile_figure,
 )
+from ..words import count
 from ..workbook import Workbook
 from .common import guarded_callback, redraw, show_figure, with_help
 
@@ -64,7 +65,7 @@ def _resolution() -> widgets.FloatSlider:
 def _notes(result: Any) -> str:
     lines = [html.escape(n) for n in result.notes]
     if result.suppressed:
-        lines.append(f"{len(result.suppressed)} group figure(s) withheld by the privacy guard.")
+        lines.append(f"{count(len(result.suppressed), 'group figure')} withheld by the privacy guard.")
     return "".join(f"<div><i>{line}</i></div>" for line in lines)
 
 

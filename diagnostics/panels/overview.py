@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..loading import validate
 from ..overview import item_distribution, participation
 from ..participation import ResponseRates, response_rates
+from ..words import count
 from ..workbook import Workbook
 from .common import (
     default_folder,
@@ -44,7 +45,7 @@ def _report_html(folder: Path) -> tuple[str, Workbook | None]:
     errors, warnings = report.errors, report.warnings
     if errors:
         head = (f"<b style='color:#c0392b'>{html.escape(str(folder))}: not usable yet</b> — "
-                f"{len(errors)} problem(s) to fix:")
+                f"{count(len(errors), 'problem')} to fix:")
     else:
         head = f"<b style='color:#1e8449'>{html.escape(str(folder))}: usable.</b> " + html.escape(
             repr(report.workbook))
@@ -54,7 +55,7 @@ def _report_html(folder: Path) -> tuple[str, Workbook | None]:
     warn = "".join(f"<li>{html.escape(str(p))}</li>" for p in warnings[:20])
     body = head + (f"<ol>{items}</ol>" if items else "")
     if warn:
-        body += f"<p>{len(warnings)} warning(s) (the data were used after the stated repair):</p><ul>{warn}</ul>"
+        body += f"<p>{count(len(warnings), 'warning')} (the data were used after the stated repair):</p><ul>{warn}</ul>"
     return body, report.workbook
 
 
@@ -123,7 +124,7 @@ def participation_panel(workbook: Workbook) -> widgets.VBox:
     def render() -> None:
         result = participation(workbook, by=by.value)
         redraw(fig, result.figure())
-        note.value = (f"<i>{len(result.suppressed)} group(s) withheld by the privacy guard "
+        note.value = (f"<i>{count(len(result.suppressed), 'group')} withheld by the privacy guard "
                       f"(minimum {workbook.guard.min_group_size}).</i>" if result.suppressed else "")
         rates.value = _rates_html(rated, by.value) if rated is not None else ""
         out.clear_output()

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from ..errors import InsufficientDataError
 from ..stories import StoryThemes, fit_story_model, story_themes
+from ..words import count, plural
 from ..workbook import Workbook
 from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
@@ -38,7 +39,7 @@ def quotes_html(result: StoryThemes, *, limit: int = 300) -> str:
     withheld = [s for s in result.suppressed if s.dimension.startswith("story theme")]
     if withheld:
         parts.append(f"<p><i>Quotes withheld for {len(withheld)} theme and direction "
-                     "combination(s) with fewer authors than the free-text minimum.</i></p>")
+                     f"{plural(len(withheld), 'combination')} with fewer authors than the free-text minimum.</i></p>")
     return "".join(parts)
 
 
@@ -143,7 +144,7 @@ def resonance_panel(workbook: Workbook, n_themes: int | None = None) -> widgets.
         else:
             redraw(fig, resonance_figure(result))
             hidden = [s for s in result.suppressed if s.dimension.startswith("authors")]
-            note.value = (f"<i>{len(hidden)} group(s) withheld by the privacy guard.</i>"
+            note.value = (f"<i>{count(len(hidden), 'group')} withheld by the privacy guard.</i>"
                           if hidden else "")
         out.clear_output()
 

@@ -88,6 +88,16 @@ def glue_figure(result: NonNegotiables) -> go.Figure:
     return apply_theme(fig, title="Glue index", height=320)
 
 
+def _wrap(text: str, width: int) -> str:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def weakest_links_figure(result: NonNegotiables, *, non_negotiable: bool = True) -> go.Figure:
     """Each non-negotiable's flagged groups (or else its lowest group), with intervals.
 
@@ -98,7 +108,7 @@ def weakest_links_figure(result: NonNegotiables, *, non_negotiable: bool = True)
     if low.empty:
         fig.add_annotation(text="no group shown", showarrow=False)
         return apply_theme(fig, title="Weakest links")
-    labels = [f"{r.item} · {r.grouping} {r.group}" for r in low.itertuples()]
+    labels = [f"{r.group} ({r.grouping}):<br>{_wrap(str(r.label), 48)}" for r in low.itertuples()]
     flagged = (low["weak"] | low["below_standard"]).to_numpy()
     fig.add_scatter(
         x=low["adherence"], y=labels, mode="markers", name="group",
@@ -118,10 +128,12 @@ def weakest_links_figure(result: NonNegotiables, *, non_negotiable: bool = True)
                       annotation_text=f"standard {_fmt(result, result.standard)}")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=_unit(result), tickformat=".0%" if result.measure == "share" else None)
-    title = ("Weakest links (orange: significantly below the rest"
-             + (" or the standard" if result.standard is not None else "") + ", "
-             + f"{result.correction}-corrected)")
-    return apply_theme(fig, title=title, height=max(320, 36 * len(low) + 150))
+    if result.measure == "share":
+        low_end = float(np.nanmin(low["adherence_low"].to_numpy(dtype=float)))
+        fig.update_xaxes(range=[max(0.0, low_end - 0.05), 1.03])
+    title = ("Weakest links (orange: clearly below the rest"
+             + (" or the standard" if result.standard is not None else "") + ")")
+    return apply_theme(fig, title=title, height=max(320, 56 * len(low) + 150))
 
 
 def spread_figure(result: NonNegotiables) -> go.Figure:

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..words import client_text
 from .theme import COLORS, REFERENCE_LINE, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,6 +142,17 @@ def tandem_sensitivity_figure(result: TandemAnalysis) -> go.Figure:
     return apply_theme(fig, title="Does the tandem effect depend on the threshold?")
 
 
+def _wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of about ``width`` characters at spaces (plotly's <br>)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def indicators_figure(result: MovementIndicators) -> go.Figure:
     """The indicator dashboard: one tile per indicator, its value and interval."""
     rows = result.table
@@ -164,15 +176,25 @@ def indicators_figure(result: MovementIndicators) -> go.Figure:
             sub = f"95% CI {lo:{f}} to {hi:{f}}"
         else:
             sub = _esc(r.detail)
+        if value is None:
+            # nothing to show: say why instead of a zero a reader would take for real
+            row_i, col_i = i // cols, i % cols
+            fig.add_annotation(
+                x=(col_i + 0.5) / cols, y=1 - (row_i + 0.5) / nrows, xref="paper", yref="paper",
+                showarrow=False, align="center", font={"size": 12, "color": "#666666"},
+                text=(f"<b>{_esc(_TILE.get(r.indicator, r.indicator))}</b><br>not available, "
+                      f"because<br>{_wrap(_esc(client_text(r.reason or 'the data are missing')).lower(), 34)}"))
+            continue
         fig.add_trace(go.Indicator(
-            mode="number", value=shown if shown is not None else 0,
+            mode="number", value=shown,
             number={"suffix": "%" if pct else "", "valueformat": fmt,
                     "font": {"color": COLORS[0] if value is not None else "#bbbbbb"}},
-            title={"text": f"{_esc(_TILE.get(r.indicator, r.indicator))}<br>"
-                           f"<span style='font-size:0.7em'>{sub}</span>"}),
+            title={"text": f"{_wrap(_esc(_TILE.get(r.indicator, r.indicator)), 24)}<br>"
+                           f"<span style='font-size:0.65em'>{_wrap(sub, 34)}</span>",
+                   "font": {"size": 13}}),
             row=i // cols + 1, col=i % cols + 1)
     return apply_theme(fig, title="Unconventional indicators of the movement",
-                       height=220 * nrows + 80)
+                       height=250 * nrows + 80)
 
 
 def momentum_figure(result: MovementIndicators) -> go.Figure:

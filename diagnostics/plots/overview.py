@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
+from ..words import column_title
 from .theme import COLORS, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,8 +22,8 @@ def participation_figure(result: Participation) -> go.Figure:
         fig.add_bar(x=part[result.by].astype(str), y=part["n"], name=str(wave),
                     marker_color=COLORS[i % len(COLORS)],
                     hovertemplate="%{x}: %{y} respondents<extra>" + str(wave) + "</extra>")
-    fig.update_layout(barmode="group", xaxis_title=result.by, yaxis_title="respondents")
-    return apply_theme(fig, title=f"Respondents by {result.by}")
+    fig.update_layout(barmode="group", xaxis_title=column_title(result.by), yaxis_title="respondents")
+    return apply_theme(fig, title=f"Respondents by {column_title(result.by).lower()}")
 
 
 def distribution_figure(result: ItemDistribution) -> go.Figure:

@@ -60,5 +60,6 @@ def item_rest_figure(result: Reliability) -> go.Figure:
     fig.add_vline(x=0.0, line={"color": "#333333", "width": 1})
     fig.add_vline(x=0.3, line=REFERENCE_LINE, annotation_text=".30", annotation_position="top")
     fig.update_layout(xaxis={"title": "corrected item-total correlation", "range": [-1, 1]},
-                      barmode="overlay", height=max(320, 60 + 18 * len(items)))
+                      barmode="overlay", height=max(320, 90 + 24 * len(items)))
+    fig.update_yaxes(dtick=1, automargin=True)
     return apply_theme(fig, title="How each item fits its construct")

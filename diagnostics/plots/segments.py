@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..labels import STABLE
+from ..words import count
 from .theme import COLORS, DIVERGING, REFERENCE_LINE, apply_theme
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,7 +49,7 @@ def profile_figure(result: Segmentation, *, level: str = "constructs") -> go.Fig
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"side": "bottom"},
                       height=max(320, 120 + 44 * len(rows)))
     kind = "items" if cols is items else "constructs"
-    title = (f"What moves each segment: {result.k} segment(s), z-score per {kind[:-1]}"
+    title = (f"What moves each segment: {count(result.k, 'segment')}, z-score per {kind[:-1]}"
              if result.k > 1 else "No distinct segments: one profile for everyone")
     return apply_theme(fig, title=title)
 

@@ -57,7 +57,8 @@ def resonance_figure(result: StoryThemes) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=z, x=[label[int(t)] for t in themes], y=[_esc(g) for g in groups],
         colorscale=DIVERGING, zmid=0, customdata=grid.to_numpy(dtype=float),
-        colorbar={"title": "log2 lift"},
+        colorbar={"title": "how often,<br>against the<br>organisation",
+                  "tickvals": [-2, -1, 0, 1, 2], "ticktext": ["¼×", "½×", "1×", "2×", "4×"]},
         hovertemplate="%{y} / %{x}: %{customdata:.2f}x the organisation's share<extra></extra>"))
     by = _esc(r["by"].iloc[0]) if len(r) else "group"
     return apply_theme(fig, title=f"Which themes resonate with which {by} (authors)",

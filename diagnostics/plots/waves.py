@@ -152,7 +152,7 @@ def sankey_figure(result: WaveComparison) -> go.Figure:
               "target": [len(sources) + targets.index(t) for t in f["to_segment"]],
               "value": f["n"].astype(float).tolist(), "color": link_colour}))
     share = result.movers_share
-    title = (f"Segment movers: {share:.0%} of {result.n_followed} people followed moved "
-             "(orange flows)") if np.isfinite(share) else "Segment movers"
+    title = (f"Who moved to another group: {share:.0%} of the {result.n_followed} people who "
+             "answered both surveys (orange flows)") if np.isfinite(share) else "Segment movers"
     return apply_theme(fig, title=title, height=460)
 

@@ -8,7 +8,7 @@ own ``figures()`` and ``tables()``, the executive summary from their ``findings(
 format     what it is
 =========  =========================================================================
 ``html``   one self-contained page: plotly.js inlined once, works offline
-``pdf``    the same content paginated (weasyprint), charts drawn by plotly.js (2x images)
+``pdf``    the same page printed by chromium: A4, charts as vector graphics
 ``pptx``   an editable 16:9 deck: native charts where PowerPoint has the type
 ``xlsx``   the table behind every figure, one sheet each, formulas neutralised
 =========  =========================================================================
@@ -38,14 +38,6 @@ __all__ = ["write_report", "build_report", "Report", "ReportOutcome", "SUPPORTED
 
 SUPPORTED_FORMATS: tuple[str, ...] = ("html", "pdf", "pptx", "xlsx")
 FILE_NAMES: dict[str, str] = {f: f"report.{f}" for f in SUPPORTED_FORMATS}
-#: Pixel scale of the images of charts (PDF pages and the deck's non-native charts): a
-#: 960-pixel-wide figure becomes 1920 pixels, about 270 dpi across an A4 page's text width.
-#: JPEG (quality 0.92) rather than SVG or PNG: weasyprint draws SVG text slowly and re-encodes
-#: every PNG (together over half the PDF's time), while it embeds a JPEG as it is; at this
-#: resolution the difference does not show, and the browser's rendering is the faithful one.
-IMAGE_SCALE = 2
-IMAGE_FORMAT = "jpeg"
-
 
 class ReportOutcome(list):  # type: ignore[type-arg]
     """The files written (a list of paths), with what was measured while writing them.
@@ -53,10 +45,11 @@ class ReportOutcome(list):  # type: ignore[type-arg]
     Attributes
     ----------
     seconds
-        Seconds per stage: ``content``, ``images``, and each format (wall clock).
+        Seconds per stage: ``content``, ``pictures`` (the deck's pictures when no PDF is
+        written), and each format (wall clock).
     cpu_seconds
         Processor seconds of this process for the whole report (chromium, which draws the
-        images, not included): a measure that a busy machine does not inflate.
+        charts, not included): a measure that a busy machine does not inflate.
     pages
         Pages of the PDF (0 when no PDF was written).
     figure_pages
@@ -155,8 +148,7 @@ def write_report(results: RunResults, out: str | Path, *,
     ...     [p.name for p in written]
     ['report.html', 'report.xlsx']
     """
-    from .images import ImageJob, write_images
-    from .pdf import write_pdf
+    from .pdf import write_pdf, write_pictures
     from .pptx import needs_image, write_pptx
     from .xlsx import write_xlsx
 
@@ -170,7 +162,8 @@ def write_report(results: RunResults, out: str | Path, *,
     outcome.cpu_seconds = 0.0
     outcome.slides = outcome.native_charts = 0
     outcome.report = None
-    steps = ["content"] + (["images"] if {"pdf", "pptx"} & set(wanted) else []) + wanted
+    steps = ["content"] + (["pictures"] if "pptx" in wanted and "pdf" not in wanted else []) \
+        + wanted
     done = 0
     with tqdm(total=len(steps), desc="report", unit="step", disable=not progress) as bar, \
             tempfile.TemporaryDirectory(prefix="report-images-") as tmp:
@@ -188,27 +181,25 @@ def write_report(results: RunResults, out: str | Path, *,
         outcome.report = report
         advance("content gathered")
         images_dir = Path(tmp)
-        images: dict[str, Path] = {}
-        if {"pdf", "pptx"} & set(wanted):
-            jobs: list[ImageJob] = []
-            for fig in report.figures:
-                if "pdf" in wanted or needs_image(fig):
-                    images[fig.id] = images_dir / f"{fig.id}.jpg"
-                    jobs.append(ImageJob(fig.safe, images[fig.id], IMAGE_FORMAT, scale=IMAGE_SCALE))
-            with tqdm(total=len(jobs), desc="report: images", unit="image",
-                      disable=not progress, leave=False) as image_bar:
-                clock.run("images", lambda: write_images(jobs, on_done=image_bar.update))
-            advance("images drawn")
+        pictures: dict[str, Path] = {}
+        if "pptx" in wanted:
+            pictures = {fig.id: images_dir / f"{fig.id}.jpg" for fig in report.figures
+                        if needs_image(fig)}
+        if pictures and "pdf" not in wanted:
+            clock.run("pictures", lambda: write_pictures(report, pictures))
+            advance("pictures taken")
+        # the PDF first: its browser session also takes the deck's pictures
+        order = sorted(wanted, key=lambda f: f != "pdf")
         with staged_directory(out, marker="report") as stage:
-            for fmt in wanted:
+            for fmt in order:
                 target = stage / FILE_NAMES[fmt]
                 if fmt == "html":
                     clock.run("html", partial(_write_html, report, target))
                 elif fmt == "pdf":
-                    info = clock.run("pdf", partial(write_pdf, report, target, images))
+                    info = clock.run("pdf", lambda t=target: write_pdf(report, t, pictures=pictures))
                     outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
                 elif fmt == "pptx":
-                    deck = clock.run("pptx", partial(write_pptx, report, target, images))
+                    deck = clock.run("pptx", lambda t=target: write_pptx(report, t, pictures))
                     outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
                 else:
                     clock.run("xlsx", partial(write_xlsx, report, target))

@@ -387,7 +387,34 @@ def _scatters(traces: list[dict[str, Any]], layout: dict[str, Any], colorway: li
             series.labels = [plain_text(str(texts[j])) if 0 <= j < len(texts) and texts[j] is not None else ""
                              for j in keep]
         spec.series.append(series)
+    if numeric_x:
+        spec.series.extend(_reference_series(layout, spec.series))
     return spec
+
+
+def _reference_series(layout: dict[str, Any], series: list[SeriesSpec]) -> list[SeriesSpec]:
+    """Vertical and horizontal reference lines of the figure as two-point line series (an XY
+    chart has no other way to draw them)."""
+    xs = [v for s in series for v in (s.x or []) if v is not None]
+    ys = [v for s in series for v in s.values if v is not None]
+    if not xs or not ys:
+        return []
+    out: list[SeriesSpec] = []
+    for shape in layout.get("shapes") or []:
+        if shape.get("type") != "line":
+            continue
+        x0, x1, y0, y1 = (_number(shape.get(k)) for k in ("x0", "x1", "y0", "y1"))
+        xref, yref = str(shape.get("xref", "x")), str(shape.get("yref", "y"))
+        if x0 is not None and x0 == x1 and xref == "x":
+            px, py = [x0, x0], [min(ys), max(ys)]
+        elif y0 is not None and y0 == y1 and yref == "y":
+            px, py = [min(xs), max(xs)], [y0, y0]
+        else:
+            continue
+        tint = colour((shape.get("line") or {}).get("color")) or "888888"
+        out.append(SeriesSpec(name="reference line", values=py, x=px, colour=tint,
+                              line=True, markers=False, dash=True))
+    return out
 
 
 def _pie(trace: dict[str, Any], layout: dict[str, Any], colorway: list[str]) -> ChartSpec | None:

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 from ..errors import DiagnosticsError
 from ..inputs import LIMITS, UnsafeInput, read_input
 from ..results import DiagnosticResult, Finding, Skipped
+from ..words import client_text, column_title, count
 from .references import CLAIMS, Claim, Reference, references_for
 from .sanitize import People, escape_markup, map_strings, plain_text, safe_colour
 
@@ -37,6 +38,10 @@ __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFig
            "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: Sections shown in the appendix only: they are about the measurement, not the organisation.
+APPENDIX_SECTIONS = frozenset({"reliability"})
+#: The main body's finding pages: at most this many (one page or slide each).
+MAX_FINDING_PAGES = 13
 #: Titles of the contract's diagnostics, for those this version cannot run yet.
 CONTRACT_TITLES: dict[str, str] = {
     "segments": "Frame segments", "non_negotiables": "Non-negotiable behaviours",
@@ -122,6 +127,12 @@ class Section:
     notes: tuple[str, ...]
     warnings: tuple[str, ...]
     withheld: tuple[Withheld, ...]
+    quotes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def appendix_only(self) -> bool:
+        """Sections about the measurement itself (reliability) live in the appendix only."""
+        return self.key in APPENDIX_SECTIONS
 
     @property
     def anchor(self) -> str:
@@ -148,7 +159,15 @@ class KeyFinding:
 
     @property
     def figure(self) -> ReportFigure | None:
+        """The figure that shows the finding (the one it names, else the section's first)."""
+        named = [f for f in self.section.figures if f.name == self.finding.figure]
+        if named:
+            return named[0]
         return self.section.figures[0] if self.section.figures else None
+
+    @property
+    def anchor(self) -> str:
+        return f"finding-{abs(hash((self.section.key, self.finding.headline))) % 10**8}"
 
 
 @dataclass(frozen=True)
@@ -182,6 +201,7 @@ class Report:
     respondents: tuple[tuple[str, int], ...]
     intro: str
     summary: tuple[KeyFinding, ...]
+    more: tuple[KeyFinding, ...]
     sections: tuple[Section, ...]
     skipped: tuple[SkippedSection, ...]
     min_group_size: int
@@ -203,6 +223,19 @@ class Report:
     @property
     def tables(self) -> list[ReportTable]:
         return [t for s in self.sections for t in s.tables]
+
+    @property
+    def finding_pages(self) -> tuple[KeyFinding, ...]:
+        """The main body: the summary's findings, then one more per remaining section."""
+        return self.summary + self.more
+
+    @property
+    def quotes(self) -> list[tuple[str, str]]:
+        return [q for s in self.sections for q in s.quotes]
+
+    @property
+    def overview(self) -> Section | None:
+        return next((s for s in self.sections if s.key == OVERVIEW_KEY), None)
 
 
 # ---------------------------------------------------------------- building blocks
@@ -294,10 +327,38 @@ def _figure_title(fig: go.Figure, fallback: str) -> str:
     return plain_text(str(text)).replace("\n", " ") if text else fallback
 
 
-def _unique_sheet(name: str, used: set[str]) -> str:
+def _words_cut(text: str, limit: int = 31) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" -–,")
+    return cut if cut else text[:limit]
+
+
+def sheet_label(title: str, key: str, name: str) -> str:
+    """A readable sheet name: the table's own name in words, or the topic for its main table.
+
+    Examples
+    --------
+    >>> sheet_label("Tribes", "tribes", "tribes"), sheet_label("Tribes", "tribes", "tribe_segment")
+    ('Tribes', 'Tribe segment')
+    >>> sheet_label("Non-negotiable behaviours", "non_negotiables", "adherence by group")
+    'Adherence by group'
+    """
+    own = name[len(key):].strip(" _") if name.startswith(key) else name
+    if not own or own == key:
+        return title
+    text = own.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _unique_sheet(name: str, used: set[str], topic: str = "") -> str:
     base = _SHEET_BAD.sub("-", name).strip() or "table"
     if base.lower() == "history":
         base = "history table"
+    base = _words_cut(base)
+    if base.lower() in used and topic:
+        base = _words_cut(f"{topic} - {base}")
     candidate, i = base[:31], 2
     while candidate.lower() in used:
         suffix = f"~{i}"
@@ -307,8 +368,47 @@ def _unique_sheet(name: str, used: set[str]) -> str:
     return candidate
 
 
+class _ClientWords:
+    """People shown as pseudonyms (or ids), and attribute names in words ("tenure_band" ->
+    "tenure") in every text of the report's figures and findings."""
+
+    def __init__(self, people: People, attributes: Sequence[str]) -> None:
+        self.people = people
+        names = sorted((a for a in attributes if "_" in a), key=len, reverse=True)
+        self.words = {a: column_title(a).lower() for a in names}
+        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+
+    def text(self, text: str) -> str:
+        shown = self.people.text(text)
+        if self.pattern is not None and "_" in shown:
+            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
+        return shown
+
+    def sentence(self, text: str) -> str:
+        shown = self.people.sentence(text)
+        if self.pattern is not None and "_" in shown:
+            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
+        return shown
+
+    @property
+    def names(self) -> bool:
+        return self.people.names
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self.people.frame(frame)
+
+    def unlabelled(self, text: str) -> str:
+        shown = self.people.unlabelled(text)
+        if self.pattern is not None and "_" in shown:
+            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
+        return shown
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.people, name)
+
+
 class _Builder:
-    def __init__(self, workbook: Workbook, people: People) -> None:
+    def __init__(self, workbook: Workbook, people: Any) -> None:
         self.workbook = workbook
         self.people = people
         self.sheets: set[str] = {"contents", "about"}
@@ -334,29 +434,35 @@ class _Builder:
         return ReportFigure(id=f"fig-{self.n_fig}", section=section, name=name,
                             title=_figure_title(shown, fallback), figure=shown, safe=safe)
 
-    def table(self, section: str, name: str, frame: pd.DataFrame) -> ReportTable | None:
+    def table(self, section: str, name: str, frame: pd.DataFrame,
+              title: str = "") -> ReportTable | None:
         if not self.people.names:
             if individual_level(frame):
                 self.individual.append(f"{section}: {name}")
                 return None
             frame = frame.drop(columns=[c for c in _RECORD_KEYS if c in frame.columns])
-        sheet_name = name if name.startswith(section) else f"{section} {name}"
+        label = sheet_label(title or column_title(section), section, name)
         return ReportTable(section=section, name=name,
-                           sheet=_unique_sheet(sheet_name, self.sheets),
+                           sheet=_unique_sheet(label, self.sheets, title.split(":")[0]),
                            frame=self.people.frame(frame))
 
     def section(self, key: str, result: DiagnosticResult) -> Section:
         figures = tuple(self.figure(key, name, fig, result.title)
                         for name, fig in result.figures().items())
+        title = result.title or column_title(key)
         tables = tuple(t for name, frame in result.tables().items()
-                       if (t := self.table(key, name, frame)) is not None)
-        findings = tuple(Finding(self.people.text(f.headline), f.value, f.uncertainty, f.weight)
+                       if (t := self.table(key, name, frame, title)) is not None)
+        text = self.people.text
+        findings = tuple(Finding(text(f.headline), f.value, text(f.uncertainty), f.weight,
+                                 meaning=text(f.meaning), action=text(f.action),
+                                 statistics=text(f.statistics), figure=f.figure)
                          for f in result.findings())
+        quotes = tuple((text(about), text(quote)) for about, quote in result.quotations())
         return Section(key=key, title=result.title or key, method=result.method,
                        figures=figures, tables=tables, findings=findings,
-                       notes=tuple(self.people.sentence(n) for n in result.notes),
-                       warnings=tuple(self.people.sentence(w) for w in result.warnings),
-                       withheld=_withheld(result))
+                       notes=tuple(client_text(self.people.sentence(n)) for n in result.notes),
+                       warnings=tuple(client_text(self.people.sentence(w)) for w in result.warnings),
+                       withheld=_withheld(result), quotes=quotes)
 
     def overview(self) -> Section | None:
         """"Who answered": respondents per wave and per attribute, through the guard."""
@@ -373,19 +479,14 @@ class _Builder:
             result = participation(wb, by=attribute)
             method = result.method
             figures.append(self.figure(OVERVIEW_KEY, attribute, result.figure(),
-                                       f"Respondents by {attribute}"))
-            table = self.table(OVERVIEW_KEY, f"by {attribute}", result.to_frame())
+                                       f"Respondents by {column_title(attribute).lower()}"))
+            table = self.table(OVERVIEW_KEY, f"Who answered by {column_title(attribute).lower()}",
+                               result.to_frame(), "Who answered")
             if table is not None:
                 tables.append(table)
             withheld.extend(_withheld(result))
-        sizes = wb.survey.groupby("wave", sort=False).size()
-        waves = ", ".join(f"{int(sizes.get(w, 0))} in {w}" for w in wb.waves)
-        finding = Finding(f"Respondents in the latest survey wave ({wb.latest_wave}).",
-                          value=str(int(sizes.get(wb.latest_wave, 0))),
-                          uncertainty=f"respondents per wave: {waves}" if len(wb.waves) > 1 else "",
-                          weight=0.1)
         return Section(key=OVERVIEW_KEY, title="Who answered", method=method,
-                       figures=tuple(figures), tables=tuple(tables), findings=(finding,),
+                       figures=tuple(figures), tables=tuple(tables), findings=(),
                        notes=(), warnings=(), withheld=tuple(withheld))
 
 
@@ -410,7 +511,7 @@ def individual_level(frame: pd.DataFrame) -> bool:
     return bool(people) and bool(columns - people - _LIST_COLUMNS)
 
 
-def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 8,
+def select_findings(candidates: Sequence[tuple[Finding, Section]], *, most: int = 7,
                     least: int = 5, per_section: int = 2) -> list[KeyFinding]:
     """The findings that matter most, heaviest first, from as many sections as possible.
 
@@ -470,14 +571,14 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
     --------
     >>> from diagnostics import load, run_all
     >>> report = build_report(run_all(load("data/sample"), only=[]))
-    >>> report.sections[0].title, len(report.summary) >= 1
-    ('Who answered', True)
+    >>> report.sections[0].title, report.intro.split(",")[0]
+    ('Who answered', '470 people answered the latest survey (2025-H2)')
     """
     from ..runner import CONTRACT_KEYS, steps
 
     workbook = results.workbook
     people = People(workbook.survey["respondent_id"], workbook.guard.pseudonym, names=names)
-    builder = _Builder(workbook, people)
+    builder = _Builder(workbook, _ClientWords(people, workbook.attributes))
     notes: list[str] = []
     branding = _branding(workbook, notes)
     titles = {s.key: s.title for s in steps()}
@@ -502,22 +603,32 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
             if on_progress is not None:
                 on_progress(result.title or key, i, total)
     titles = {**CONTRACT_TITLES, **titles}
-    skipped = tuple(SkippedSection(k, titles.get(k, k.replace("_", " ").capitalize()), v.reason)
+    skipped = tuple(SkippedSection(k, titles.get(k, column_title(k)), client_text(v.reason))
                     for k, v in results.results.items() if isinstance(v, Skipped))
-    skipped += tuple(SkippedSection(k, titles[k], "not available in this version of the workbook")
+    skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
-    candidates = [(f, s) for s in sections for f in s.findings]
+    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY]
+    candidates = [(f, s) for s in body for f in s.findings]
     summary = tuple(select_findings(candidates))
+    shown = {(k.section.key, k.finding.headline) for k in summary}
+    covered = {k.section.key for k in summary}
+    more: list[KeyFinding] = []
+    for s in body:
+        rest = [f for f in s.findings if (s.key, f.headline) not in shown]
+        if s.key not in covered and rest and s.figures:
+            more.append(KeyFinding(max(rest, key=lambda f: f.weight), s))
+    more = more[:max(0, MAX_FINDING_PAGES - len(summary))]
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
-    diagnostics_ran = len(sections) - (1 if overview is not None else 0)
-    intro = (f"{respondents[-1][1]} people answered the latest survey wave ({respondents[-1][0]})"
-             + (f", across {len(respondents)} waves" if len(respondents) > 1 else "")
-             + f". {diagnostics_ran} diagnostic(s) ran on the data"
-             + (f"; {len(skipped)} could not run (listed with their reasons)" if skipped else "")
-             + ". The findings below matter most, heaviest first; each gives its number and how "
-             f"sure it is. No figure describes a group of fewer than "
-             f"{workbook.guard.min_group_size} respondents.")
+    latest_wave, latest_n = respondents[-1]
+    intro = (f"{count(latest_n, 'person')} answered the latest survey ({latest_wave})"
+             if len(respondents) > 1 else f"{count(latest_n, 'person')} answered the survey")
+    if len(respondents) > 1:
+        earlier = "; ".join(f"{n} in {w}" for w, n in respondents[:-1])
+        intro += f", against {earlier}"
+    intro += (". Below are the findings that matter most, each with what it means and one "
+              "recommended action; a page on each follows. No figure in this report describes "
+              f"a group of fewer than {workbook.guard.min_group_size} people.")
     keys = {s.key for s in sections}
     return Report(
         title="Culture diagnostic",
@@ -527,12 +638,13 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         respondents=respondents,
         intro=intro,
         summary=summary,
+        more=tuple(more),
         sections=tuple(sections),
         skipped=skipped,
         min_group_size=workbook.guard.min_group_size,
         min_text_group_size=workbook.guard.threshold(text=True),
         names=names,
-        warnings=tuple(people.sentence(w) for w in results.warnings),
+        warnings=tuple(client_text(people.sentence(w)) for w in results.warnings),
         privacy_warning=workbook.config.privacy_warning,
         individual_left_out=tuple(builder.individual),
         references=tuple(references_for(keys)),

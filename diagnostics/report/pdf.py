@@ -1,20 +1,46 @@
-"""The report as a paginated PDF: the HTML page's content printed by weasyprint.
+"""The report as a paginated PDF, printed by chromium from the report's own page.
 
-Charts are images drawn by plotly.js itself (through kaleido) at twice their pixel size,
-so they show exactly what the HTML page shows, sharp in print.
+One chromium page loads the print version of the HTML report, plotly.js draws every chart
+there (as SVG: the PDF's charts are vector graphics, sharp at any zoom and small), and
+chromium prints it to A4. The deck's pictures of charts that PowerPoint cannot draw natively
+are taken from the same page, so one browser session serves both formats.
+
+Before, each chart was drawn to a JPEG by kaleido and the page laid out by weasyprint: a PDF
+of 7 MB for the sample. ``benchmarks/bench_report.py`` times this route against plotly's own
+``write_image`` per figure.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import OutputError
 from .content import Report
-from .html import render_html
+from .html import PAGE_WIDTH_PX, render_html
 
-__all__ = ["write_pdf", "PdfInfo"]
+__all__ = ["write_pdf", "PdfInfo", "print_page", "CHROMIUM", "PAGE_WIDTH_PX"]
+
+CHROMIUM = "/usr/bin/chromium"
+#: Pixel ratio of the deck's chart pictures (a 680-pixel chart becomes 1,360 pixels wide).
+PICTURE_SCALE = 2
+_TIMEOUT_MS = 600_000
+#: Writes the page of each contents entry after it (the first print tells where anchors are).
+_NUMBER_CONTENTS = """(where) => {
+  let n = 0;
+  document.querySelectorAll('nav#contents a[href^="#"], ol.figure-list a').forEach((a) => {
+    const page = where[a.getAttribute('href').slice(1)];
+    if (page === undefined) return;
+    const span = document.createElement('span');
+    span.className = 'page-number';
+    span.textContent = String(page);
+    a.appendChild(span);
+    n += 1;
+  });
+  return n;
+}"""
 
 
 @dataclass(frozen=True)
@@ -26,22 +52,107 @@ class PdfInfo:
     figure_pages: dict[str, int]
 
 
-def write_pdf(report: Report, path: Path, images: Mapping[str, Path]) -> PdfInfo:
-    """Print the report to ``path``; ``images`` maps figure ids to their image files."""
-    import weasyprint
+def _chromium() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else None
 
-    folder = {p.parent for p in images.values()}
-    base = next(iter(folder)) if len(folder) == 1 else Path.cwd()
-    names = {fid: (p.name if p.parent == base else p.resolve().as_uri())
-             for fid, p in images.items()}
-    page = render_html(report, pdf=True, images=names)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=page, base_url=str(base)).render()
-    figure_pages: dict[str, int] = {}
-    for number, pg in enumerate(document.pages, start=1):
-        for anchor in pg.anchors:
-            if anchor.startswith("fig-"):
-                figure_pages.setdefault(anchor, number)
-    document.write_pdf(path)
-    return PdfInfo(path=path, pages=len(document.pages), figure_pages=figure_pages)
+
+def print_page(page_html: str, *, pdf: Path | None = None,
+               pictures: Mapping[str, Path] | None = None,
+               on_step: Callable[[str], None] | None = None) -> None:
+    """Load ``page_html`` in chromium, wait for its charts, take ``pictures`` (element id to
+    JPEG file) and print it to ``pdf``.
+
+    Runs in a thread of its own so that it works inside Jupyter's running event loop too.
+
+    Raises
+    ------
+    OutputError
+        When chromium cannot be started or the page does not finish drawing.
+    """
+    errors: list[BaseException] = []
+    step = on_step or (lambda _s: None)
+
+    def run() -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=_chromium(),
+                                             args=["--no-sandbox", "--disable-gpu"])
+                try:
+                    context = browser.new_context(
+                        viewport={"width": PAGE_WIDTH_PX, "height": 1000},
+                        device_scale_factor=PICTURE_SCALE)
+                    page = context.new_page()
+                    page.set_default_timeout(_TIMEOUT_MS)
+                    page.set_content(page_html, wait_until="load")
+                    page.wait_for_function(
+                        "document.body.getAttribute('data-charts-drawn') === 'true'",
+                        timeout=_TIMEOUT_MS)
+                    step("charts drawn")
+                    for element, path in (pictures or {}).items():
+                        page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
+                                                               quality=90)
+                    if pictures:
+                        step("pictures taken")
+                    if pdf is not None:
+                        options = {"path": str(pdf), "format": "A4", "print_background": True,
+                                   "prefer_css_page_size": True, "outline": True}
+                        page.pdf(**options)
+                        # the contents' page numbers: where the first print put each anchor
+                        _pages, where = pdf_pages(pdf)
+                        if page.evaluate(_NUMBER_CONTENTS, where):
+                            page.pdf(**options)
+                        step("pdf printed")
+                finally:
+                    browser.close()
+        except BaseException as err:  # reported in the caller's thread
+            errors.append(err)
+
+    thread = threading.Thread(target=run, name="report-print", daemon=True)
+    thread.start()
+    thread.join()
+    if errors:
+        err = errors[0]
+        name = type(err).__name__
+        if isinstance(err, ModuleNotFoundError) or "Executable" in str(err) or \
+                "chrom" in str(err).lower() or _chromium() is None:
+            raise OutputError("The PDF and the deck's pictures need chromium, which could not be "
+                              f"started ({name}: {err}). Install it with `make system` (Debian: "
+                              "apt-get install chromium), or leave out pdf and pptx.") from err
+        raise OutputError(f"The report page could not be printed ({name}: {err}).") from err
+
+
+def pdf_pages(path: Path) -> tuple[int, dict[str, int]]:
+    """Pages of a PDF and the page of each named destination (chromium names one per id)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    pages: dict[str, int] = {}
+    try:
+        for name, dest in reader.named_destinations.items():
+            try:
+                pages[str(name).lstrip("/")] = reader.get_destination_page_number(dest) + 1
+            except Exception:  # noqa: BLE001 - a destination without a page is skipped
+                continue
+    except Exception:  # noqa: BLE001 - a PDF without destinations
+        pages = {}
+    return len(reader.pages), pages
+
+
+def write_pdf(report: Report, path: Path, *, pictures: Mapping[str, Path] | None = None,
+              on_step: Callable[[str], None] | None = None) -> PdfInfo:
+    """Print the report to ``path``; ``pictures`` maps figure ids to JPEG files to write too
+    (the deck's pictures)."""
+    elements = {f"{fid}-appendix-plot": p for fid, p in (pictures or {}).items()}
+    print_page(render_html(report, pdf=True), pdf=path, pictures=elements, on_step=on_step)
+    pages, destinations = pdf_pages(path)
+    figure_pages = {k: v for k, v in destinations.items() if k.startswith("fig-")}
+    return PdfInfo(path=path, pages=pages, figure_pages=figure_pages)
+
+
+def write_pictures(report: Report, pictures: Mapping[str, Path]) -> None:
+    """Only the deck's pictures (no PDF wanted)."""
+    if pictures:
+        elements = {f"{fid}-appendix-plot": p for fid, p in pictures.items()}
+        print_page(render_html(report, pdf=True), pictures=elements)

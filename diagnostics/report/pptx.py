@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..words import count
 from .charts import ChartSpec, SeriesSpec, native_chart
 from .content import KeyFinding, Report, ReportFigure, Section
 
@@ -337,10 +338,18 @@ class _Deck:
                     point.format.fill.solid()
                     point.format.fill.fore_color.rgb = self.rgb(c)
         if s.labels:
+            from pptx.enum.chart import XL_LABEL_POSITION
+
+            # labels off the bars (beyond their end, also for negative values), except in
+            # stacked bars where PowerPoint allows no outside position
+            outside = spec.kind in ("bar", "column") and spec.grouping == "clustered"
             for i, label in enumerate(s.labels):
                 if label:
-                    series.points[i].data_label.text_frame.text = label
-                    series.points[i].data_label.font.size = Pt(10)
+                    data_label = series.points[i].data_label
+                    data_label.text_frame.text = label
+                    data_label.font.size = Pt(10)
+                    if outside:
+                        data_label.position = XL_LABEL_POSITION.OUTSIDE_END
         if s.plus is not None and s.minus is not None:
             _error_bars(series, s.plus, s.minus, xy=spec.kind == "xy")
 
@@ -355,56 +364,98 @@ class _Deck:
         band.fill.fore_color.rgb = self.rgb(report.branding.primary)
         band.line.fill.background()
         self.logo(slide, small=False)
-        respondents = ", ".join(f"{n} in {w}" for w, n in report.respondents)
+        respondents = (str(report.respondents[0][1]) if len(report.respondents) == 1 else
+                       ", ".join(f"{n} in {w}" for w, n in report.respondents))
         self.text(slide, 0.8, 2.2, 11.5, 3.6, [
             (f"{report.title} report".upper(), 16, True, report.branding.accent),
             (report.branding.organisation, 40, True, report.branding.primary),
-            (f"{report.date} · respondents {respondents}", 16, False, "555555"),
+            (f"{report.date} · people who answered: {respondents}", 16, False, "555555"),
             (f"Confidential. No figure describes a group of fewer than {report.min_group_size} "
-             "respondents; people are shown "
+             "people; people are shown "
              + ("by their ids (analyst copy)." if report.names else "under pseudonyms."),
              14, False, "555555"),
             *([(report.privacy_warning, 14, True, "C00000")] if report.privacy_warning else []),
         ])
         slide.notes_slide.notes_text_frame.text = report.intro
 
-    def summary_slide(self) -> None:
+    def summary_slides(self) -> None:
+        """The executive summary: participation, then the findings, three or four a slide."""
         report = self.report
-        slide = self.slide("Executive summary", notes=report.intro)
-        texts: list[str] = []
-        for k in report.summary:
-            f = k.finding
-            text = f"{f.value}  {f.headline}" if f.value else f.headline
-            if f.uncertainty:
-                text += f" ({f.uncertainty})"
-            texts.append(text)
-        chars = sum(len(t) for t in texts)
-        size = 18 if chars < 500 else 15 if chars < 900 else 13 if chars < 1300 else 11
-        lines: list[tuple[str, int, bool, str | None]] = [(t, size, False, "222222") for t in texts]
-        if not lines:
-            lines.append(("No diagnostic reported a finding.", 18, False, "555555"))
-        self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
+        found = list(report.summary)
+        if not found:
+            slide = self.slide("Executive summary", notes=report.intro)
+            self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6,
+                      [(report.intro, 18, False, "222222"),
+                       ("No finding could be made from these data.", 18, False, "555555")])
+            return
+        per = 4 if len(found) <= 4 else (len(found) + 1) // 2
+        for start in range(0, len(found), per):
+            part = found[start:start + per]
+            title = "Executive summary" + ("" if start == 0 else " (continued)")
+            slide = self.slide(title, notes=report.intro + "\n\n" + "\n".join(
+                f"{k.finding.headline} {k.finding.statistics}" for k in part))
+            lines: list[tuple[str, int, bool, str | None]] = []
+            if start == 0:
+                lines.append((report.intro.split(". ")[0] + ".", 15, False, "555555"))
+            for k in part:
+                f = k.finding
+                lines.append(((f"{f.value}  " if f.value else "") + f.headline, 14, True,
+                              report.branding.primary))
+                if f.action:
+                    lines.append((f"Recommended action: {f.action}", 12, False, "333333"))
+            self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.7, lines)
 
     def finding_slide(self, k: KeyFinding) -> None:
+        """One finding: the chart, the headline, and a two-line takeaway."""
         f = k.finding
         section = k.section
-        notes = (f"{f.headline} {f.value}" + (f" ({f.uncertainty})" if f.uncertainty else "")
-                 + f"\n\nFrom: {section.title}.\n\nHow it is computed: {section.method}")
-        slide = self.slide(f.headline, notes=notes)
+        notes = (f"{f.headline}" + (f" How sure: {f.uncertainty}." if f.uncertainty else "")
+                 + (f"\n\nStatistics: {f.statistics}" if f.statistics else "")
+                 + f"\n\nHow it is computed: {section.method}")
+        slide = self.slide(section.title, notes=notes)
         fig = k.figure
         captions: list[str] = []
         if fig is not None:
-            captions = self.chart(slide, fig, _MARGIN, 1.5, 8.6, 5.5)
-        side = [(f.value or "–", 40, True, self.report.branding.primary)]
+            captions = self.chart(slide, fig, _MARGIN, 1.5, 8.4, 5.7)
+        side: list[tuple[str, int, bool, str | None]] = [
+            (f.headline, 15 if len(f.headline) < 220 else 12, True, "222222")]
         if f.uncertainty:
-            side.append((f.uncertainty, 16, False, "444444"))
-        side.append((f"From: {section.title}", 13, False, "666666"))
+            side.append((f"How sure: {f.uncertainty}.", 12, False, "555555"))
+        if f.meaning:
+            side.append((f"What it means: {f.meaning}", 12, False, "333333"))
+        if f.action:
+            side.append((f"Recommended action: {f.action}", 12, True,
+                         self.report.branding.primary))
         if captions:
-            side.append(("Also in the chart: " + "; ".join(captions), 12, False, "666666"))
-        self.text(slide, 9.4, 1.8, 3.4, 5.0, side)
+            side.append(("Also in the chart: " + "; ".join(captions), 10, False, "666666"))
+        self.text(slide, 9.1, 1.5, 3.75, 5.7, side)
 
-    def figure_slide(self, section: Section, fig: ReportFigure) -> None:
-        title = section.title if fig.title in (section.title, "") else f"{section.title}: {fig.title}"
+    def quotes_slide(self) -> None:
+        quotes = self.report.quotes[:4]
+        if not quotes:
+            return
+        slide = self.slide("In their own words",
+                           notes="Quotes are shown only where enough people wrote about the "
+                                 "theme to keep the authors anonymous.")
+        lines: list[tuple[str, int, bool, str | None]] = []
+        for about, text in quotes:
+            lines.append((f"“{text}”", 15, False, "222222"))
+            lines.append((about, 11, False, "666666"))
+        self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
+
+    def divider_slide(self, title: str, text: str) -> None:
+        slide = self.slide(title)
+        self.text(slide, _MARGIN, 1.7, SLIDE_WIDTH_IN - 2 * _MARGIN, 2,
+                  [(text, 18, False, "444444")])
+
+    def figure_slide(self, section: Section, fig: ReportFigure, *, main: bool = False) -> None:
+        prefix = "" if main else "Appendix · "
+        if fig.title in (section.title, "") or main:
+            title = f"{prefix}{section.title}"
+        elif fig.title.lower().startswith(section.title.lower()):
+            title = f"{prefix}{fig.title}"
+        else:
+            title = f"{prefix}{section.title}: {fig.title}"
         notes = f"How it is computed: {section.method}"
         if section.notes:
             notes += "\n\n" + "\n".join(section.notes)
@@ -420,22 +471,22 @@ class _Deck:
     def closing_slides(self) -> None:
         report = self.report
         if report.skipped:
-            slide = self.slide("Not run, and why",
-                               notes="Each diagnostic runs only when the data folder holds what it needs.")
+            slide = self.slide("Appendix · What could not be analysed, and why",
+                               notes="Each analysis runs only when the data hold what it needs.")
             self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6,
-                      [(f"{s.title}: {s.reason}", 14, False, "222222") for s in report.skipped])
+                      [(f"{s.title}: {s.reason}.", 14, False, "222222") for s in report.skipped])
         withheld = sum(s.withheld_groups for s in report.sections)
         lines = [
-            (f"No figure describes a group of fewer than {report.min_group_size} respondents "
-             f"(free text: {report.min_text_group_size}); groups that would reveal a smaller one "
-             "by subtraction are withheld too.", 15, False, "222222"),
-            (f"{withheld} group figure(s) withheld across the report; each section's notes "
+            (f"No figure describes a group of fewer than {report.min_group_size} people "
+             f"(stories and comments: {report.min_text_group_size}); groups that would reveal a "
+             "smaller one by subtraction are withheld too.", 15, False, "222222"),
+            (f"{count(withheld, 'group figure')} withheld across the report; each section's notes "
              "name them and say why. Two figures about nearly the same people are never both "
              "shown.", 15, False, "222222"),
         ]
         lines += [(f"{c.claim} {c.status}", 13, False, "555555") for c in report.claims]
         refs = "\n".join(f"{r.source}. {r.supports}" for r in report.references)
-        slide = self.slide("Methods, privacy and the source texts' figures", notes=refs)
+        slide = self.slide("Appendix · Methods, privacy and figures often quoted", notes=refs)
         self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
 
 
@@ -480,9 +531,15 @@ def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxIn
     """Write the deck; ``images`` maps figure ids to image files for non-native charts."""
     deck = _Deck(report, images)
     deck.title_slide()
-    deck.summary_slide()
-    for k in report.summary:
+    deck.summary_slides()
+    overview = report.overview
+    if overview is not None and overview.figures:
+        deck.figure_slide(overview, overview.figures[0], main=True)
+    for k in report.finding_pages:
         deck.finding_slide(k)
+    deck.quotes_slide()
+    deck.divider_slide("Appendix", "Every figure by topic, what could not be analysed, the "
+                       "methods and privacy. Every table is in the Excel workbook.")
     for section in report.sections:
         for fig in section.figures:
             deck.figure_slide(section, fig)

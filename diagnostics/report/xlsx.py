@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..words import column_title
 from .content import Report
 from .sanitize import formula_like
+from .tables import people_frame
 
 __all__ = ["write_xlsx", "CONTENTS_SHEET", "ABOUT_SHEET"]
 
@@ -55,6 +57,28 @@ def _put(ws: Any, row: int, col: int, value: Any, *, font: Any = None, fill: Any
     return cell
 
 
+def _number_format(column: pd.Series, share: bool) -> str:
+    """Excel's number format for a column: percentages, whole numbers, or two decimals."""
+    if share:
+        return "0.0%"
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        return ""
+    values = pd.to_numeric(column, errors="coerce").dropna()
+    if values.empty:
+        return ""
+    if (values == values.round()).all():
+        return "#,##0"
+    if (values.abs() < 0.001).mean() > 0.5:
+        return "0.00E+00"
+    return "0.00" if values.abs().max() >= 1 else "0.000"
+
+
+def _shown(value: Any, fmt: str) -> str:
+    if isinstance(value, float) and fmt:
+        return f"{value:.3f}"
+    return str(value)
+
+
 def _hex(colour: str) -> str:
     return colour.lstrip("#").upper()
 
@@ -77,7 +101,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
                          "each. Groups below the privacy minimum are absent.")
     if report.privacy_warning:
         _put(contents, 3, 1, report.privacy_warning, font=Font(bold=True, color="C00000"))
-    header = ["sheet", "section", "table", "rows", "columns"]
+    header = ["Sheet", "Topic", "Table", "Rows", "Columns"]
     for j, text in enumerate(header, start=1):
         _put(contents, 4, j, text, font=head_font, fill=head_fill)
     titles = {s.key: s.title for s in report.sections}
@@ -87,12 +111,13 @@ def write_xlsx(report: Report, path: Path) -> Path:
         cell.hyperlink = f"#'{table.sheet}'!A1"
         cell.font = Font(color="0563C1", underline="single")
         _put(contents, row, 2, titles.get(table.section, table.section))
-        _put(contents, row, 3, table.name)
+        _put(contents, row, 3, column_title(table.name))
         _put(contents, row, 4, len(table.frame))
-        _put(contents, row, 5, ", ".join(map(str, table.frame.columns)))
+        _put(contents, row, 5, ", ".join(column_title(c) for c in table.frame.columns))
         row += 1
     for col, width in zip("ABCDE", (32, 28, 28, 8, 60), strict=True):
         contents.column_dimensions[col].width = width
+    contents.freeze_panes = "A5"
 
     about = book.create_sheet(ABOUT_SHEET)
     lines = [("organisation", report.branding.organisation), ("report date", report.date),
@@ -120,19 +145,29 @@ def write_xlsx(report: Report, path: Path) -> Path:
 
     for table in report.tables:
         ws = book.create_sheet(table.sheet)
-        frame = table.frame
+        shown = people_frame(table.frame)
+        frame = shown.frame
         for j, column in enumerate(frame.columns, start=1):
-            _put(ws, 1, j, str(column), font=head_font, fill=head_fill)
+            cell = _put(ws, 1, j, str(column), font=head_font, fill=head_fill)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        formats = [_number_format(frame[c], c in shown.shares) for c in frame.columns]
         for i, values in enumerate(frame.itertuples(index=False, name=None), start=2):
             for j, value in enumerate(values, start=1):
-                _put(ws, i, j, value)
+                cell = _put(ws, i, j, value)
+                if formats[j - 1] and isinstance(cell.value, (int, float)) \
+                        and not isinstance(cell.value, bool):
+                    cell.number_format = formats[j - 1]
         for j, column in enumerate(frame.columns, start=1):
-            sample = [str(column)] + [str(v) for v in frame.iloc[:200, j - 1].tolist()]
-            width = min(_MAX_WIDTH, max(8, *(len(s) for s in sample)) + 2)
+            values = frame.iloc[:200, j - 1].tolist()
+            longest = max([len(_shown(v, formats[j - 1])) for v in values] or [0])
+            head = max(len(w) for w in str(column).split()) if str(column).split() else 8
+            width = min(_MAX_WIDTH, max(8, head + 2, min(longest, _MAX_WIDTH) + 2,
+                                        min(len(str(column)), 24) + 2))
             ws.column_dimensions[get_column_letter(j)].width = width
-            if width >= _MAX_WIDTH:
+            if longest + 2 > _MAX_WIDTH:
                 for cell in ws[get_column_letter(j)][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[1].height = 30
         ws.freeze_panes = "A2"
         if len(frame.columns) and len(frame):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
