@@ -196,10 +196,10 @@ def write_report(results: RunResults, out: str | Path, *,
                 if fmt == "html":
                     clock.run("html", partial(_write_html, report, target))
                 elif fmt == "pdf":
-                    info = clock.run("pdf", lambda t=target: write_pdf(report, t, pictures=pictures))
+                    info = clock.run("pdf", partial(write_pdf, report, target, pictures=pictures))
                     outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
                 elif fmt == "pptx":
-                    deck = clock.run("pptx", lambda t=target: write_pptx(report, t, pictures))
+                    deck = clock.run("pptx", partial(write_pptx, report, target, pictures))
                     outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
                 else:
                     clock.run("xlsx", partial(write_xlsx, report, target))

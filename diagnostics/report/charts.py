@@ -412,7 +412,8 @@ def _reference_series(layout: dict[str, Any], series: list[SeriesSpec]) -> list[
         else:
             continue
         tint = colour((shape.get("line") or {}).get("color")) or "888888"
-        out.append(SeriesSpec(name="reference line", values=py, x=px, colour=tint,
+        values: list[float | None] = list(py)
+        out.append(SeriesSpec(name="reference line", values=values, x=px, colour=tint,
                               line=True, markers=False, dash=True))
     return out
 

@@ -96,13 +96,15 @@ def print_page(page_html: str, *, pdf: Path | None = None,
                     if pictures:
                         step("pictures taken")
                     if pdf is not None:
-                        options = {"path": str(pdf), "format": "A4", "print_background": True,
-                                   "prefer_css_page_size": True, "outline": True}
-                        page.pdf(**options)
+                        def print_pdf(target: Path = pdf) -> None:
+                            page.pdf(path=str(target), format="A4", print_background=True,
+                                     prefer_css_page_size=True, outline=True)
+
+                        print_pdf()
                         # the contents' page numbers: where the first print put each anchor
                         _pages, where = pdf_pages(pdf)
                         if page.evaluate(_NUMBER_CONTENTS, where):
-                            page.pdf(**options)
+                            print_pdf()
                         step("pdf printed")
                 finally:
                     browser.close()
@@ -132,7 +134,9 @@ def pdf_pages(path: Path) -> tuple[int, dict[str, int]]:
     try:
         for name, dest in reader.named_destinations.items():
             try:
-                pages[str(name).lstrip("/")] = reader.get_destination_page_number(dest) + 1
+                number = reader.get_destination_page_number(dest)
+                if number is not None:
+                    pages[str(name).lstrip("/")] = number + 1
             except Exception:  # noqa: BLE001 - a destination without a page is skipped
                 continue
     except Exception:  # noqa: BLE001 - a PDF without destinations
