@@ -849,7 +849,8 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
         absent = ~pd.Series(sorted(people.ids)).isin(set(frame["respondent_id"]))
         if absent.any():
             missing_ids = pd.Series(sorted(people.ids))[absent]
-            out.add(table.name, f"{int(absent.sum())} respondent(s) of {people.file} are not "
+            out.add(table.name, f"{count(int(absent.sum()), 'respondent')} of {people.file} "
+                    f"{'is' if int(absent.sum()) == 1 else 'are'} not "
                     f"in the roster (the first is shown); response rates count only the "
                     "people of the roster.", column="respondent_id",
                     value=missing_ids.iloc[0], severity="warning")
@@ -881,7 +882,7 @@ def _comments(table: RawTable, people: _People | None, out: _Collector) -> pd.Da
         frame["wave"] = frame["wave"].where(~_missing(frame["wave"]), None)
     keep_rows = ~(no_id | empty)
     frame, lines = frame[keep_rows].copy(), table.lines[keep_rows]
-    keep = _known_people(table, frame, lines, ["respondent_id"], people, out, "comment(s)")
+    keep = _known_people(table, frame, lines, ["respondent_id"], people, out, "comment")
     return frame[keep].reset_index(drop=True)
 
 

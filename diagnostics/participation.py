@@ -20,6 +20,7 @@ from .comparisons import chi_square_independence
 from .errors import InsufficientDataError
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
+from .words import count
 from .workbook import Workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -228,10 +229,11 @@ def response_rates(workbook: Workbook, *, wave: str | None = None) -> ResponseRa
         "invited", ascending=False).reset_index(drop=True)
     notes = [f"Wave {wave}: {int(responded.sum())} of {total} invited people answered."]
     if hidden_lines:
-        notes.append(f"{hidden_lines} reporting line(s) withheld: fewer than {minimum} "
+        notes.append(f"{count(hidden_lines, 'reporting line')} withheld: fewer than {minimum} "
                      "people, or their figures would give a smaller line away.")
     outside = sorted(said - set(roster["respondent_id"]))
-    warnings = ([f"{len(outside)} respondent(s) of wave {wave} are not on the roster; the "
+    warnings = ([f"{count(len(outside), 'respondent')} of wave {wave} "
+                 f"{'is' if len(outside) == 1 else 'are'} not on the roster; the "
                  "rates count only the people of the roster."] if outside else [])
     return ResponseRates(wave=wave, invited=total, responded=int(responded.sum()), by=by,
                          lines=lines, nonresponse=pd.DataFrame(checks, columns=[

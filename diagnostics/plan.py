@@ -54,6 +54,13 @@ _FOCUS_COLUMNS = ("item", "question", "attribute", "group", "n", "adherence", "a
 _TRACK_COLUMNS = ("indicator", "group", "baseline", "target", "detectable", "unit", "n", "how")
 
 
+def _plural(role: str, n: int) -> str:
+    """``hyper-connected person`` / ``people``, ``backstage leader(s)``, ``tribe connector(s)``."""
+    if role == ROLES[0]:
+        return "hyper-connected person" if n == 1 else "hyper-connected people"
+    return role if n == 1 else f"{role}s"
+
+
 def next_sprint(waves: Sequence[str], *, today: date | None = None,
                 months: int = 6) -> tuple[date, date]:
     """Start and end (the re-survey date) of the next sprint.
@@ -155,9 +162,17 @@ class MovementPlan(DiagnosticResult):
     def to_frame(self) -> pd.DataFrame:
         """The plan as one table of lines: ``part``, ``what``, ``why``."""
         rows: list[dict[str, str]] = []
-        for _, r in self.engage.iterrows():
-            rows.append({"part": "engage", "what": f"{r['person']} ({r['role']}, {r['tribe']})",
-                         "why": r["why"]})
+        # one line per role: the people one by one are in the engage table (analyst's copy)
+        for role, part in self.engage.groupby("role", sort=False):
+            named = part["named_by"]
+            low, high = int(named.min()), int(named.max())
+            span = f"{low}" if low == high else f"{low}-{high}"
+            rows.append({"part": "engage",
+                         "what": f"{len(part)} {_plural(str(role), len(part))} in "
+                                 f"{part['tribe'].nunique()} "
+                                 f"{'tribe' if part['tribe'].nunique() == 1 else 'tribes'}",
+                         "why": f"each named by {span} colleagues; who they are is in the "
+                                "analyst's list of people to engage"})
         for _, r in self.frames.iterrows():
             rows.append({"part": "frame", "what": f"{r['segment']}: {r['lead_with']}",
                          "why": f"{r['share']:.0%} of respondents; most common in {r['where']}"})
