@@ -159,9 +159,31 @@ def individual_scores(tables: Mapping[str, pd.DataFrame]) -> int:
     return most
 
 
+#: The machine names of the columns the attacks read; the client's sheets carry their titles.
+_KNOWN = ("n", "mean", "share", "adherence", "n_to", "to", "n_from", "from", "importance",
+          "practice", "group", "item", "wave", "level", "segment", "theme", "importance_item",
+          "practice_item", "text", "story_id", "department", "location", "tenure_band", "label",
+          "order", "rank",
+          *GROUPING, *PERSON)
+
+
+def machine_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the client's column titles ("People", "Question code") read back as the
+    machine names the attacks use ("n", "item"); the question text stands in for the code
+    when only it is shown. An attacker reads the titles the same way."""
+    from diagnostics.words import column_title
+
+    back = {column_title(name): name for name in _KNOWN}
+    out = frame.rename(columns=lambda c: back.get(str(c), c))
+    if "item" not in out.columns and "label" in out.columns:
+        out = out.rename(columns={"label": "item"})
+    return out
+
+
 def sheets_of(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet of an Excel file as read back (first row as header)."""
-    return pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    """Every sheet of an Excel file as read back (first row as header), columns by name."""
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    return {name: machine_names(frame) for name, frame in sheets.items()}
 
 
 def output_text(path: Path) -> str:
