@@ -59,6 +59,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {kind: make_folder(kind, base / kind.replace(" ", "_")) for kind in FOLDERS}
 
 
+@pytest.mark.timeout(1800)  # every notebook in one kernel; measured 625 s beside the browser tests
 @pytest.mark.parametrize("kind", FOLDERS)
 def test_every_notebook_runs_without_a_traceback(folders: dict[str, Path], kind: str) -> None:
     nb, origin = _combined(folders[kind])
