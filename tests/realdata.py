@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+
 from conftest import SHARED_REAL
 
 __all__ = ["REAL", "NETWORK_SETS", "available", "network_info", "network_folder",

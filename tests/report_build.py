@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
 from conftest import SAMPLE
 
 __all__ = ["shared_report_fixture", "ReportBuild"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED_REAL
 
+from conftest import SHARED_REAL
 from diagnostics import load
 from diagnostics.drivers import KeyDrivers, key_drivers, relative_weights
 from diagnostics.errors import ConfigError, InsufficientDataError

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from privacy_attacks import (
@@ -32,6 +31,7 @@ from privacy_attacks import (
 )
 from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (report_build)
 
+from conftest import SAMPLE
 from diagnostics import load, run_all
 from diagnostics.errors import ConfigError, DataError
 from diagnostics.privacy import POOLED_LABEL, PrivacyGuard, read_pseudonym_key

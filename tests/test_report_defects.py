@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 from report_build import ReportBuild, shared_report_fixture  # noqa: F401  (the report_build fixture)
+
+from conftest import SAMPLE
 
 MAIN_PAGES = 20
 MAIN_SLIDES = 25

@@ -157,7 +157,6 @@ def test_small_department_appears_in_no_format(report_build: ReportBuild) -> Non
 
 def test_readme_shows_the_reports_first_pages(report_build: ReportBuild, tmp_path: Path) -> None:
     from conftest import ROOT
-
     from diagnostics.report.preview import pages_picture
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

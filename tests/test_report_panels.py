@@ -11,8 +11,8 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from diagnostics import RunOptions, load, run_all
 from diagnostics.panels.common import FigureView
 from diagnostics.report.html import render_html
