@@ -913,15 +913,13 @@ def collect_folder(export: str | Path, *, codebook: str | Path, out: str | Path,
     if table is None or errors:
         raise DataError(errors or problems)
     frame = table.frame
-    if table.qualtrics and export.suffix.lower() != ".xlsx":
-        # the reader drops Qualtrics' response metadata; the status and the contact's
-        # reference are needed here, so read those columns again
-        meta = pd.read_csv(export, sep=table.separator, encoding=table.encoding, dtype=str,
-                           keep_default_na=False, skiprows=[1, 2])
+    if table.metadata is not None and len(table.metadata) == len(frame):
+        # the reader keeps Qualtrics' response metadata apart: the status and the
+        # contact's reference are needed here
+        meta = table.metadata.reset_index(drop=True)
         wanted = [c for c in ("Status", "Finished", "ExternalReference",
                               "ExternalDataReference") if c in meta.columns]
-        if len(meta) == len(frame):
-            frame = pd.concat([meta[wanted].reset_index(drop=True), frame], axis=1)
+        frame = pd.concat([meta[wanted], frame.reset_index(drop=True)], axis=1)
     id_col = next((c for c in ID_COLUMNS if c in frame.columns), None)
     if id_col is None:
         raise DataError([Problem(export.name, "has no column naming the respondent; expected "
