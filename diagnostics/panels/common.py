@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 import traceback
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 from ..errors import DiagnosticsError, InsufficientDataError
 from ..loading import load
 from ..workbook import Workbook
+from .live import LiveFigure
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
@@ -109,51 +109,9 @@ def show_error(output: widgets.Output, err: BaseException) -> None:
                                 "text/plain": f"{type(err).__name__}: {err}"}},)
 
 
-class FigureView(widgets.Output):
-    """A plotly figure in the page that redraws in place: ``view.show(fig)``.
-
-    The figure is drawn by JupyterLab's plotly renderer (the ``application/vnd.plotly.v1+json``
-    output that ships with plotly), set as the widget's state. Unlike ``go.FigureWidget``, it
-    does not load plotly's 5 MB widget module once per figure: anywidget gives that module
-    two seconds, after which the figure is blank and ignores every later update, which
-    happens on a busy machine or with several figures in one notebook.
-
-    Attributes
-    ----------
-    figure
-        The ``go.Figure`` shown now (``view.data`` is its traces).
-
-    Examples
-    --------
-    >>> import plotly.graph_objects as go
-    >>> view = FigureView(go.Figure(go.Bar(x=["a"], y=[1])))
-    >>> view.show(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
-    >>> list(view.data[0].x)
-    ['a', 'b']
-    """
-
-    def __init__(self, fig: go.Figure | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.figure: go.Figure = go.Figure()
-        if fig is not None:
-            self.show(fig)
-
-    @property
-    def data(self) -> tuple[Any, ...]:
-        """The traces shown now."""
-        return tuple(self.figure.data)
-
-    def show(self, fig: go.Figure) -> None:
-        """Draw ``fig`` in place of what is shown."""
-        import plotly.io as pio
-
-        spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
-        spec["config"] = {"responsive": True, "displaylogo": False}
-        title = fig.layout.title.text or "plotly figure"
-        self.figure = fig
-        self.outputs = ({"output_type": "display_data", "metadata": {},
-                         "data": {"application/vnd.plotly.v1+json": spec,
-                                  "text/plain": f"<Figure: {title}>"}},)
+#: A plotly figure that redraws in place (``Plotly.react`` behind a small anywidget; see
+#: :mod:`diagnostics.panels.live`): ``view.show(fig)``, ``view.figure``, ``view.data``.
+FigureView = LiveFigure
 
 
 def show_figure(fig: go.Figure | None = None) -> FigureView:
