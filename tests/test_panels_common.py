@@ -13,7 +13,6 @@ from diagnostics.panels.common import DATA_ENV, error_box, guarded_callback
 from diagnostics.panels.overview import distribution_panel, participation_panel, validation_panel
 
 
-
 def _shown(view: FigureView) -> dict:
     """What the page draws: the JSON the view sends (parsed as plotly.js parses it)."""
     return view.spec

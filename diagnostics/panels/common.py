@@ -17,6 +17,7 @@ from ..errors import DiagnosticsError, InsufficientDataError
 from ..loading import load
 from ..workbook import Workbook
 from .live import LiveFigure
+from .opening import opening
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
@@ -210,6 +211,10 @@ def with_help(panel: _Panel) -> _Panel:
     needs (:func:`absent`) instead of raising; a panel given the box of such a panel says
     the same (:func:`absent_from`).
 
+    While it opens, the cell shows a progress bar and the seconds so far
+    (:func:`~diagnostics.panels.opening.opening`; in a notebook kernel only); a panel may
+    report its steps with :func:`~diagnostics.panels.opening.step`.
+
     Examples
     --------
     >>> import ipywidgets as widgets
@@ -227,9 +232,11 @@ def with_help(panel: _Panel) -> _Panel:
             empty = absent_from(args[0])
             if empty is not None:
                 return empty
+        what = "the " + panel.__name__.removesuffix("_panel").replace("_", " ") + " panel"
         try:
-            return privacy_banner(help_labels(panel(*args, **kwargs)), *args,
-                                  *kwargs.values())
+            with opening(what):
+                built = panel(*args, **kwargs)
+            return privacy_banner(help_labels(built), *args, *kwargs.values())
         except InsufficientDataError as err:
             return absent(f"{_NEEDS}{err}.".replace("..", "."))
 
