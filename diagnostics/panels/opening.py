@@ -47,7 +47,8 @@ class Opening:
     def __init__(self, what: str, *, clock: Any = time.monotonic) -> None:
         self.what, self.clock = what, clock
         self.start = clock()
-        self.done, self.total, self.label = 0, None, ""
+        self.done, self.label = 0, ""
+        self.total: int | None = None
 
     def step(self, label: str = "", *, total: int | None = None) -> None:
         """One step done (``label``: what comes next or what was done); ``total`` when known."""
