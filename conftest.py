@@ -14,8 +14,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "Legal is named in the HTML's withheld-group sentences",
     "tests/test_tiny.py::test_activism_levels_of_four_people":
         "the tiny workbook asks for a minimum of 1 without allow_small_groups",
-    "tests/test_report_browser.py::test_hostile_text_shows_as_text":
-        "the report page's text is not read within 30 s in the browser",
 }
 
 
