@@ -196,32 +196,49 @@ def panel_latency(box: Any, *, changes: int = CHANGES, timeout: float = 120.0) -
             "description": re.sub(r"<[^>]+>", "", getattr(control, "description", ""))}
 
 
+def panel_row(path: Path, size: int) -> dict[str, Any]:
+    """One notebook's row at the panel level, in this process (data from the environment)."""
+    name = f"latency_panel:{path.stem}"
+    start, load, cells = time.perf_counter(), _load(), []
+    try:
+        box = find_main_panel(run_cells(path, cells))
+    except Exception as err:  # a broken notebook is a row, not the end of the run
+        return {"benchmark": name, "size": size, "seconds": float("nan"),
+                "error": f"{type(err).__name__}: {err}"}
+    setup = time.perf_counter() - start
+    if box is None:
+        return {"benchmark": name, "size": size, "seconds": float("nan"),
+                "error": "no main panel marked"}
+    found = panel_latency(box)
+    slowest = max(cells, key=lambda c: c[1])
+    return {"benchmark": name, "size": size, "seconds": found["median_s"],
+            "notebook_run_s": round(setup, 2), "open_s": round(slowest[1], 2),
+            "slowest_cell": slowest[0],
+            "cells_over_2s": [[c, round(t, 1)] for c, t in cells if t > PROGRESS_AFTER_S],
+            "target_s": TARGET_S.get(size), **found, "load": load, "load_after": _load(),
+            "meets_target": found["max_s"] < TARGET_S.get(size, float("inf"))}
+
+
 def _panel_rows(size: int, folder: Path | None) -> list[dict[str, Any]]:
+    """Each notebook in a fresh process (as in a fresh kernel: no cache of another notebook)."""
+    import subprocess
+
     rows = []
     with _data_folder(folder):
         for path in NOTEBOOKS:
-            start, load, cells = time.perf_counter(), _load(), []
-            try:
-                box = find_main_panel(run_cells(path, cells))
-            except Exception as err:  # a broken notebook is a row, not the end of the run
-                rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
-                             "seconds": float("nan"), "error": f"{type(err).__name__}: {err}"})
-                continue
-            setup = time.perf_counter() - start
-            if box is None:
-                rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
-                             "seconds": float("nan"), "error": "no main panel marked"})
-                continue
-            found = panel_latency(box)
-            slowest = max(cells, key=lambda c: c[1])
-            rows.append({"benchmark": f"latency_panel:{path.stem}", "size": size,
-                         "seconds": found["median_s"], "notebook_run_s": round(setup, 2),
-                         "open_s": round(slowest[1], 2), "slowest_cell": slowest[0],
-                         "cells_over_2s": [[c, round(t, 1)] for c, t in cells
-                                           if t > PROGRESS_AFTER_S],
-                         "target_s": TARGET_S.get(size), **found, "load": load,
-                         "load_after": _load(),
-                         "meets_target": found["max_s"] < TARGET_S.get(size, float("inf"))})
+            code = ("import json, sys; from pathlib import Path; "
+                    "from benchmarks.bench_latency import panel_row; "
+                    f"print('\\x1e' + json.dumps(panel_row(Path({str(path)!r}), {size})))")
+            proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  check=False)
+            if "\x1e" in proc.stdout:
+                row = json.loads(proc.stdout.rsplit("\x1e", 1)[1])
+            else:
+                row = {"benchmark": f"latency_panel:{path.stem}", "size": size,
+                       "seconds": float("nan"), "error": f"exit {proc.returncode}"}
+            print(json.dumps(row), file=sys.stderr, flush=True)
+            rows.append(row)
     return rows
 
 
