@@ -157,3 +157,25 @@ def test_a_panel_without_enough_data_says_what_it_needs() -> None:
     after = follower(box)
     assert after.result is None and after.absent == box.absent
     assert absent_from(widgets.VBox()) is None  # a plain box is not a panel without data
+
+
+def test_the_folder_is_read_once_while_its_files_do_not_change(tmp_path: Path) -> None:
+    """The start cell and the validation panel share one check; a changed file is read again."""
+    import shutil
+
+    from diagnostics.panels import start
+    from diagnostics.panels.common import checked
+
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "valid", folder)
+    wb = start(folder)
+    assert validation_panel(folder).workbook is wb
+    assert checked(folder) is checked(folder)
+    before = checked(folder)
+    survey = folder / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = checked(folder)
+    assert after is not before and after.ok
+    (folder / "codebook.csv").unlink()
+    with pytest.raises(DataError):
+        start(folder)

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..errors import DiagnosticsError, InsufficientDataError
-from ..loading import load
+from ..errors import DataError, DiagnosticsError, InsufficientDataError
+from ..loading import ValidationReport, validate
 from ..workbook import Workbook
 from .live import LiveFigure
 from .opening import opening
@@ -55,7 +55,49 @@ def start(data: str | Path | None = None) -> Workbook:
     import plotly.offline
 
     plotly.offline.init_notebook_mode(connected=False)
-    return load(data or default_folder())
+    folder = Path(data or default_folder())
+    report = checked(folder)
+    if not report.ok or report.workbook is None:
+        raise DataError(report.problems, folder=str(folder))
+    return report.workbook
+
+
+#: The last folder the notebooks checked: its files' fingerprint and the validation report.
+_CHECKED: dict[Path, tuple[tuple[tuple[str, int, int], ...], ValidationReport]] = {}
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for entry in sorted(folder.iterdir()):
+        stat = entry.stat()
+        found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def checked(folder: str | Path) -> ValidationReport:
+    """``validate(folder)``, read once while no file of the folder changes.
+
+    The start cell and the validation panel check the same folder: at 100,000 people reading
+    it takes seconds, so the second asks again only when a file was added, removed or changed
+    (name, size or modification time). Only the last folder is kept.
+
+    Examples
+    --------
+    >>> checked("data/sample") is checked("data/sample")
+    True
+    """
+    path = Path(folder).expanduser()
+    try:
+        key, fingerprint = path.resolve(), _fingerprint(path)
+    except OSError:  # not a folder (or unreadable): validate says so in its words
+        return validate(path)
+    kept = _CHECKED.get(key)
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1]
+    report = validate(path)
+    _CHECKED.clear()
+    _CHECKED[key] = (fingerprint, report)
+    return report
 
 
 def _error_html(err: BaseException) -> str:
