@@ -24,7 +24,8 @@ panels open at 100,000 people within 10 s.
 Run: ``python -m benchmarks latency`` (``--quick``: sample size only, panel level only).
 ``LATENCY_SIZES=600,100000`` runs only those sizes; ``LATENCY_DATA=DIR`` keeps the generated
 organisations in DIR (``orgN``) and reuses them on the next run (writing 100,000 people takes
-about two minutes). Each row carries the machine's load (``os.getloadavg``) when it was taken.
+about two minutes). ``LATENCY_LEVELS=browser`` (or ``panel``) runs one level only,
+``LATENCY_NOTEBOOKS=00,03`` only the notebooks whose names start so. Each row carries the machine's load (``os.getloadavg``) when it was taken.
 ``python benchmarks/bench_latency.py --profile NOTEBOOK`` profiles one notebook's change.
 """
 
@@ -45,7 +46,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+             if any(p.stem.startswith(n.strip())
+                    for n in (os.environ.get("LATENCY_NOTEBOOKS") or "").split(","))]
 DATA_ENV = "CULTURE_DIAGNOSTICS_DATA"
 TARGET_S = {600: 0.15, 10_000: 0.3, 100_000: 0.3}
 #: Issue 17: a panel opens within this many seconds at 100,000 people...
@@ -340,6 +343,8 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
             finally:
                 page.close()
                 lab.shutdown_kernels()
+                if rows and rows[-1]["benchmark"] == name:
+                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         browser.close()
     return rows
 
@@ -349,12 +354,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     if quick:
         return _panel_rows(600, None)
     rows: list[dict[str, Any]] = []
+    levels = (os.environ.get("LATENCY_LEVELS") or "panel,browser").split(",")
     browser = Path(os.environ.get("CDW_CHROMIUM", "/usr/bin/chromium")).exists()
     with tempfile.TemporaryDirectory(prefix="cdw-latency-") as tmp:
         for size in _sizes():
             folder = _org(size, Path(tmp))
-            rows += _panel_rows(size, folder)
-            if browser:
+            if "panel" in levels:
+                rows += _panel_rows(size, folder)
+            if browser and "browser" in levels:
                 rows += _browser_rows(size, folder, Path(tmp) / f"lab{size}")
     return rows
 
