@@ -307,7 +307,7 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
                 nbb.run_all_cells(opened)
                 figure = nbb.main_figure(page)
                 control = page.locator(".cdw-main-control")
-                seconds, settled, kind = [], [], None
+                seconds, settled, arrived, kind = [], [], [], None
                 for _ in range(CHANGES):
                     before = nbb.signature(figure)
                     kind = page.evaluate(_BROWSER_CHANGE_JS,
@@ -319,10 +319,14 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
                     page.wait_for_function(
                         "() => performance.now() - (window.__cdwMutations.at(-1) || 0) > 1000",
                         timeout=nbb.REDRAW_MS, polling=100)
-                    last, drawn, start = page.evaluate(
+                    last, drawn, start, received = page.evaluate(
                         "() => { window.__cdwObserver.disconnect(); return "
-                        "[window.__cdwMutations.at(-1), window.__cdwDrawn, window.__cdwStart]; }")
+                        "[window.__cdwMutations.at(-1), window.__cdwDrawn, window.__cdwStart, "
+                        "document.querySelector('.cdw-main-figure .js-plotly-plot')"
+                        "?.__cdwReceived]; }")
                     settled.append((last - start) / 1000)
+                    if received is not None and received > start:
+                        arrived.append((received - start) / 1000)
                     # a figure redrawn in place (go.FigureWidget) has no new element: settled
                     seconds.append((drawn - start) / 1000 if drawn is not None else settled[-1])
                 if not seconds:
@@ -333,6 +337,9 @@ def _browser_rows(size: int, folder: Path | None, workdir: Path) -> list[dict[st
                              "seconds": statistics.median(seconds), "max_s": max(seconds),
                              "settled_s": statistics.median(settled),
                              "settled_max_s": max(settled), "changes": len(seconds),
+                             # from the change to the new figure's arrival in the page (the
+                             # kernel's callback and the round trip); the rest is drawing
+                             "arrived_s": statistics.median(arrived) if arrived else None,
                              "target_s": TARGET_S.get(size),
                              "run_all_s": round(opened.timings.get("run_all_s", float("nan")), 1),
                              "load": load, "load_after": _load(),
