@@ -10,6 +10,7 @@ shown in every table, and nothing about Legal can be worked out.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from hypothesis import given, settings
@@ -170,7 +171,7 @@ def test_every_department_table_of_the_sample_shows_marketing_and_hr(sample_run)
     for f in charts:
         text = json.dumps(f.figure.to_plotly_json(), default=str)
         assert "Legal" not in text
-        assert '"HR"' in text and f'"{MARKETING}"' in text, f.title
+        assert re.search(r"\bHR\b", text) and MARKETING in text, f.title
     assert "Legal" not in json.dumps(sample_run.to_json(), default=str).replace(
         "respondent_id", "")  # the analyst's JSON holds ids, never the small group's name
 
