@@ -54,8 +54,8 @@ class ResponseRates(DiagnosticResult):
     key: ClassVar[str] = "participation"
     title: ClassVar[str] = "Response rates"
     method: ClassVar[str] = (
-        "Invited people come from roster.csv; a person responded when they have a row in "
-        "survey.csv for the wave. A reporting line is everyone below a manager at every "
+        "Invited people come from the list of everyone invited; a person responded when they "
+        "answered the survey in that wave. A reporting line is everyone below a manager at every "
         "depth. Rates of units with fewer invited people than the minimum group size are "
         "withheld, with any unit that would give them away by subtraction. Non-response "
         "check: Pearson's chi-square test of independence of responding and group, per "

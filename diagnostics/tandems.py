@@ -190,7 +190,7 @@ class TandemAnalysis(DiagnosticResult):
         "Newcombe's hybrid score interval (Newcombe 1998) and the conditional maximum-"
         "likelihood odds ratio; the four quadrants by a chi-square test of independence; and "
         "whether support and sponsorship reinforce each other by the interaction term of a "
-        "saturated logistic model (ratio of odds ratios, Woolf standard error). The seeds' "
+        "saturated logistic model (ratio of odds ratios, Woolf standard error). The published "
         "figure that tandems succeed 78% of the time has no primary source found: it is shown "
         "as a reference line, claimed and unverified, never as a target."
     )

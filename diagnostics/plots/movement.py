@@ -112,8 +112,8 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
                        "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
         name="success rate"))
     fig.add_hline(y=result.claimed_rate, line=REFERENCE_LINE,
-                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success claimed in the "
-                                  "seeds (claimed, unverified)",
+                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success, a published "
+                                  "claim (unverified)",
                   annotation_position="top left")
     cut = result.threshold
     cut_text = f"{int(cut)}" if float(cut).is_integer() else f"{cut:g}"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..workbook import Workbook
 
 __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
-           "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
+           "Branding", "Withheld", "build_report", "figure_label", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
 #: Sections shown in the appendix only: they are about the measurement, not the organisation.
@@ -325,6 +325,23 @@ def _reason_kind(reason: str) -> str:
 def _figure_title(fig: go.Figure, fallback: str) -> str:
     text = fig.layout.title.text if fig.layout.title is not None else None
     return plain_text(str(text)).replace("\n", " ") if text else fallback
+
+
+def figure_label(section_title: str, figure_title: str) -> str:
+    """A figure's name in a list of figures: its section and its own title, said once.
+
+    Examples
+    --------
+    >>> figure_label("Unconventional indicators", "Unconventional indicators of the movement")
+    'Unconventional indicators of the movement'
+    >>> figure_label("Tribes", "Tribes"), figure_label("Tribes", "Size of each tribe")
+    ('Tribes', 'Tribes: Size of each tribe')
+    """
+    if figure_title in (section_title, ""):
+        return section_title
+    if figure_title.lower().startswith(section_title.lower()):
+        return figure_title
+    return f"{section_title}: {figure_title}"
 
 
 def _words_cut(text: str, limit: int = 31) -> str:

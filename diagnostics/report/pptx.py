@@ -15,7 +15,7 @@ from typing import Any
 
 from ..words import count
 from .charts import ChartSpec, SeriesSpec, native_chart
-from .content import KeyFinding, Report, ReportFigure, Section
+from .content import KeyFinding, Report, ReportFigure, Section, figure_label
 
 __all__ = ["write_pptx", "PptxInfo", "SLIDE_WIDTH_IN", "SLIDE_HEIGHT_IN"]
 
@@ -450,12 +450,7 @@ class _Deck:
 
     def figure_slide(self, section: Section, fig: ReportFigure, *, main: bool = False) -> None:
         prefix = "" if main else "Appendix · "
-        if fig.title in (section.title, "") or main:
-            title = f"{prefix}{section.title}"
-        elif fig.title.lower().startswith(section.title.lower()):
-            title = f"{prefix}{fig.title}"
-        else:
-            title = f"{prefix}{section.title}: {fig.title}"
+        title = prefix + (section.title if main else figure_label(section.title, fig.title))
         notes = f"How it is computed: {section.method}"
         if section.notes:
             notes += "\n\n" + "\n".join(section.notes)
