@@ -119,14 +119,31 @@ class ResponseRates(DiagnosticResult):
 
     def findings(self) -> list[Finding]:
         """The overall rate, and the attribute whose respondents differ most from the roster."""
-        found = [Finding(f"{self.responded} of {self.invited} invited people answered.",
-                         f"{self.rate:.0%}", weight=0.6)]
+        high = self.rate >= 0.7
+        found = [Finding(
+            f"{self.responded} of {self.invited} invited people answered ({self.rate:.0%}).",
+            f"{self.rate:.0%}",
+            meaning=("Most people took part, so the results speak for the organisation as a "
+                     "whole." if high else
+                     "A good part of the organisation did not answer: the results speak for "
+                     "those who did, who may think differently from those who did not."),
+            action=("Thank people for taking part and share the results with everyone within a "
+                    "month; that keeps the next response rate up." if high else
+                    "Share the results openly and ask the quieter groups why they did not "
+                    "answer before the next survey."),
+            weight=0.6)]
         skewed = self.nonresponse[self.nonresponse["p"] < 0.05] if len(self.nonresponse) \
             else self.nonresponse
         for row in skewed.itertuples(index=False):
-            found.append(Finding(f"The respondents' mix by {row.attribute} differs from the "
-                                 f"roster's: {row.over} answered most, {row.under} least.",
-                                 weight=0.5))
+            grouping = str(row.attribute).replace("_", " ")
+            found.append(Finding(
+                f"The people who answered differ by {grouping} from everyone invited: "
+                f"{row.over} answered most, {row.under} least.",
+                meaning=(f"Figures by {grouping} rest on more voices from {row.over} than "
+                         f"from {row.under}: read those of {row.under} with care."),
+                action=f"Ask {row.under} what would make them answer next time.",
+                statistics=f"Chi-square test of responding by {grouping}: p = {row.p:.2g}.",
+                weight=0.5))
         return found
 
 

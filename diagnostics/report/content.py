@@ -38,6 +38,8 @@ __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFig
            "Branding", "Withheld", "build_report", "figure_label", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: The step whose result gives the main body's "What to do next" page.
+PLAN_KEY = "plan"
 #: Sections shown in the appendix only: they are about the measurement, not the organisation.
 APPENDIX_SECTIONS = frozenset({"reliability"})
 #: The main body's finding pages: at most this many (one page or slide each).
@@ -215,6 +217,9 @@ class Report:
     privacy_warning: str | None = None
     #: Individual-level tables left out of this (client) report: in the analyst's copy only.
     individual_left_out: tuple[str, ...] = field(default=())
+    #: "What to do next": the movement plan's steps (what, how) in plain words, after the
+    #: findings of the main body; empty when the plan could not be made.
+    next_steps: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def figures(self) -> list[ReportFigure]:
@@ -624,7 +629,13 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
                     for k, v in results.results.items() if isinstance(v, Skipped))
     skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
-    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY]
+    plan = results.results.get(PLAN_KEY)
+    steps = getattr(plan, "steps", None)
+    next_steps = tuple((builder.people.text(what), builder.people.text(how))
+                       for what, how in steps()) if callable(steps) else ()
+    # the plan has its own page ("What to do next"), so its findings take no finding page
+    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY
+            and not (next_steps and s.key == PLAN_KEY)]
     candidates = [(f, s) for s in body for f in s.findings]
     summary = tuple(select_findings(candidates))
     shown = {(k.section.key, k.finding.headline) for k in summary}
@@ -634,7 +645,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         rest = [f for f in s.findings if (s.key, f.headline) not in shown]
         if s.key not in covered and rest and s.figures:
             more.append(KeyFinding(max(rest, key=lambda f: f.weight), s))
-    more = more[:max(0, MAX_FINDING_PAGES - len(summary))]
+    # the "What to do next" page counts against the main body's length
+    more = more[:max(0, MAX_FINDING_PAGES - len(summary) - (1 if next_steps else 0))]
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
     latest_wave, latest_n = respondents[-1]
@@ -666,4 +678,5 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         individual_left_out=tuple(builder.individual),
         references=tuple(references_for(keys)),
         build_notes=tuple(notes),
+        next_steps=next_steps,
     )

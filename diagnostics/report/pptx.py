@@ -443,6 +443,20 @@ class _Deck:
             lines.append((about, 11, False, "666666"))
         self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
 
+    def next_steps_slide(self) -> None:
+        steps = self.report.next_steps
+        if not steps:
+            return
+        slide = self.slide("What to do next",
+                           notes="A plan for the next half-year, drawn from the findings. The "
+                                 "plan's charts and tables are in the appendix.")
+        lines: list[tuple[str, int, bool, str | None]] = []
+        size = 13 if sum(len(h) for _, h in steps) < 1400 else 11
+        for i, (what, how) in enumerate(steps, start=1):
+            lines.append((f"{i}. {what}", size + 2, True, self.report.branding.primary))
+            lines.append((how, size, False, "222222"))
+        self.text(slide, _MARGIN, 1.45, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.8, lines)
+
     def divider_slide(self, title: str, text: str) -> None:
         slide = self.slide(title)
         self.text(slide, _MARGIN, 1.7, SLIDE_WIDTH_IN - 2 * _MARGIN, 2,
@@ -533,6 +547,7 @@ def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxIn
     for k in report.finding_pages:
         deck.finding_slide(k)
     deck.quotes_slide()
+    deck.next_steps_slide()
     deck.divider_slide("Appendix", "Every figure by topic, what could not be analysed, the "
                        "methods and privacy. Every table is in the Excel workbook.")
     for section in report.sections:
