@@ -680,6 +680,8 @@ class PlanRevisit(DiagnosticResult):
         targeted = self.cells[self.cells["targeted"]]
         if not len(targeted):
             return [Finding(f"The plan made on {self.from_wave} had no weakest link to work on.",
+                            meaning="There was nothing to fix, so nothing to check.",
+                            action="Keep the non-negotiable behaviours visible.",
                             weight=0.3)]
         reached = int(targeted["reached"].sum())
         sure = "clearly more" if self.did_low > 0 else (
@@ -688,7 +690,13 @@ class PlanRevisit(DiagnosticResult):
             f"Between {self.from_wave} and {self.to_wave} the weakest links the plan targeted "
             f"moved {sure} the rest ({self.did:+.0%} points more, between {self.did_low:+.0%} "
             f"and {self.did_high:+.0%}); {reached} of {len(targeted)} reached their target.",
-            value=f"{self.did:+.0%}", weight=0.65)]
+            value=f"{self.did:+.0%}",
+            meaning=("The work on the weakest links paid off." if self.did_low > 0 else
+                     "The work on the weakest links has not shown yet: they moved no more "
+                     "than the rest."),
+            action=("Keep going, and turn to the next weakest links." if self.did_low > 0 else
+                    "Check what was done about each targeted link, and who owns it now."),
+            weight=0.65)]
 
 
 def revisit_plan(workbook: Workbook, *, earlier: str | None = None, later: str | None = None,

@@ -239,7 +239,11 @@ class TandemAnalysis(DiagnosticResult):
         q = self.quadrants.set_index("quadrant")
         if not np.isfinite(t["tandem_rate"]):
             return [Finding("No finished initiative had both grassroots support and a leadership "
-                            "sponsor, so the tandem effect cannot be measured.", weight=0.4)]
+                            "sponsor, so the tandem effect cannot be measured.",
+                            meaning="Grassroots and leadership have not yet worked together here.",
+                            action=("Pair the best-supported initiative with a committed leader "
+                                    "as a first test."),
+                            weight=0.4)]
         low, high = q.at["tandem", "ci_low"], q.at["tandem", "ci_high"]
         significant = np.isfinite(t["fisher_p"]) and t["fisher_p"] < 0.05
         verb = "succeeded more often than" if significant and t["difference"] > 0 else (
@@ -276,6 +280,10 @@ class TandemAnalysis(DiagnosticResult):
                 statistics=(f"Interaction (ratio of odds ratios) {level} interval "
                             f"{math.exp(t['interaction_low']):.1f}-"
                             f"{math.exp(t['interaction_high']):.1f}, p = {t['interaction_p']:.2g}."),
+                meaning=("Support from below and from above work best together."
+                         if t["interaction_p"] < 0.05 and t["interaction"] > 0 else
+                         "Each kind of backing counts on its own."),
+                action="Seek both kinds of backing for every initiative that matters.",
                 figure="tandems", weight=0.5))
         return out
 

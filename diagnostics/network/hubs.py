@@ -240,6 +240,10 @@ class HyperConnected(DiagnosticResult):
                 figure="passion_connectivity", weight=0.8)]
         else:
             out = [Finding(f"No one stands out as hyper-connected: {self.reason}", value="0",
+                           meaning=("Influence is spread evenly: no small group of people can "
+                                    "carry the change for everyone."),
+                           action=("Work through the tribes and their connectors rather than "
+                                   "a few central people."),
                            weight=0.5)]
         q = self.quadrants.set_index("quadrant")
         if {"hidden influencers", "the engine"} <= set(q.index):

@@ -630,9 +630,10 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
     skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
     plan = results.results.get(PLAN_KEY)
-    steps = getattr(plan, "steps", None)
-    next_steps = tuple((builder.people.text(what), builder.people.text(how))
-                       for what, how in steps()) if callable(steps) else ()
+    plan_steps = getattr(plan, "steps", None)
+    next_steps: tuple[tuple[str, str], ...] = tuple(
+        (builder.people.text(what), builder.people.text(how))
+        for what, how in plan_steps()) if callable(plan_steps) else ()
     # the plan has its own page ("What to do next"), so its findings take no finding page
     body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY
             and not (next_steps and s.key == PLAN_KEY)]
