@@ -197,6 +197,8 @@ class WaveComparison(DiagnosticResult):
         from .plots.waves import changes_figure, network_figure, sankey_figure
 
         figs: dict[str, Any] = {"what moved": changes_figure(self)}
+        if len(self.changes):
+            figs["clear changes"] = changes_figure(self, clear_only=True, top=12, questions=True)
         if (self.changes["kind"] == "network").any():
             figs["network"] = network_figure(self)
         if not self.flows.empty:
@@ -245,7 +247,7 @@ class WaveComparison(DiagnosticResult):
                             f"{_fmt_value(top['ci_high'], top['kind'], True)}; "
                             f"{self.correction}-adjusted p-values over {count(len(self.changes), 'figure')}."
                             + self._negligible_words()),
-                figure="what moved", weight=0.85))
+                figure="clear changes", weight=0.85))
         else:
             same = int((self.changes["verdict"] == "no change").sum())
             shown = (f" {same} of the {len(self.changes)} figures are shown to be steady."
