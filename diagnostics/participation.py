@@ -87,14 +87,20 @@ class ResponseRates(DiagnosticResult):
         """Response rate per group, one bar per shown group."""
         import plotly.graph_objects as go
 
+        from .plots.theme import COLORS, REFERENCE_LINE, apply_theme
+        from .words import column_title
+
         frame = self.to_frame()
-        labels = [f"{a}: {g}" for a, g in zip(frame["attribute"], frame["group"], strict=True)]
+        labels = [f"{column_title(a)}: {g}" for a, g in
+                  zip(frame["attribute"], frame["group"], strict=True)]
         fig = go.Figure(go.Bar(x=frame["rate"], y=labels, orientation="h",
+                               marker_color=COLORS[0],
                                hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-        fig.add_vline(x=self.rate, line_dash="dash")
-        fig.update_layout(title=f"Response rate by group (overall {self.rate:.0%})",
-                          xaxis={"tickformat": ".0%", "range": [0, 1]})
-        return fig
+        fig.add_vline(x=self.rate, line=REFERENCE_LINE)
+        fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]},
+                          yaxis={"autorange": "reversed"})
+        return apply_theme(fig, title=f"Response rate by group (overall {self.rate:.0%})",
+                           height=max(360, 22 * len(frame) + 160))
 
     def to_json(self) -> dict[str, Any]:
         """``{"overall": {...}, "by": {attribute: {group: {...}}}, "reporting_lines": {...},

@@ -451,7 +451,7 @@ class _Deck:
                            notes="A plan for the next half-year, drawn from the findings. The "
                                  "plan's charts and tables are in the appendix.")
         lines: list[tuple[str, int, bool, str | None]] = []
-        size = 13 if sum(len(h) for _, h in steps) < 1400 else 11
+        size = 14 if sum(len(h) for _, h in steps) < 1200 else 12
         for i, (what, how) in enumerate(steps, start=1):
             lines.append((f"{i}. {what}", size + 2, True, self.report.branding.primary))
             lines.append((how, size, False, "222222"))
