@@ -58,7 +58,8 @@ def _bars(frame: pd.DataFrame, *, label: str) -> go.Figure:
                        "%{customdata[4]:+.2f}; adjusted p=%{customdata[5]:.2g})"
                        "<br>%{customdata[7]}<br>%{customdata[6]}<extra></extra>")))
     fig.add_vline(x=0, line={"color": "#444444", "width": 1})
-    fig.update_xaxes(title="effect size (Cohen's d; h for shares and densities), 95% CI")
+    # Cohen's d (h for shares and densities): named in the method, not on the axis
+    fig.update_xaxes(title="size of the change (effect size), 95% interval")
     return fig
 
 
