@@ -175,11 +175,15 @@ def _check(report, results, pdf: Path, pptx: Path, codes: list[str]) -> None:
                                if t.frame[c].dtype == object for v in t.frame[c].head(50)])
     assert not mid_word_breaks(pages, vocabulary), mid_word_breaks(pages, vocabulary)[:10]
     # bar labels off the bars: outside the bar's end in clustered bar charts
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_LABEL_POSITION
 
     clustered = (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.COLUMN_CLUSTERED)
     for chart in charts:
         plot = chart.plots[0]
+        if chart.chart_type in clustered and any(
+                v is not None and v < 0 for s in plot.series for v in s.values):
+            # category names away from zero, where a negative bar would cover them
+            assert chart.category_axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
         for series in plot.series:
             values = list(series.values)
             assert any(v is not None for v in values), f"empty series {series.name!r}"

@@ -294,6 +294,13 @@ class _Deck:
             category_axis.tick_labels.number_format_is_linked = False
         if spec.reverse_categories:
             category_axis.reverse_order = True
+        if spec.kind in ("bar", "column") and any(
+                v is not None and v < 0 for s in spec.series for v in s.values):
+            # category names at the low end of the value axis, not at zero: there a
+            # negative bar would cover its own name
+            from pptx.enum.chart import XL_TICK_LABEL_POSITION
+
+            category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
         for axis, title in ((category_axis, spec.x_title), (value_axis, spec.y_title)):
             if title:
                 axis.has_title = True
