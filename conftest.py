@@ -6,14 +6,6 @@ from __future__ import annotations
 import pytest
 
 KNOWN_FAILURES: dict[str, str] = {
-    "tests/test_privacy_attacks.py::test_no_figure_is_recovered_by_subtraction_across_sheets":
-        "the attack helper does not yet read every client column title back",
-    "tests/test_report_defects.py::test_the_samples_report_reads_cleanly":
-        "file names (roster.csv, survey.csv, comments.csv) still reach the PDF text",
-    "tests/test_report_outputs.py::test_small_department_appears_in_no_format":
-        "Legal is named in the HTML's withheld-group sentences",
-    "tests/test_tiny.py::test_activism_levels_of_four_people":
-        "the tiny workbook asks for a minimum of 1 without allow_small_groups",
 }
 
 

@@ -35,9 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..workbook import Workbook
 
 __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
-           "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
+           "Branding", "Withheld", "build_report", "figure_label", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: The step whose result gives the main body's "What to do next" page.
+PLAN_KEY = "plan"
 #: Sections shown in the appendix only: they are about the measurement, not the organisation.
 APPENDIX_SECTIONS = frozenset({"reliability"})
 #: The main body's finding pages: at most this many (one page or slide each).
@@ -108,10 +110,37 @@ class Withheld:
 
     @property
     def sentence(self) -> str:
-        """One sentence a client understands: which groups are not shown, and why."""
-        parts = [f"{group} ({_plain_reason(reason)})" for group, reason in self.named]
+        """One sentence a client understands: which groups are not shown, and why.
+
+        A group below the minimum is never named (its name with the rule would bound its
+        size): the sentence states the rule instead. A large group withheld to protect a
+        smaller one is named, with the reason.
+
+        Examples
+        --------
+        >>> Withheld("department", 2, (), (("Legal", "fewer than 5 respondents"),
+        ...          ("Sales", "hidden as well, so that a smaller hidden group (or the people "
+        ...                    "in no group) cannot be worked out from the total"))).sentence
+        'Not shown by department: groups with fewer than 5 people answering; Sales (not shown so that a smaller group cannot be worked out from the total).'
+        """
+        rules: list[str] = []
+        parts: list[str] = []
+        for group, reason in self.named:
+            if reason.startswith("fewer than"):
+                head, _, tail = reason.partition(":")
+                rule = ("groups with " + head.replace(" respondents", " people answering")
+                        .replace(" distinct authors", " people writing")
+                        + (f" ({tail.strip()})" if tail else ""))
+                if rule not in rules:
+                    rules.append(rule)
+            elif "below the privacy minimum" in reason:  # cells of two-way tables
+                rule = "cells below the privacy minimum, or that could be worked out from one"
+                if rule not in rules:
+                    rules.append(rule)
+            else:
+                parts.append(f"{group} ({_plain_reason(reason)})")
         grouping = self.dimension.replace("_", " ")
-        return f"Not shown by {grouping}: " + "; ".join(parts) + "."
+        return f"Not shown by {grouping}: " + "; ".join([*rules, *parts]) + "."
 
 
 @dataclass(frozen=True)
@@ -215,6 +244,9 @@ class Report:
     privacy_warning: str | None = None
     #: Individual-level tables left out of this (client) report: in the analyst's copy only.
     individual_left_out: tuple[str, ...] = field(default=())
+    #: "What to do next": the movement plan's steps (what, how) in plain words, after the
+    #: findings of the main body; empty when the plan could not be made.
+    next_steps: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def figures(self) -> list[ReportFigure]:
@@ -325,6 +357,23 @@ def _reason_kind(reason: str) -> str:
 def _figure_title(fig: go.Figure, fallback: str) -> str:
     text = fig.layout.title.text if fig.layout.title is not None else None
     return plain_text(str(text)).replace("\n", " ") if text else fallback
+
+
+def figure_label(section_title: str, figure_title: str) -> str:
+    """A figure's name in a list of figures: its section and its own title, said once.
+
+    Examples
+    --------
+    >>> figure_label("Unconventional indicators", "Unconventional indicators of the movement")
+    'Unconventional indicators of the movement'
+    >>> figure_label("Tribes", "Tribes"), figure_label("Tribes", "Size of each tribe")
+    ('Tribes', 'Tribes: Size of each tribe')
+    """
+    if figure_title in (section_title, ""):
+        return section_title
+    if figure_title.lower().startswith(section_title.lower()):
+        return figure_title
+    return f"{section_title}: {figure_title}"
 
 
 def _words_cut(text: str, limit: int = 31) -> str:
@@ -607,7 +656,14 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
                     for k, v in results.results.items() if isinstance(v, Skipped))
     skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
-    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY]
+    plan = results.results.get(PLAN_KEY)
+    plan_steps = getattr(plan, "steps", None)
+    next_steps: tuple[tuple[str, str], ...] = tuple(
+        (builder.people.text(what), builder.people.text(how))
+        for what, how in plan_steps()) if callable(plan_steps) else ()
+    # the plan has its own page ("What to do next"), so its findings take no finding page
+    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY
+            and not (next_steps and s.key == PLAN_KEY)]
     candidates = [(f, s) for s in body for f in s.findings]
     summary = tuple(select_findings(candidates))
     shown = {(k.section.key, k.finding.headline) for k in summary}
@@ -617,7 +673,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         rest = [f for f in s.findings if (s.key, f.headline) not in shown]
         if s.key not in covered and rest and s.figures:
             more.append(KeyFinding(max(rest, key=lambda f: f.weight), s))
-    more = more[:max(0, MAX_FINDING_PAGES - len(summary))]
+    # the "What to do next" page counts against the main body's length
+    more = more[:max(0, MAX_FINDING_PAGES - len(summary) - (1 if next_steps else 0))]
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
     latest_wave, latest_n = respondents[-1]
@@ -649,4 +706,5 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         individual_left_out=tuple(builder.individual),
         references=tuple(references_for(keys)),
         build_notes=tuple(notes),
+        next_steps=next_steps,
     )
