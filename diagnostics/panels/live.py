@@ -65,6 +65,10 @@ function plotlyReady(model) {
 }
 
 async function render({model, el}) {
+  // as wide as its place: the whole width in a column, an equal share beside other figures
+  el.style.width = "100%";
+  el.style.flex = "0 0 auto";
+  el.style.minWidth = "0";
   const gd = document.createElement("div");
   gd.style.width = "100%";
   el.appendChild(gd);
@@ -95,7 +99,17 @@ async function render({model, el}) {
     }
   };
   model.on("change:_spec", draw);
+  let row = null;
   const observer = new ResizeObserver(() => {
+    const parent = el.parentElement;
+    if (row === null && parent) {  // beside other figures (an HBox): an equal share of the page
+      row = getComputedStyle(parent).flexDirection.startsWith("row") && parent.parentElement;
+      if (row) observer.observe(row);
+    }
+    if (row) {
+      const share = Math.floor(row.clientWidth / Math.max(1, el.parentElement.children.length));
+      if (share > 0) el.style.width = share + "px";
+    }
     const now = el.clientWidth;
     if (now && now !== width && gd._fullLayout) {
       width = now;
