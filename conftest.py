@@ -6,23 +6,8 @@ from __future__ import annotations
 import pytest
 
 KNOWN_FAILURES: dict[str, str] = {
-    "tests/test_privacy_attacks.py::test_no_figure_is_recovered_by_subtraction_across_sheets":
-        "the attack helper does not yet read every client column title back",
     "tests/test_report_defects.py::test_the_samples_report_reads_cleanly":
         "file names (roster.csv, survey.csv, comments.csv) still reach the PDF text",
-    "tests/test_report_outputs.py::test_small_department_appears_in_no_format":
-        "Legal is named in the HTML's withheld-group sentences",
-    "tests/test_notebook_matrix.py::test_the_report_is_written[network only]":
-        "the network-only folder's waves do not match the survey's after the unknown-wave check",
-    "tests/test_notebook_matrix.py::test_every_notebook_runs_without_a_traceback[network only]":
-        "the network-only folder's waves do not match the survey's after the unknown-wave check",
-    "diagnostics/inputs.py::diagnostics.inputs.read_input": "doctest output out of date",
-    "diagnostics/report/units.py::diagnostics.report.units.write_unit_reports":
-        "doctest output out of date",
-    "tests/test_tiny.py::test_activism_levels_of_four_people":
-        "the tiny workbook asks for a minimum of 1 without allow_small_groups",
-    "tests/test_report_browser.py::test_hostile_text_shows_as_text":
-        "the report page's text is not read within 30 s in the browser",
 }
 
 

@@ -112,7 +112,7 @@ def read_input(path: str | Path, *, limit: int, folder: str | Path | None = None
     Examples
     --------
     >>> read_input("data/sample/workbook.toml", limit=10_000, folder="data/sample")[:12]
-    b'organisation'
+    b'# A syntheti'
     >>> read_input("data/sample", limit=10)
     Traceback (most recent call last):
     ...

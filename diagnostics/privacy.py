@@ -37,7 +37,8 @@ from .errors import ConfigError
 
 __all__ = ["PrivacyGuard", "Guarded", "SuppressedGroup", "SAFE_MIN_GROUP_SIZE",
            "SAFE_MIN_TEXT_GROUP_SIZE", "check_minimums", "small_groups_warning",
-           "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE", "POOLED_LABEL"]
+           "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE", "POOLED_LABEL",
+           "Pooling", "pooled_with"]
 
 #: Smallest minimum group size for figures accepted without ``allow_small_groups``.
 SAFE_MIN_GROUP_SIZE = 3
@@ -49,6 +50,78 @@ POOLED_LABEL = "Other (small groups)"
 WITHHELD_BY_RELEASE = ("another figure of this report covers nearly the same people, so "
                        "comparing the two would reveal the answers of the few who differ")
 _KEY_BYTES = 32
+
+
+def pooled_with(host: str) -> str:
+    """The label of a large group that also counts the groups below the minimum.
+
+    Examples
+    --------
+    >>> pooled_with("Marketing")
+    'Marketing (with smaller groups)'
+    """
+    return f"{host} (with smaller groups)"
+
+
+@dataclass(frozen=True)
+class Pooling:
+    """How the groups below the minimum are counted together, grouping by grouping.
+
+    Made by :meth:`PrivacyGuard.pool_groups` from the respondents themselves, so that every
+    table of a run shows the same groups: the groups below the minimum in any wave are
+    counted together as one group, "Other (small groups)"; when they are too few together,
+    the smallest other group (the *host*) counts them as well and is shown as, for example,
+    "Marketing (with smaller groups)". Every other group stays visible, and no figure of a
+    group below the minimum can be worked out by subtracting the visible groups from the
+    whole (they are all inside one group of at least the minimum).
+
+    Attributes
+    ----------
+    labels
+        Grouping -> {group: label shown}, only for the groups that change.
+    hosts
+        Grouping -> the large groups counted with the small ones (may be empty).
+    minimum
+        The minimum group size the pooling was made for.
+    """
+
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    minimum: int = 5
+
+    def __bool__(self) -> bool:
+        return bool(self.labels)
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (a copy) with each grouping's column relabelled; other columns untouched."""
+        out = frame.copy()
+        for attribute, labels in self.labels.items():
+            if attribute in out.columns:
+                column = out[attribute]
+                shown = column.astype("string").map(lambda v, lab=labels: lab.get(v, v))
+                out[attribute] = shown.where(column.notna(), column).astype(column.dtype)
+        return out
+
+    def sentences(self) -> list[str]:
+        """One sentence per grouping, in a client's words (never a small group's name)."""
+        out = []
+        for attribute in self.labels:
+            grouping = attribute.replace("_", " ")
+            hosts = list(self.hosts.get(attribute, ()))
+            rule = (f"Groups with fewer than {self.minimum} people answering are not shown on "
+                    f"their own by {grouping}")
+            if not hosts:
+                out.append(f"{rule}: they are counted together as \"{POOLED_LABEL}\".")
+            elif len(hosts) == 1:
+                out.append(f"{rule}: they are counted with {hosts[0]}, shown as "
+                           f"\"{pooled_with(hosts[0])}\", so that their answers cannot be "
+                           f"worked out from the overall figures ({hosts[0]} is the smallest "
+                           "group large enough for that).")
+            else:
+                out.append(f"{rule}: they are counted together with {', '.join(hosts[:-1])} "
+                           f"and {hosts[-1]} as \"{POOLED_LABEL}\", so that their answers "
+                           "cannot be worked out from the overall figures.")
+        return out
 
 
 def check_minimums(min_group_size: int, min_text_group_size: int, *,
@@ -361,6 +434,79 @@ class PrivacyGuard:
         if 0 < parent - sum(int(n[k]) for k in pool) < minimum:
             return None
         return sorted(pool, key=str)
+
+    def pool_groups(self, survey: pd.DataFrame, attributes: Sequence[str], *,
+                    roster: pd.DataFrame | None = None) -> Pooling:
+        """Decide, grouping by grouping, which groups below the minimum are counted together.
+
+        A group is below the minimum when, in some wave, it has between 1 and
+        ``min_group_size - 1`` respondents (or, known from the roster only, that few people
+        invited). Such groups are counted together; when they are fewer than the minimum
+        together in some wave, the smallest other groups join them one by one until the
+        pool holds the minimum in every wave. The decision is made once for all waves, so
+        that every table and every wave shows the same groups.
+
+        Parameters
+        ----------
+        survey
+            One row per respondent and wave, with ``wave`` and the attribute columns.
+        attributes
+            The groupings to pool.
+        roster
+            The invited people (optional), whose groups nobody answered for count too.
+
+        Returns
+        -------
+        Pooling
+            Apply it to the survey (and roster) with :meth:`Pooling.apply`.
+
+        Examples
+        --------
+        >>> guard = PrivacyGuard(min_group_size=5)
+        >>> survey = pd.DataFrame({"wave": "W1", "department": ["Sales"] * 40
+        ...                        + ["Marketing"] * 31 + ["Legal"] * 3 + ["Audit"] * 2})
+        >>> dict(guard.pool_groups(survey, ["department"]).labels["department"])
+        {'Audit': 'Other (small groups)', 'Legal': 'Other (small groups)'}
+        >>> pooling = guard.pool_groups(survey[survey["department"] != "Audit"], ["department"])
+        >>> dict(pooling.labels["department"])
+        {'Legal': 'Marketing (with smaller groups)', 'Marketing': 'Marketing (with smaller groups)'}
+        """
+        minimum = self.min_group_size
+        labels: dict[str, dict[str, str]] = {}
+        hosts: dict[str, tuple[str, ...]] = {}
+        for attribute in attributes:
+            if attribute not in survey.columns:
+                continue
+            answered = survey[survey[attribute].notna()]
+            counts = (answered.groupby([answered[attribute].astype(str),
+                                        answered["wave"].astype(str)]).size()
+                      .unstack(fill_value=0))
+            small = [str(g) for g, row in counts.iterrows()
+                     if ((row > 0) & (row < minimum)).any()]
+            unanswered: list[str] = []
+            if roster is not None and attribute in roster.columns:
+                invited = roster[attribute].dropna().astype(str).value_counts()
+                unanswered = [str(g) for g, k in invited.items()
+                              if str(g) not in counts.index and 0 < k < minimum]
+            if not small and not unanswered:
+                continue
+            pool = list(small)
+            chosen: list[str] = []
+
+            fewest = counts.where(counts > 0).min(axis=1)  # each group's smallest wave
+            order = {str(g): (int(k), str(g)) for g, k in fewest.items()}
+            others = sorted((g for g in order if g not in pool), key=order.__getitem__)
+            while pool and others:
+                together = counts.loc[pool].sum()
+                if ((together == 0) | (together >= minimum)).all():
+                    break
+                host = others.pop(0)
+                pool.append(host)
+                chosen.append(host)
+            label = pooled_with(chosen[0]) if len(chosen) == 1 else POOLED_LABEL
+            labels[attribute] = {g: label for g in sorted({*pool, *unanswered})}
+            hosts[attribute] = tuple(chosen)
+        return Pooling(labels, hosts, minimum)
 
     def apply(
         self,

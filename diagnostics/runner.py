@@ -121,6 +121,9 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
     warnings: list[str] = list(workbook.warnings)
     if workbook.config.privacy_warning:
         warnings.insert(0, workbook.config.privacy_warning)
+    # groups below the minimum counted together once, for every step (diagnostics.privacy)
+    workbook, pooled = workbook.pool_small_groups()
+    warnings.extend(pooled)
     results: dict[str, DiagnosticResult | Skipped] = {}
     missing_inputs: dict[str, dict[str, str]] = {}
     inputs_of: dict[str, dict[str, DiagnosticResult | None]] = {}

@@ -222,8 +222,7 @@ class Workbook:
         comments = self.comments
         if comments is not None and "wave" in comments and any(w in self.waves for w in waves):
             comments = comments[comments["wave"].isna() | comments["wave"].isin(waves)].reset_index(drop=True)
-        return Workbook(self.folder, self.config, survey, self.codebook, self.attributes, ordered,
-                        net, self.actions, self.initiatives, self.stories, self.problems, comments)
+        return replace(self, survey=survey, waves=ordered, network=net, comments=comments)
 
     @property
     def people(self) -> pd.DataFrame:
@@ -260,6 +259,36 @@ class Workbook:
         check_minimums(config.min_group_size, config.min_text_group_size,
                        allow_small_groups=config.allow_small_groups)
         return replace(self, config=config)
+
+    def pool_small_groups(self) -> tuple[Workbook, list[str]]:
+        """The same workbook with the groups below the minimum counted together.
+
+        Groups with fewer than ``min_group_size`` respondents in some wave are relabelled,
+        in the survey and the roster, as one group "Other (small groups)", or, when they are
+        too few together, as part of the smallest other group ("Marketing (with smaller
+        groups)"); see :meth:`PrivacyGuard.pool_groups`. Every diagnostic run on the result
+        then shows the large groups instead of hiding a sibling of a small group.
+        :func:`diagnostics.run_all` does this once for a run.
+
+        Returns
+        -------
+        workbook, sentences
+            The pooled workbook and one sentence per grouping saying, in a client's
+            words, what was counted together and why.
+
+        Examples
+        --------
+        >>> from diagnostics import load
+        >>> pooled, said = load("data/sample").pool_small_groups()
+        >>> sorted(pooled.survey["department"].unique())[3:5]
+        ['IT', 'Marketing (with smaller groups)']
+        """
+        pooling = self.guard.pool_groups(self.survey, self.attributes, roster=self.roster)
+        if not pooling:
+            return self, []
+        roster = pooling.apply(self.roster) if self.roster is not None else None
+        return replace(self, survey=pooling.apply(self.survey), roster=roster), \
+            pooling.sentences()
 
     @property
     def guard(self) -> PrivacyGuard:

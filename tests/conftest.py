@@ -52,6 +52,9 @@ def make_workbook(answers: Mapping[str, Sequence[float | None]], *,
     energy, ``o`` outcome, else other). Respondents are ``P1``, ``P2``, ... unless ``ids``
     are given; ``waves`` gives each row's wave (default one wave, ``W1``). ``ties`` are
     ``(source, target)`` pairs of one relation; ``actions`` are ``(respondent, action)``.
+    Hand-computed cases describe people one by one, so the minimum group size defaults to 1;
+    a minimum below the safe one is asked for explicitly (``allow_small_groups``), as a user
+    would have to.
 
     Examples
     --------
@@ -89,8 +92,13 @@ def make_workbook(answers: Mapping[str, Sequence[float | None]], *,
     if actions:
         acts = pd.DataFrame({"respondent_id": [p for p, _ in actions],
                              "action": [a for _, a in actions]})
+    from diagnostics.privacy import SAFE_MIN_GROUP_SIZE, SAFE_MIN_TEXT_GROUP_SIZE
+
+    text_minimum = max(min_group_size, 1)
     config = Config(organisation="Tiny", min_group_size=min_group_size,
-                    min_text_group_size=max(min_group_size, 1))
+                    min_text_group_size=text_minimum,
+                    allow_small_groups=(min_group_size < SAFE_MIN_GROUP_SIZE
+                                        or text_minimum < SAFE_MIN_TEXT_GROUP_SIZE))
     return Workbook.build(folder=Path("tiny"), config=config, survey=survey, codebook=codebook,
                           attributes=tuple(attributes or {}), network=network, actions=acts)
 

@@ -10,7 +10,7 @@ once while the matrix stays small (each folder costs a run of every notebook):
 - ``30 people``: every file, cut to the first 30 people (both waves; their ties, actions
   and stories);
 - ``network only``: survey.csv with ids and attributes but no items (no codebook), and
-  network.csv: an ONA-only folder.
+  network.csv of the same (last) wave: an ONA-only folder.
 
 Each optional file is thus removed in ``survey only``; a folder with every file but one is
 the sample itself with one panel fewer, which the two smaller folders cover.
@@ -69,7 +69,8 @@ def make_folder(kind: str, directory: Path) -> Path:
         columns = [c for c in survey.columns if c not in items]
         last = sorted(survey["wave"].unique())[-1]
         _write(survey.loc[survey["wave"] == last, columns], directory, "survey.csv")
-        shutil.copy(SAMPLE / "network.csv", directory / "network.csv")
+        net = _read(SAMPLE, "network.csv")
+        _write(net[net["wave"] == last], directory, "network.csv")
     else:
         raise ValueError(f"unknown folder {kind!r}; folders: {', '.join(FOLDERS)}")
     return directory

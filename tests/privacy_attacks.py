@@ -16,13 +16,22 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Recovered", "subtraction_attack", "old_pseudonym", "reversed_pseudonyms",
+__all__ = ["Recovered", "subtraction_attack", "complement_attack", "old_pseudonym", "reversed_pseudonyms",
            "quote_author_join", "individual_scores", "output_text", "sheets_of"]
 
-#: (count column, value column, wave tag): figures a reader can multiply out.
+#: (count column, value column, wave tag): figures a reader can multiply out (means and
+#: shares of the people counted: adherence, favourability, eNPS and its parts, the heatmap's
+#: value, comment sentiment).
 VALUE_PAIRS = (("n", "mean", "latest"), ("n", "share", "latest"), ("n", "adherence", "latest"),
                ("n_to", "to", "latest"), ("n_from", "from", "earlier"),
-               ("n", "importance", "latest"), ("n", "practice", "latest"))
+               ("n", "importance", "latest"), ("n", "practice", "latest"),
+               ("n", "favourable", "latest"), ("n", "unfavourable", "latest"),
+               ("n", "promoters", "latest"), ("n", "detractors", "latest"),
+               ("n", "score", "latest"), ("n", "value", "latest"),
+               ("n", "positive", "latest"), ("n", "negative", "latest"))
+#: Value columns named with their question (or level...) when compared across sheets.
+_NAMED_VALUES = ("share", "importance", "practice", "favourable", "unfavourable", "promoters",
+                 "detractors", "score", "value", "positive", "negative")
 GROUPING = ("grouping", "attribute", "by", "dimension")
 PERSON = ("person", "respondent_id", "author", "author_id")
 
@@ -40,25 +49,42 @@ class Recovered:
     sheets: tuple[str, str]
 
 
+def _sheet_attribute(name: str, attributes: list[str]) -> str | None:
+    """The grouping a sheet is about when only its name says it ("Department")."""
+    from diagnostics.words import column_title
+
+    for a in attributes:
+        if name.lower().startswith((a.lower(), column_title(a).lower())):
+            return a
+    return None
+
+
 def _long_rows(name: str, frame: pd.DataFrame, attributes: list[str]) -> list[dict]:
     cols = set(map(str, frame.columns))
     if "group" in cols and any(g in cols for g in GROUPING):
         grouping = next(g for g in GROUPING if g in cols)
         attr, group = frame[grouping].astype(str), frame["group"].astype(str)
+    elif "group" in cols:
+        # one grouping, named by the sheet (the heatmap's "Department"), else the sheet itself
+        attr = pd.Series(_sheet_attribute(name, attributes) or name, index=frame.index)
+        group = frame["group"].astype(str)
     else:
         present = [a for a in attributes if a in cols]
         if len(present) != 1:
             return []
         attr, group = pd.Series(present[0], index=frame.index), frame[present[0]].astype(str)
     item = None
-    for c in ("item", "level", "segment", "theme"):
+    for c in ("item", "level", "segment", "theme", "tribe", "quadrant", "strategy"):
         if c in cols and c not in attributes:
             item = frame[c].astype(str)
             break
     if item is None and {"importance_item", "practice_item"} <= cols:
         item = frame["importance_item"].astype(str) + "|" + frame["practice_item"].astype(str)
-    if item is None:
-        return []
+    if item is None:  # one figure per group (eNPS, deeds): compared within the sheet only
+        item = pd.Series(f"[{name}]", index=frame.index)
+    for c in ("outcome", "kind"):  # a driver of one outcome is not one of another
+        if c in cols:
+            item = frame[c].astype(str) + "|" + item
     out = []
     for count, value, wave in VALUE_PAIRS:
         if count not in cols or value not in cols:
@@ -68,20 +94,24 @@ def _long_rows(name: str, frame: pd.DataFrame, attributes: list[str]) -> list[di
         for i in frame.index:
             if pd.notna(n[i]) and pd.notna(v[i]) and n[i] > 0:
                 out.append({"sheet": name, "attribute": attr[i], "group": group[i],
-                            "item": f"{value}:{item[i]}" if value in ("share", "importance",
-                                                                    "practice") else item[i],
+                            "item": f"{value}:{item[i]}" if value in _NAMED_VALUES else item[i],
                             "wave": str(frame["wave"][i]) if "wave" in cols else wave,
                             "n": int(n[i]), "value": float(v[i])})
     return out
 
 
 def subtraction_attack(tables: Mapping[str, pd.DataFrame], *, minimum: int,
-                       attributes: Iterable[str] = ()) -> list[Recovered]:
-    """Every pair of released figures on the same group, question and wave whose counts
+                       attributes: Iterable[str] = (),
+                       people: pd.DataFrame | None = None) -> list[Recovered]:
+    """Every pair of released figures on the same question and wave over sets of people that
     differ by 1 to ``minimum - 1``: the few people's mean answer, recovered.
 
     Means of an item ("mean", "adherence", "to", "from") are compared with each other;
     shares with shares. ``n1 x v1 - n2 x v2`` over ``n1 - n2`` is those people's figure.
+    Pairs are the same group shown over two counts and, given ``people`` (who is in which
+    group in each wave: the organisation chart an insider holds, with ``respondent_id``,
+    ``wave`` and the attribute columns), a group of one grouping inside a group of another
+    (a department inside a location) with that many people more.
     """
     rows: list[dict] = []
     attributes = list(attributes)
@@ -103,6 +133,76 @@ def subtraction_attack(tables: Mapping[str, pd.DataFrame], *, minimum: int,
                     value = (b.n * b.value - a.n * a.value) / k
                     found.append(Recovered(attribute, group, item, wave, k, value,
                                            (a.sheet, b.sheet)))
+    if people is None:
+        return found
+    waves = sorted(people["wave"].astype(str).unique())
+    tags = {"latest": waves[-1], "earlier": waves[-2] if len(waves) > 1 else waves[-1]}
+    members: dict[tuple[str, str, str], frozenset[str]] = {}
+    for a in attributes:
+        if a in people.columns:
+            for (w, g), part in people.groupby([people["wave"].astype(str),
+                                                 people[a].astype(str)]):
+                members[(str(w), a, str(g))] = frozenset(part["respondent_id"].astype(str))
+    for (item, wave), part in figures.groupby(["item", "wave"]):
+        w = tags.get(str(wave), str(wave))
+        recs = [r for r in part.itertuples(index=False) if (w, r.attribute, r.group) in members]
+        for a in recs:
+            for b in recs:
+                k = b.n - a.n
+                if a.attribute == b.attribute or not 0 < k < minimum:
+                    continue
+                small, big = members[(w, a.attribute, a.group)], members[(w, b.attribute, b.group)]
+                if small < big and len(big - small) == k:
+                    value = (b.n * b.value - a.n * a.value) / k
+                    found.append(Recovered(f"{a.attribute} in {b.attribute}",
+                                           f"{a.group} in {b.group}", item, w, k, value,
+                                           (a.sheet, b.sheet)))
+    return found
+
+
+def _overall_rows(name: str, frame: pd.DataFrame, attributes: list[str]) -> list[dict]:
+    """Figures about everyone (a table with a question column and no group)."""
+    cols = set(map(str, frame.columns))
+    if "group" in cols or any(g in cols for g in GROUPING) or any(a in cols for a in attributes):
+        return []
+    marked = frame.assign(group="everyone", grouping="everyone")
+    return [r for r in _long_rows(name, marked, attributes) if not r["item"].endswith("]")]
+
+
+def complement_attack(tables: Mapping[str, pd.DataFrame], *, minimum: int,
+                      attributes: Iterable[str] = ()) -> list[Recovered]:
+    """The people a table by group leaves out, recovered from the figure about everyone.
+
+    For each table, grouping, question and wave: when the figure about everyone (from any
+    table) counts 1 to ``minimum - 1`` people more than the groups shown together, those
+    people's mean is ``(N x V - sum of n x v) / (N - sum of n)``: a withheld small group,
+    or the people in no group, worked out from the total.
+    """
+    attributes = list(attributes)
+    overall: dict[tuple[str, str], tuple[int, float]] = {}
+    groups: list[dict] = []
+    for name, frame in tables.items():
+        if frame is None or not len(frame):
+            continue
+        frame = frame.reset_index(drop=True)
+        for r in _overall_rows(name, frame, attributes):
+            overall.setdefault((r["item"], r["wave"]), (r["n"], r["value"]))
+        groups.extend(_long_rows(name, frame, attributes))
+    if not overall or not groups:
+        return []
+    found: list[Recovered] = []
+    figures = pd.DataFrame(groups).drop_duplicates(["sheet", "attribute", "group", "item",
+                                                    "wave"])
+    for (sheet, attribute, item, wave), part in figures.groupby(
+            ["sheet", "attribute", "item", "wave"]):
+        if (item, wave) not in overall:
+            continue
+        total, value = overall[(item, wave)]
+        k = total - int(part["n"].sum())
+        if 0 < k < minimum:
+            rest = (total * value - float((part["n"] * part["value"]).sum())) / k
+            found.append(Recovered(str(attribute), "(the rest)", str(item), str(wave), k,
+                                   rest, (str(sheet), "everyone")))
     return found
 
 
@@ -161,7 +261,9 @@ def individual_scores(tables: Mapping[str, pd.DataFrame]) -> int:
 
 #: The machine names of the columns the attacks read; the client's sheets carry their titles.
 _KNOWN = ("n", "mean", "share", "adherence", "n_to", "to", "n_from", "from", "importance",
-          "practice", "group", "item", "wave", "level", "segment", "theme", "importance_item",
+          "practice", "favourable", "unfavourable", "promoters", "detractors", "score", "value",
+          "positive", "negative", "outcome", "kind",
+          "tribe", "quadrant", "strategy", "group", "item", "wave", "level", "segment", "theme", "importance_item",
           "practice_item", "text", "story_id", "department", "location", "tenure_band", "label",
           "order", "rank",
           *GROUPING, *PERSON)

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from privacy_attacks import (
+    complement_attack,
     individual_scores,
     output_text,
     quote_author_join,
@@ -74,12 +75,18 @@ def test_no_person_is_shown_with_their_own_scores(sheets: dict[str, pd.DataFrame
 
 def test_no_figure_is_recovered_by_subtraction_across_sheets(
         sheets: dict[str, pd.DataFrame]) -> None:
-    assert subtraction_attack(sheets, minimum=5, attributes=ATTRIBUTES) == []
-    # the probe's case: senior managers' b01, now over one set of people in both sheets
-    nn = next(f for name, f in sheets.items() if name.startswith("non_negotiables adherence by"))
-    waves = next(f for name, f in sheets.items() if name.startswith("waves changes by group"))
-    a = nn[(nn["group"] == "Senior manager") & (nn["item"] == "b01")]["n"]
-    b = waves[(waves["group"] == "Senior manager") & (waves["item"] == "b01")]["n_to"]
+    survey = load(SAMPLE).survey
+    assert subtraction_attack(sheets, minimum=5, attributes=ATTRIBUTES, people=survey) == []
+    assert complement_attack(sheets, minimum=5, attributes=ATTRIBUTES) == []
+    # the probe's case: senior managers' b01, now over one set of people in both sheets (the
+    # sheets found by what they hold: adherence by group, and changes by group with counts)
+    nn = next(f for f in sheets.values() if {"grouping", "group", "item", "n", "adherence"}
+              <= set(f.columns))
+    waves = next(f for f in sheets.values() if {"grouping", "group", "item", "n_to", "to"}
+                 <= set(f.columns))
+    b01 = load(SAMPLE).codebook.loc["b01", "label"]
+    a = nn[(nn["group"] == "Senior manager") & (nn["item"] == b01)]["n"]
+    b = waves[(waves["group"] == "Senior manager") & (waves["item"] == b01)]["n_to"]
     assert len(a) == len(b) == 1 and a.item() == b.item()
 
 
@@ -297,6 +304,26 @@ def test_the_inviting_folder_does_invite_it_without_the_release_step(tmp_path: P
     tables = {t.sheet: t.frame for t in build_report(results).tables}
     assert _nested_attack(tables, wb, 5)  # location = department + 2 people: recovered
     assert audit(group_figures(results.ran(), wb), wb, minimum=5)
+    # the attack on the Excel file as written and read back (client column titles), by an
+    # insider who knows who works where: North's figures minus Sales's give the answers of
+    # the people of Ops in North (1 or 2: one of them left before the last wave), exactly
+    from diagnostics.report import write_report
+
+    write_report(results, tmp_path / "open", formats="xlsx")
+    where = ("department", "location")
+    found = subtraction_attack(sheets_of(tmp_path / "open" / "report.xlsx"), minimum=5,
+                               attributes=where, people=wb.survey)
+    latest = wb.responses()
+    few = latest[(latest["location"] == "North") & (latest["department"] == "Ops")]
+    b01 = wb.codebook.loc["b01", "label"]
+    hit = [r for r in found if r.group == "Sales in North" and r.item == b01]
+    assert 1 <= len(few) <= 2 and hit and hit[0].people == len(few)
+    assert abs(hit[0].value - few["b01"].mean()) < 1e-6
+    # the same folder with the release step: nothing recovered from the file
+    write_report(run_all(wb, RunOptions(seed=0), only=["non_negotiables", "waves"]),
+                 tmp_path / "closed", formats="xlsx")
+    assert subtraction_attack(sheets_of(tmp_path / "closed" / "report.xlsx"), minimum=5,
+                              attributes=where, people=wb.survey) == []
 
 
 # ---------------------------------------------------------------- pooling small groups

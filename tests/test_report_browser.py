@@ -92,9 +92,9 @@ def _check_hostile(browser: Any, tmp_path: Path) -> None:
     page, requests, dialogs = _open(browser, tmp_path / "report.html")
     assert not dialogs, dialogs
     assert requests == [(tmp_path / "report.html").as_uri()]
-    title = page.text_content("#sec-fake .js-plotly-plot .gtitle")
+    title = page.text_content("#details-fake .js-plotly-plot .gtitle")
     assert "<script>alert('x')</script>" in title and title.startswith("Values")
-    ticks = page.eval_on_selector_all("#sec-fake .js-plotly-plot .xtick text", "els => els.map(e => e.textContent)")
+    ticks = page.eval_on_selector_all("#details-fake .js-plotly-plot .xtick text", "els => els.map(e => e.textContent)")
     assert any("<img src=x onerror=alert(2)>" in t for t in ticks), ticks
     assert page.eval_on_selector_all("img[src='x']", "els => els.length") == 0
     summary = page.text_content("#summary")

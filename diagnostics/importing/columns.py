@@ -44,6 +44,29 @@ class Layout:
     numeric_ladder: str = ""
 
 
+def header_columns(header: list[str], roles: dict[str, tuple[str, str]]) -> list[Column]:
+    """One column per non-empty cell of a one-row header, its role set from ``roles``.
+
+    ``roles`` maps a header text in lower case to its role and name (an empty name keeps the
+    header text); the other columns stay answers, named later by :func:`code_names`.
+
+    Examples
+    --------
+    >>> [(c.index, c.role, c.name) for c in header_columns(["ID", "", "Q1"], {"id": ("id", "")})]
+    [(0, 'id', 'ID'), (2, 'answer', '')]
+    """
+    columns = []
+    for i, text in enumerate(header):
+        if not text:
+            continue
+        column = Column(i, "", text)
+        role = roles.get(text.lower())
+        if role is not None:
+            column.role, column.name = role[0], role[1] or text
+        columns.append(column)
+    return columns
+
+
 def common_question(texts: list[str]) -> tuple[str, list[str]]:
     """Split the texts of a matrix's columns into the question and each statement.
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .columns import Column, Layout, code_names
+from .columns import Layout, code_names, header_columns
 from .grid import Grid
 
 _META = {"first name", "last name", "email", "status", "survey cycle sent date",
@@ -20,27 +20,18 @@ def detect(grid: Grid) -> bool:
 
 def parse(grid: Grid) -> Layout:
     """Read the columns of a Viva Glint export."""
-    columns: list[Column] = []
-    for i, text in enumerate(grid.rows[0]):
-        if not text:
-            continue
-        column = Column(i, "", text)
-        low = text.lower()
+    columns = header_columns(grid.rows[0], {
+        "emp id": ("id", ""), "manager id": ("manager", "manager_id"),
+        "survey cycle completion date": ("completed", ""),
+        **{m: ("metadata", "") for m in _META}})
+    for column in columns:
+        text = column.question
         suffix = next(((s, role) for s, role in _SUFFIXES if text.endswith(s)), None)
-        if low == "emp id":
-            column.role, column.name = "id", text
-        elif low == "manager id":
-            column.role, column.name = "manager", "manager_id"
-        elif low == "survey cycle completion date":
-            column.role, column.name = "completed", text
-        elif low in _META:
-            column.role, column.name = "metadata", text
-        elif suffix:
+        if column.role == "answer" and suffix:
             column.role, column.comment_of = suffix[1], text[: -len(suffix[0])]
             column.question = column.comment_of
             if suffix[1] == "topics":
                 column.name = text
-        columns.append(column)
     code_names([c for c in columns if c.role not in ("text", "sensitive")])
     item_of = {c.question: c.name for c in columns if c.role == "answer"}
     for column in columns:

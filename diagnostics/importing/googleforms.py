@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .columns import Column, Layout, code_names
+from .columns import Layout, code_names, header_columns
 from .grid import Grid
 
 _META = {"timestamp", "email address", "score", "username"}
@@ -19,17 +19,11 @@ def detect(grid: Grid) -> bool:
 
 def parse(grid: Grid) -> Layout:
     """Read the columns of a Google Forms export."""
-    columns: list[Column] = []
-    for i, text in enumerate(grid.rows[0]):
-        if not text:
-            continue
-        column = Column(i, "", text)
-        found = _GRID.match(text)
-        if text.lower() in _META:
-            column.role, column.name = "metadata", text
-        elif found:
+    columns = header_columns(grid.rows[0], {m: ("metadata", "") for m in _META})
+    for column in columns:
+        found = _GRID.match(column.question)
+        if column.role == "answer" and found:
             column.question, column.statement, column.group = found[1], found[2], found[1]
-        columns.append(column)
     code_names(columns)
     return Layout("Google Forms (one header row starting Timestamp; grid rows as "
                   "`Question [Row]`)", columns, 1,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .columns import Column, Layout, code_names
+from .columns import Layout, code_names, header_columns
 from .grid import Grid
 
 _META = {"start time", "completion time", "email", "name", "last modified time",
@@ -18,17 +18,11 @@ def detect(grid: Grid) -> bool:
 
 def parse(grid: Grid) -> Layout:
     """Read the columns of a Microsoft Forms export."""
-    columns: list[Column] = []
-    for i, text in enumerate(grid.rows[0]):
-        if not text:
-            continue
-        column = Column(i, "", text)
-        low = text.lower()
-        if low == "id":
-            column.role, column.name = "id", "ID"
-        elif low in _META or low.startswith(("points - ", "feedback - ")):
-            column.role, column.name = "metadata", text
-        columns.append(column)
+    columns = header_columns(grid.rows[0], {"id": ("id", "ID"),
+                                            **{m: ("metadata", "") for m in _META}})
+    for column in columns:
+        if column.question.lower().startswith(("points - ", "feedback - ")):
+            column.role, column.name = "metadata", column.question
     code_names(columns)
     return Layout("Microsoft Forms (one header row: ID, Start time, Completion time, Email, "
                   "Name, then the questions)", columns, 1)

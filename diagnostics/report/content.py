@@ -108,10 +108,37 @@ class Withheld:
 
     @property
     def sentence(self) -> str:
-        """One sentence a client understands: which groups are not shown, and why."""
-        parts = [f"{group} ({_plain_reason(reason)})" for group, reason in self.named]
+        """One sentence a client understands: which groups are not shown, and why.
+
+        A group below the minimum is never named (its name with the rule would bound its
+        size): the sentence states the rule instead. A large group withheld to protect a
+        smaller one is named, with the reason.
+
+        Examples
+        --------
+        >>> Withheld("department", 2, (), (("Legal", "fewer than 5 respondents"),
+        ...          ("Sales", "hidden as well, so that a smaller hidden group (or the people "
+        ...                    "in no group) cannot be worked out from the total"))).sentence
+        'Not shown by department: groups with fewer than 5 people answering; Sales (not shown so that a smaller group cannot be worked out from the total).'
+        """
+        rules: list[str] = []
+        parts: list[str] = []
+        for group, reason in self.named:
+            if reason.startswith("fewer than"):
+                head, _, tail = reason.partition(":")
+                rule = ("groups with " + head.replace(" respondents", " people answering")
+                        .replace(" distinct authors", " people writing")
+                        + (f" ({tail.strip()})" if tail else ""))
+                if rule not in rules:
+                    rules.append(rule)
+            elif "below the privacy minimum" in reason:  # cells of two-way tables
+                rule = "cells below the privacy minimum, or that could be worked out from one"
+                if rule not in rules:
+                    rules.append(rule)
+            else:
+                parts.append(f"{group} ({_plain_reason(reason)})")
         grouping = self.dimension.replace("_", " ")
-        return f"Not shown by {grouping}: " + "; ".join(parts) + "."
+        return f"Not shown by {grouping}: " + "; ".join([*rules, *parts]) + "."
 
 
 @dataclass(frozen=True)
