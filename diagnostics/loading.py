@@ -23,10 +23,13 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .answers import normalise, split_labels
 from .config import read_config
@@ -614,17 +617,30 @@ class _People:
     ids: frozenset[str]
     file: str
 
+    @cached_property
+    def _lookup(self) -> pa.Array:
+        return pa.array(sorted(self.ids), type=pa.string())
+
+    def known(self, values: pd.Series) -> pd.Series:
+        """Whether each value is one of the survey's ids (``values.isin(ids)``, for many rows:
+        pyarrow's hash lookup instead of a Python loop over the ids)."""
+        arr = pa.array(values, from_pandas=True)
+        if not pa.types.is_string(arr.type):
+            arr = arr.cast(pa.string())
+        found = pc.is_in(arr, value_set=self._lookup).fill_null(False)
+        return pd.Series(np.asarray(found, dtype=bool), index=values.index)
+
 
 def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column: str,
                      people: _People, out: _Collector) -> None:
     """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's."""
-    unknown = ~frame[column].isin(people.ids)
+    unknown = ~people.known(frame[column])
     if not unknown.any():
         return
     as_int = per_unique(frame.loc[unknown, column],
                         lambda t: t.split(".")[0] if _FLOAT_ID.match(t) else t)
     fixed = pd.Series(as_int, index=frame.index[unknown.to_numpy()])
-    known = fixed.isin(people.ids) & (fixed != frame.loc[unknown, column])
+    known = people.known(fixed) & (fixed != frame.loc[unknown, column])
     if known.any():
         first = known.idxmax()
         out.add(table.name, f"{count(int(known.sum()), 'id')} {plural(int(known.sum()), 'is')} written as decimal numbers (the first "
@@ -645,7 +661,7 @@ def _known_people(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column
         return keep
     for column in columns:
         _match_float_ids(table, frame, lines, column, people, out)
-        unknown = ~frame[column].isin(people.ids)
+        unknown = ~people.known(frame[column])
         if unknown.any():
             names = sorted(frame.loc[unknown, column].unique())
             examples = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")

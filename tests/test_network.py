@@ -355,6 +355,46 @@ def test_vectorised_cascade_agrees_with_a_plain_loop() -> None:
     assert abs(vec.mean() - loop.mean()) < 4 * se
 
 
+def _dense_cascade(flow: sp.csr_matrix, seeds: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The cascade stepped on whole run x person matrices (the former implementation)."""
+    indptr, indices, prob = flow.indptr, flow.indices, flow.data
+    active, frontier = seeds.copy(), seeds.copy()
+    history = [active.mean(axis=1)]
+    for _ in range(50):
+        r, u = np.nonzero(frontier)
+        counts = indptr[u + 1] - indptr[u]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        edge = np.repeat(indptr[u] - np.cumsum(counts) + counts, counts) + np.arange(total)
+        hit = rng.random(total) < prob[edge]
+        new = np.zeros_like(active)
+        new[np.repeat(r, counts)[hit], indices[edge[hit]]] = True
+        new &= ~active
+        if not new.any():
+            break
+        active |= new
+        frontier = new
+        history.append(active.mean(axis=1))
+    return np.column_stack(history)
+
+
+@pytest.mark.parametrize(("n", "chance", "start"), [(300, 0.3, 1), (300, 0.9, 20), (60, 0.5, 3)])
+def test_cascade_draws_as_the_whole_matrix_steps(n: int, chance: float, start: int) -> None:
+    # the same random numbers for the same ties in the same order: identical runs, whether a
+    # step's newly reached are few (sorted ids) or many (a mask)
+    g = nx.gnp_random_graph(n, 8 / n, seed=3, directed=True)
+    rows, cols = zip(*g.edges(), strict=True)
+    flow = sp.csr_matrix((np.full(len(rows), chance), (rows, cols)), shape=(n, n))
+    seeds = np.zeros((40, n), dtype=bool)
+    pick = np.random.default_rng(1)
+    for r in range(40):
+        seeds[r, pick.choice(n, size=start, replace=False)] = True
+    fast = simulate_spread(flow, seeds, rng=np.random.default_rng(9))
+    plain = _dense_cascade(flow, seeds, np.random.default_rng(9))
+    assert fast.shape == plain.shape and np.array_equal(fast, plain)
+
+
 @pytest.mark.parametrize("model", ["cascade", "threshold"])
 def test_certain_spread_reaches_exactly_what_is_reachable(model: str) -> None:
     g = nx.gnp_random_graph(40, 0.05, seed=4, directed=True)

@@ -15,7 +15,7 @@ from ..privacy import PrivacyGuard
 from ..results import DiagnosticResult, Finding, jsonable
 from ..workbook import Workbook
 from .common import person_labels
-from .graph import Network, network_graph, require_ties
+from .graph import LARGE_NETWORK, Network, network_graph, require_ties
 from .hubs import HyperConnected, hyper_connected
 from .tribes import Tribes, leiden_membership
 
@@ -71,13 +71,14 @@ class BackstageLeaders(DiagnosticResult):
     method: ClassVar[str] = (
         "Brokers sit between groups that are otherwise apart. Per person: betweenness "
         "(Freeman 1977; shortest paths on the undirected ties, counted in steps; for more than "
-        "4,000 people estimated from 250 sampled source people, Brandes & Pich 2007), Burt's "
+        "4,000 people estimated from 250 sampled source people, 100 above 20,000, Brandes & "
+        "Pich 2007), Burt's "
         "constraint (structural holes; low = the contacts are not tied to each other; weighted, "
         "both tie directions) and the number of other tribes the person has at least two ties "
         "with. Backstage leaders meet four conditions: betweenness well beyond chance (above "
         "the betweenness that only 5% of people reach in a random network with the same "
         "number of ties per person: the ties rewired at random, degrees kept, betweenness "
-        "measured the same way); at least two other tribes bridged; no formal leadership "
+        "measured the same way, from half as many sampled people above 20,000); at least two other tribes bridged; no formal leadership "
         "role; not hyper-connected. They are ranked by betweenness (then low constraint) and "
         "at most 3% of the people are listed. The hyper-connected are set aside: being named "
         "by very many makes them visible, front-stage, and they bridge everything; what "
@@ -253,7 +254,11 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
     if hyper is None or hyper.network is not net:
         hyper = hyper_connected(workbook, relation=net.relation, wave=net.wave)
     between, used = net.betweenness(betweenness_sources, seed=seed)
-    null = net.null_betweenness(used, seed=seed)
+    # the random network's quantile needs the spread of betweenness, not each person's value:
+    # above LARGE_NETWORK people half as many sources (the cut moved by about 5%, within its
+    # own sampling noise, at 100,000 people; benchmarks/bench_run.py)
+    null_sources = used if net.n <= LARGE_NETWORK else max(1, used // 2)
+    null = net.null_betweenness(null_sources, seed=seed)
     cut = float(np.quantile(null[net.connected()], null_quantile)) if net.connected().any() \
         else 0.0
     constraint = net.constraint()
@@ -281,7 +286,9 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
         "rank": rank,
     }, index=pd.Index(net.ids, name="respondent_id"))
     if used < net.n:
-        notes.append(f"Betweenness estimated from {used} of {net.n} people sampled as sources.")
+        notes.append(f"Betweenness estimated from {used} of {net.n:,} people sampled as sources"
+                     + (f"; in the random network from {null_sources}." if null_sources < used
+                        else "."))
     if not net.leader.any():
         notes.append("No formal leaders are flagged (is_leader, leader_levels): the list holds "
                      "the brokers beyond chance outside the hyper-connected; whether they hold "

@@ -395,17 +395,23 @@ def network_graph(workbook: Workbook, *, relation: str | None = None,
         present = workbook.survey.loc[workbook.survey["wave"] == wave, "respondent_id"]
     else:
         present = workbook.survey["respondent_id"]
-    ids = np.array(sorted(set(present) | set(ties["source"]) | set(ties["target"])), dtype=object)
-    index = pd.Series(np.arange(len(ids)), index=ids)
-    graph = ig.Graph(n=len(ids), edges=list(zip(index[ties["source"]].to_numpy().tolist(),
-                                                 index[ties["target"]].to_numpy().tolist(),
-                                                 strict=True)),
-                     directed=True, edge_attrs={"weight": ties["weight"].astype(float).tolist()})
+    # the distinct ids first (hashed by pandas), then a set of those: no loop over every tie
+    named = (set(present.unique().tolist()) | set(ties["source"].unique().tolist())
+             | set(ties["target"].unique().tolist()))
+    ids = np.array(sorted(named), dtype=object)
+    index = pd.Index(ids)
+    edges = np.column_stack([index.get_indexer(ties["source"]), index.get_indexer(ties["target"])])
+    graph = ig.Graph(n=len(ids), directed=True)
+    graph.add_edges(edges)  # from the array: faster than a list of pairs
+    graph.es["weight"] = ties["weight"].astype(float).tolist()
     graph.vs["name"] = ids.tolist()
     people = workbook.people
     leader = people["is_leader"].reindex(ids).fillna(False).to_numpy(dtype=bool)
     network = Network(relation=rel, wave=wave, ids=ids, graph=graph, leader=leader,
                       dropped=dropped)
+    # the edge list as built (edge k is row k), so that edges() need not read it back
+    network.cached("edges", lambda: (edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64),
+                                     ties["weight"].to_numpy(dtype=float)))
     book[key] = network
     return network
 

@@ -82,12 +82,29 @@ def degree_knee(sorted_desc: np.ndarray, cap: int) -> int:
     return knee if gap[knee] > 1e-9 else 0  # a straight line (up to rounding) has no knee
 
 
+def _most_named(indeg: np.ndarray, pagerank: np.ndarray, connected: np.ndarray,
+                m: int) -> np.ndarray:
+    """The ``m`` most named people with ties, by in-degree, then PageRank, descending.
+
+    The first ``m`` of ``np.lexsort((-pagerank, -indeg))`` among the connected (ties broken
+    by index, as the stable sort does), sorting only those named at least as often as the
+    ``m``-th most named.
+    """
+    idx = np.flatnonzero(connected)
+    if m <= 0:
+        return idx[:0]
+    if m < len(idx):
+        d = indeg[idx]
+        idx = idx[d >= np.partition(d, len(d) - m)[len(d) - m]]
+    return idx[np.lexsort((-pagerank[idx], -indeg[idx]))][:m]
+
+
 def _hyper_rule(indeg: np.ndarray, pagerank: np.ndarray, connected: np.ndarray, cap: int,
                 floor: int) -> np.ndarray:
     """Indices of the hyper-connected (most named first): above the floor, before the knee."""
-    order = np.lexsort((-pagerank, -indeg))
-    order = order[connected[order]]
-    knee = degree_knee(indeg[order], min(cap, len(order) - 1))
+    reach = min(cap, int(connected.sum()) - 1)
+    order = _most_named(indeg, pagerank, connected, reach + 1)
+    knee = degree_knee(indeg[order], reach)
     top = order[:min(knee, cap)]
     return top[indeg[top] > floor]
 

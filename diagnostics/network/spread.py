@@ -119,9 +119,11 @@ def simulate_spread(flow: sp.csr_matrix, seeds: np.ndarray, *, model: str = "cas
     history = [active.mean(axis=1)]
     if model == "cascade":
         indptr, indices, prob = flow.indptr, flow.indices, flow.data
-        frontier = active.copy()
+        flat_active = active.reshape(-1)  # a view: marking it marks ``active``
+        reached = active.sum(axis=1)
+        # the frontier as (run, person) pairs in row-major order, as np.nonzero gives them
+        r, u = np.nonzero(active)
         for _ in range(max_steps):
-            r, u = np.nonzero(frontier)
             counts = indptr[u + 1] - indptr[u]
             total = int(counts.sum())
             if total == 0:
@@ -129,14 +131,15 @@ def simulate_spread(flow: sp.csr_matrix, seeds: np.ndarray, *, model: str = "cas
             starts = np.repeat(indptr[u] - np.cumsum(counts) + counts, counts)
             edge = starts + np.arange(total)
             hit = rng.random(total) < prob[edge]
-            new = np.zeros_like(active)
-            new[np.repeat(r, counts)[hit], indices[edge[hit]]] = True
-            new &= ~active
-            if not new.any():
+            cand = np.repeat(r, counts)[hit] * n + indices[edge[hit]]
+            cand = cand[~flat_active[cand]]
+            if not cand.size:
                 break
-            active |= new
-            frontier = new
-            history.append(active.mean(axis=1))
+            flat_new = _sorted_unique(cand, runs * n)
+            flat_active[flat_new] = True
+            r, u = np.divmod(flat_new, n)
+            reached += np.bincount(r, minlength=runs)
+            history.append(reached / n)
     elif model == "threshold":
         theta = rng.random((runs, n))
         into = flow.T.tocsr()  # into[v, u] = weight of u on v
@@ -150,6 +153,15 @@ def simulate_spread(flow: sp.csr_matrix, seeds: np.ndarray, *, model: str = "cas
     else:
         raise ConfigError(f"model must be one of {', '.join(MODELS)}, got {model!r}.")
     return np.column_stack(history)
+
+
+def _sorted_unique(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct ``values`` (whole numbers below ``size``) in increasing order."""
+    if values.size * 16 < size:
+        return np.unique(values)
+    mask = np.zeros(size, dtype=bool)
+    mask[values] = True
+    return np.flatnonzero(mask)
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,7 +205,8 @@ class MovementSeeds(DiagnosticResult):
         "(random thresholds, weights normalised per person). Each seed set is simulated many "
         "times with a fixed random seed (200 times up to 10,000 people; above, 200 x "
         "sqrt(10,000 / people), at least 50: a run's reach is a share of many people, so it "
-        "varies less in a large organisation); random seed sets are drawn anew in every run. Reach "
+        "varies less in a large organisation; the reach by seed share a third of that, at "
+        "least 20); random seed sets are drawn anew in every run. Reach "
         "is the mean share of people reached, seeds included, with the 5th-95th percentile "
         "over runs. Formal leaders start with all of them; best-placed leaders with as many "
         "leaders as there are seeds, chosen by the same greedy rule among leaders only. The "
@@ -287,6 +300,9 @@ RUNS_LIMIT = 10_000
 RUNS = 200
 #: Fewest simulations per seed set, however large the organisation.
 RUNS_MIN = 50
+#: Fewest simulations per point of the reach-by-share curve above :data:`RUNS_LIMIT` people
+#: (a third of :func:`default_runs` there).
+CURVE_RUNS_MIN = 20
 
 
 def default_runs(people: int) -> int:
@@ -379,8 +395,13 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     net = network_graph(workbook, relation=relation, wave=wave)
     require_ties(net)
     n = net.n
+    # the reach-by-share curve: a third of the runs per point above RUNS_LIMIT people (at
+    # least CURVE_RUNS_MIN), unless the runs were asked for
+    curve_runs = max(CURVE_RUNS_MIN, int(round(default_runs(n) / 3))) \
+        if runs is None and n > RUNS_LIMIT else None
     if runs is None:
         runs = default_runs(n)
+    curve_runs = curve_runs or runs
     size = lambda s: max(1, int(round(s * n)))  # noqa: E731
     k = size(share)
     all_shares = sorted(set(float(s) for s in shares) | {float(share)})
@@ -405,13 +426,14 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
         else:
             picked = {"formal leaders": leaders,
                       "best-placed leaders": best_leaders}.get(name, order[:m])
-            masks = np.zeros((runs, n), dtype=bool)
+            masks = np.zeros((curve_runs if name.startswith("by share") else runs, n),
+                             dtype=bool)
             masks[:, picked] = True
         history = simulate_spread(flow, masks, model=model, rng=rng, max_steps=max_steps)
         if name.startswith("by share"):
             s = float(name.split()[-1])
-            rand = simulate_spread(flow, _random_masks(rng, runs, n, m), model=model, rng=rng,
-                                   max_steps=max_steps)
+            rand = simulate_spread(flow, _random_masks(rng, curve_runs, n, m), model=model,
+                                   rng=rng, max_steps=max_steps)
             for label, h in (("movement seeds", history), ("random people", rand)):
                 row = _summary(label, m, h[:, -1])
                 by_share.append({"share": s, **row})
@@ -431,6 +453,9 @@ def movement_seeds(workbook: Workbook, *, relation: str | None = None, wave: str
     notes = [f"{runs} simulation runs per seed set ({model} model"
              + (f", chance {probability:g} per tie)." if probability is not None and
                 model == "cascade" else ", weighted by the ties).")]
+    if curve_runs < runs:
+        notes.append(f"The reach by seed share: {curve_runs} runs per point (a third of the "
+                     f"runs above {RUNS_LIMIT:,} people).")
     if not len(leaders):
         notes.append("No formal leaders are flagged (is_leader, leader_levels): the leaders' "
                      "spread is not simulated.")

@@ -146,12 +146,16 @@ def leiden_membership(net: Network, *, resolution: float = 1.0, seed: int = 0,
     key = (float(resolution), int(seed), int(split_above), float(split_margin))
 
     def compute() -> tuple[np.ndarray, int]:
-        g = net.undirected()
-        raw = _leiden(g, resolution, seed, BEST_OF if net.n <= BEST_OF_LIMIT else 1)
-        raw, splits = _split_tribes(g, raw, split_above=split_above, margin=split_margin,
-                                    seed=seed)
+        raw, splits = _split_tribes(net.undirected(), _first_pass(net, resolution, seed),
+                                    split_above=split_above, margin=split_margin, seed=seed)
         return _by_size(raw, net.connected()), splits
     return net.cached(("leiden",) + key, compute)[0]
+
+
+def _first_pass(net: Network, resolution: float, seed: int) -> np.ndarray:
+    """Leiden on the whole network (before large tribes are split again), cached."""
+    return net.cached(("leiden first pass", float(resolution), int(seed)), lambda: _leiden(
+        net.undirected(), resolution, seed, BEST_OF if net.n <= BEST_OF_LIMIT else 1))
 
 
 def tribe_splits(net: Network, *, resolution: float = 1.0, seed: int = 0,
@@ -183,7 +187,7 @@ class Tribes(DiagnosticResult):
         Share of the ties inside tribes that join people of different departments.
     stability
         Mean NMI between this partition and those of other Leiden seeds (1: the same; NaN
-        when not measured).
+        when not measured; above 20,000 people between the first Leiden passes).
     stability_runs
         How many other seeds the stability compares with (fewer above 20,000 people).
     resolution
@@ -222,8 +226,9 @@ class Tribes(DiagnosticResult):
         "of different departments. Cohesion is the share of the ties touching a tribe's "
         "members that stay inside it. A tribe's mood is the mean of its members' energy items "
         "(respondents who answered at least two thirds of them). Stability is the mean NMI "
-        "between the partition and those found with other seeds (five; one above 20,000 "
-        "people, where each run takes seconds). Tribes, departments and "
+        "between the partition and those found with other seeds (five; above 20,000 people "
+        "one, comparing the first Leiden passes before large tribes are split again, as a "
+        "whole run takes seconds there). Tribes, departments and "
         "segments smaller than the privacy minimum are withheld from every table and figure.")
     columns: ClassVar[tuple[str, ...]] = ("tribe", "people", "cohesion", "density", "departments",
                                           "cross_department_share", "energy", "energy_n")
@@ -395,7 +400,9 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         tribe, or ``None``.
     stability_runs
         Other Leiden seeds the partition is compared with (0: skip); above 20,000 people at
-        most one (each run takes seconds there), as the result's ``stability_runs`` says.
+        most one, and only the first Leiden pass of each seed (before large tribes are split
+        again; a whole run takes seconds there), as the result's ``stability_runs`` and notes
+        say.
     split_above
         Tribes of at least this many people are searched again for tribes inside (default
         30; 0: never): modularity merges small tribes in large organisations.
@@ -449,11 +456,16 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     modularity = float(g.modularity(np.where(has, member, member.max() + 1 + np.arange(net.n))
                                     .tolist(), weights="weight", resolution=1))
     stability_runs_asked = stability_runs
-    if net.n > STABILITY_LIMIT:
+    large = net.n > STABILITY_LIMIT
+    if large:  # the first passes of two seeds compared: a full run with splits takes long
         stability_runs = min(stability_runs, STABILITY_RUNS_LARGE)
-    others = [leiden_membership(net, resolution=resolution, seed=seed + 1 + r,
-                                split_above=split_above) for r in range(stability_runs)]
-    stability = float(np.mean([normalized_mutual_info_score(member[has], o[has]) for o in others])) \
+        base = _first_pass(net, resolution, seed)
+        others = [_first_pass(net, resolution, seed + 1 + r) for r in range(stability_runs)]
+    else:
+        base = member
+        others = [leiden_membership(net, resolution=resolution, seed=seed + 1 + r,
+                                    split_above=split_above) for r in range(stability_runs)]
+    stability = float(np.mean([normalized_mutual_info_score(base[has], o[has]) for o in others])) \
         if others else float("nan")
 
     # structure per tribe
@@ -468,10 +480,11 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
         notes.append(f"{count(splits, 'tribe')} of at least {split_above} people held smaller tribes "
                      "beyond what a random network gives and were split again (modularity's "
                      "resolution limit).")
-    if 0 < len(others) < stability_runs_asked:
-        notes.append(f"Stability measured over {len(others)} other seeds (not "
-                     f"{stability_runs_asked}): above {STABILITY_LIMIT:,} people each run "
-                     "takes seconds.")
+    if large and others:
+        fewer = (f" (not {stability_runs_asked})" if len(others) < stability_runs_asked else "")
+        notes.append(f"Stability compares the first Leiden pass (before large tribes are split "
+                     f"again) with that of {count(len(others), 'other seed')}{fewer}: above "
+                     f"{STABILITY_LIMIT:,} people a whole run with its splits takes seconds.")
     dept = attribute_of(workbook, by, ids) if by else pd.Series(pd.NA, index=ids, dtype=object)
     dept_known = dept.notna().to_numpy()
     n_depts = np.zeros(k, dtype=int)
