@@ -103,7 +103,7 @@ async function render({model, el}) {
   const observer = new ResizeObserver(() => {
     const parent = el.parentElement;
     if (row === null && parent) {  // beside other figures (an HBox): an equal share of the page
-      row = getComputedStyle(parent).flexDirection.startsWith("row") && parent.parentElement;
+      row = parent.classList.contains("widget-hbox") && parent.parentElement;
       if (row) observer.observe(row);
     }
     if (row) {
