@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 
 KNOWN_FAILURES: dict[str, str] = {
-    "tests/test_report_defects.py::test_the_samples_report_reads_cleanly":
-        "file names (roster.csv, survey.csv, comments.csv) still reach the PDF text",
 }
 
 

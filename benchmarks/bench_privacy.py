@@ -3,8 +3,9 @@
 For each size: a synthetic organisation is written to a temporary folder, every diagnostic
 runs (the release control included, timed on its own), and the attacks of
 ``tests/privacy_attacks.py`` read the client report's tables: pairs of figures on the same
-group, wave and question over counts 1 to minimum - 1 apart (the few people's answers
-recovered), people shown with their own scores, quotes joined to their authors.
+group, wave and question over counts 1 to minimum - 1 apart, or a group inside a group of
+another grouping that many people larger, and everyone minus the groups a table shows (the
+few people's answers recovered), people shown with their own scores, quotes joined to their authors.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from diagnostics.sample import write_sample
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from privacy_attacks import individual_scores, quote_author_join, subtraction_attack  # noqa: E402
+from privacy_attacks import (  # noqa: E402
+    complement_attack,
+    individual_scores,
+    quote_author_join,
+    subtraction_attack,
+)
 
 
 def _one(people: int) -> dict:
@@ -48,13 +54,18 @@ def _one(people: int) -> dict:
         figures = group_figures(results.ran(), results.workbook)
         left = audit(figures, results.workbook, minimum=results.workbook.guard.min_group_size)
         tables = {t.sheet: t.frame for t in build_report(results).tables}
-        found = subtraction_attack(tables, minimum=results.workbook.guard.min_group_size,
-                                   attributes=results.workbook.attributes)
+        shown = results.workbook
+        minimum = shown.guard.min_group_size
+        found = subtraction_attack(tables, minimum=minimum, attributes=shown.attributes,
+                                   people=shown.survey)
+        rest = complement_attack(tables, minimum=minimum, attributes=shown.attributes)
         withheld = sum("is not shown in one diagnostic" in w for w in results.warnings)
+        pooled = sum("are not shown on their own" in w for w in results.warnings)
         return {"benchmark": "privacy: release control + attacks", "size": f"{people} people",
                 "seconds_run": round(seconds, 1), "seconds_release": round(timing["release"], 2),
                 "group_figures": len(figures), "groups_withheld_by_release": withheld,
-                "conflicts_left": len(left), "recovered_by_subtraction": len(found),
+                "groupings_pooled": pooled, "conflicts_left": len(left),
+                "recovered_by_subtraction": len(found), "recovered_from_total": len(rest),
                 "people_with_own_scores": individual_scores(tables),
                 "quotes_joined_to_authors": quote_author_join(tables)}
 

@@ -210,7 +210,7 @@ class Comments(DiagnosticResult):
     key: ClassVar[str] = "comments"
     title: ClassVar[str] = "Comments"
     method: ClassVar[str] = (
-        "Open-text comments (comments.csv) are grouped into themes with the same model as the "
+        "Written comments are grouped into themes with the same model as the "
         "stories: TF-IDF weights of their words (English and Dutch stop words left out) "
         "factorised by non-negative matrix factorisation; each comment belongs to its "
         "heaviest theme, and the number of themes is the elbow of the reconstruction error "
@@ -277,14 +277,25 @@ class Comments(DiagnosticResult):
             found.append(Finding(
                 headline=(f"The most frequent theme in the comments is “{top['name']}” "
                           f"({int(top['n'])} comments, {share:.0%} of them negative)."),
-                value=str(int(top["n"])), uncertainty="tone from a word list: read it per theme",
+                value=str(int(top["n"])),
+                uncertainty="the tone is read from word lists: read the quotes to be sure",
+                meaning=("This is what people raise most when they can say it in their own "
+                         "words."),
+                action=(f"Read the quotes of “{top['name']}” with the leadership team and "
+                        "answer the theme openly when sharing the results."),
+                statistics=(f"{int(top['n'])} comments; tone from the VADER (English) and "
+                            "Pattern (Dutch) lexicons."),
                 weight=0.45))
         if self.n_sensitive:
             found.append(Finding(
                 headline=(f"{self.n_sensitive} comments name harassment, bullying, "
                           "discrimination or safety, or were flagged sensitive. They are "
                           "counted here and never quoted: read them in the source with care."),
-                value=str(self.n_sensitive), weight=0.8))
+                value=str(self.n_sensitive),
+                meaning="Some people report things that may need a confidential follow-up.",
+                action=("Have HR or a confidential adviser read these comments this week and "
+                        "follow up under the organisation's procedures."),
+                weight=0.8))
         return found
 
 

@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from .errors import ConfigError, InsufficientDataError
 from .results import DiagnosticResult, Finding, jsonable
-from .words import plural
+from .words import between, plural
 from .workbook import MIN_ANSWERED_SHARE, Workbook
 
 __all__ = ["KeyDrivers", "key_drivers", "relative_weights", "construct_scores",
@@ -288,10 +288,18 @@ class KeyDrivers(DiagnosticResult):
                 headline=(f"What goes most with {row.label}: {top['label']}. It accounts for "
                           f"{top['share']:.0%} of what the survey explains about {row.label}."),
                 value=f"{top['share']:.0%}",
-                uncertainty=(f"{pct}% CI {top['share_low']:.0%}-{top['share_high']:.0%}; "
-                             f"together the {len(part)} measures explain {row.r2:.0%} of the "
-                             f"differences in {row.label}"),
-                weight=0.7))
+                uncertainty=(f"{between(top['share_low'], top['share_high'])} of what the survey "
+                             f"explains; together the {len(part)} measures explain "
+                             f"{row.r2:.0%} of the differences in {row.label}"),
+                meaning=(f"People who rate {top['label']} higher also tend to rate {row.label} "
+                         "higher: it is the likeliest lever, though the survey alone cannot "
+                         "prove cause and effect."),
+                action=(f"Make {top['label']} the first theme of the follow-up conversations "
+                        f"about {row.label}, and track both in the next survey."),
+                statistics=(f"Relative weight (Johnson) {top['share']:.0%}, {pct}% bootstrap "
+                            f"interval {top['share_low']:.0%}-{top['share_high']:.0%}; "
+                            f"R² {row.r2:.2f}."),
+                figure=f"weights {row.outcome}", weight=0.7))
             focus = part[(part["quadrant"] == "focus here") & part["significant"]]
             if not focus.empty:
                 f = focus.iloc[0]
@@ -299,7 +307,15 @@ class KeyDrivers(DiagnosticResult):
                     headline=(f"Where to focus for {row.label}: {f['label']} matters a lot "
                               f"but scores low ({f['score']:.0f} out of 100)."),
                     value=f"{f['share']:.0%}",
-                    uncertainty=f"{pct}% CI {f['share_low']:.0%}-{f['share_high']:.0%}",
+                    uncertainty=(f"its weight lies {between(f['share_low'], f['share_high'])} "
+                                 "of what the survey explains"),
+                    meaning=("A strong lever with a low score is where an improvement pays off "
+                             "most."),
+                    action=(f"Choose one concrete change in {f['label']} and announce it with "
+                            "the survey results."),
+                    figure=f"priority {row.outcome}",
+                    statistics=(f"Relative weight (Johnson) {f['share']:.0%}, {pct}% bootstrap "
+                                f"interval {f['share_low']:.0%}-{f['share_high']:.0%}."),
                     weight=0.65))
         return found
 

@@ -215,21 +215,44 @@ class ENPS(DiagnosticResult):
                       f"work (9 or 10 out of 10) and {row['detractors']:.0%} would not (6 or "
                       "less): the employee Net Promoter Score."),
             value=f"{row['score']:+.0f}",
-            uncertainty=f"{pct}% CI {row['low']:+.0f} to {row['high']:+.0f}", weight=0.7)]
+            uncertainty=f"the score lies between {row['low']:+.0f} and {row['high']:+.0f}",
+            meaning=(f"The score is {row['score']:+.0f} on a scale from -100 to +100: "
+                     + ("more people would recommend the organisation than would not."
+                        if row["score"] > 0 else
+                        "at least as many people would not recommend the organisation as would.")),
+            action=("Ask the detractors' teams what would make them recommend the organisation, "
+                    "and measure the score again in the next survey."),
+            statistics=(f"eNPS {row['score']:+.0f}, {pct}% adjusted-Wald interval "
+                        f"{row['low']:+.0f} to {row['high']:+.0f}."),
+            weight=0.7)]
         low = self.groups[self.groups["significant"] & (self.groups["difference"] < 0)]
         for r in low.head(2).itertuples(index=False):
             found.append(Finding(
                 headline=f"{r.group} is clearly less likely to recommend the organisation than the rest.",
                 value=f"{r.score:+.0f}",
-                uncertainty=f"{r.difference:+.0f} points vs the rest ({pct}% CI {r.diff_low:+.0f} to "
-                            f"{r.diff_high:+.0f})", weight=0.55))
+                uncertainty=(f"{abs(r.difference):.0f} points below the rest; the gap lies "
+                             f"between {abs(r.diff_high):.0f} and {abs(r.diff_low):.0f} points"),
+                meaning=f"People in {r.group} are clearly less positive about working here.",
+                action=f"Talk with {r.group} about what holds them back from recommending it.",
+                statistics=(f"Difference {r.difference:+.0f} points, {pct}% interval "
+                            f"{r.diff_low:+.0f} to {r.diff_high:+.0f}; adjusted p = "
+                            f"{r.p_adjusted:.2g}."),
+                weight=0.55))
         if len(self.waves) > 1:
             last = self.waves.iloc[-1]
             moved = "changed clearly" if last["p"] < 1 - self.confidence else "did not change clearly"
             found.append(Finding(
                 headline=f"Since the previous survey the eNPS {moved}.",
                 value=f"{last['difference']:+.0f}",
-                uncertainty=f"{pct}% CI {last['diff_low']:+.0f} to {last['diff_high']:+.0f}",
+                uncertainty=(f"the change lies between {last['diff_low']:+.0f} and "
+                             f"{last['diff_high']:+.0f} points"),
+                meaning=("What people did between the surveys moved how they talk about the "
+                         "organisation." if last["p"] < 1 - self.confidence else
+                         "Any change since the previous survey is too small to tell from chance."),
+                action="Keep tracking the score in each survey, next to the steps taken.",
+                statistics=(f"Change {last['difference']:+.0f}, {pct}% interval "
+                            f"{last['diff_low']:+.0f} to {last['diff_high']:+.0f}; "
+                            f"p = {last['p']:.2g}."),
                 weight=0.5))
         return found
 

@@ -31,7 +31,7 @@ from .errors import ConfigError, InsufficientDataError
 from .labels import short_label
 from .privacy import SuppressedGroup
 from .results import DiagnosticResult, Finding, jsonable
-from .words import plural
+from .words import between, plural
 from .workbook import KINDS, Workbook
 
 __all__ = ["Favourability", "favourability", "favourable_bands", "short_label",
@@ -145,15 +145,27 @@ class Favourability(DiagnosticResult):
         pct = round(self.confidence * 100)
         best, worst = self.items.iloc[0], self.items.iloc[-1]
         return [
-            Finding(headline=f"Most favourable: “{best['label']}”",
+            Finding(headline=(f"Most favourable: “{best['label']}”, with "
+                              f"{best['favourable']:.0%} answering favourably."),
                     value=f"{best['favourable']:.0%}",
-                    uncertainty=(f"{pct}% CI {best['favourable_low']:.0%}-"
-                                 f"{best['favourable_high']:.0%}"), weight=0.4),
-            Finding(headline=f"Least favourable: “{worst['label']}”",
+                    uncertainty=between(best["favourable_low"], best["favourable_high"]),
+                    meaning="A strength people recognise: something to keep and build on.",
+                    action="Name this strength when sharing the results, and protect it in "
+                           "the changes ahead.",
+                    statistics=(f"{pct}% Wilson interval {best['favourable_low']:.0%}-"
+                                f"{best['favourable_high']:.0%}; n = {int(best['n'])}."),
+                    weight=0.4),
+            Finding(headline=(f"Least favourable: “{worst['label']}”, with "
+                              f"{worst['favourable']:.0%} answering favourably and "
+                              f"{worst['unfavourable']:.0%} unfavourably."),
                     value=f"{worst['favourable']:.0%}",
-                    uncertainty=(f"{pct}% CI {worst['favourable_low']:.0%}-"
-                                 f"{worst['favourable_high']:.0%}; "
-                                 f"{worst['unfavourable']:.0%} unfavourable"), weight=0.55),
+                    uncertainty=between(worst["favourable_low"], worst["favourable_high"]),
+                    meaning="The question where the most people see room for improvement.",
+                    action="Ask teams what would make the biggest difference here, and report "
+                           "back on one step taken.",
+                    statistics=(f"{pct}% Wilson interval {worst['favourable_low']:.0%}-"
+                                f"{worst['favourable_high']:.0%}; n = {int(worst['n'])}."),
+                    weight=0.55),
         ]
 
 

@@ -122,6 +122,10 @@ class ItemHeatmap(DiagnosticResult):
         if flagged.empty:
             return [Finding(headline=(f"No {self.attribute} stands out from the rest of the "
                                       "organisation on any question, once chance is allowed for."),
+                            meaning=("Experiences are broadly shared across the "
+                                     f"{plural(2, self.attribute.replace('_', ' '))}: company-wide steps reach "
+                                     "everyone alike."),
+                            action="Act on the organisation-wide results first.",
                             weight=0.3)]
         pct = round(self.confidence * 100)
         unit = "points" if self.measure == "share" else ""
@@ -133,9 +137,22 @@ class ItemHeatmap(DiagnosticResult):
                           "organisation."),
                 value=f"{r.difference * scale:+.0f} {unit}".strip() if self.measure == "share"
                 else f"{r.difference:+.2f}",
-                uncertainty=(f"{pct}% CI {r.low * scale:+.0f} to {r.high * scale:+.0f}"
+                uncertainty=(f"the gap lies between {abs(r.low * scale):.0f} and "
+                             f"{abs(r.high * scale):.0f} points"
                              if self.measure == "share" else
-                             f"{pct}% CI {r.low:+.2f} to {r.high:+.2f}"),
+                             f"the gap lies between {abs(r.low):.2f} and {abs(r.high):.2f}"),
+                meaning=(f"{r.group} experiences this clearly differently from the rest, "
+                         "beyond what chance would explain."
+                         if r.direction == "lower" else
+                         f"{r.group} does something here that the rest could learn from."),
+                action=(f"Discuss this question with {r.group} first: ask what lies behind "
+                        "the answers before deciding on a step."
+                        if r.direction == "lower" else
+                        f"Ask {r.group} what they do differently and share it with the rest."),
+                statistics=(f"Difference {r.difference * scale:+.{0 if self.measure == 'share' else 2}f}, "
+                            f"{pct}% interval {r.low * scale:+.{0 if self.measure == 'share' else 2}f} "
+                            f"to {r.high * scale:+.{0 if self.measure == 'share' else 2}f}; "
+                            f"{self.correction}-adjusted p = {r.p_adjusted:.2g}."),
                 weight=0.6 if r.direction == "lower" else 0.45))
         return found
 

@@ -335,13 +335,32 @@ class MovementIndicators(DiagnosticResult):
                 f"Activists can reach {100 * v:.0f}% of the organisation within "
                 f"{count(self.hops, 'step')} of peer influence.", f"{100 * v:.0f}%",
                 between(lo, hi), statistics=f"95% interval {100 * lo:.0f}-{100 * hi:.0f}%.",
+                meaning=("The people already active can carry the change to most colleagues "
+                         "through their own contacts." if v >= 0.5 else
+                         "The people already active reach only part of the organisation "
+                         "through their own contacts: the change will not spread by itself."),
+                action=("Give the active people something to pass on: a story, an invitation, "
+                        "a first small step." if v >= 0.5 else
+                        "Recruit activists in the parts of the network they do not reach yet."),
                 weight=0.55))
         if t.at["energy", "available"]:
             v, lo, hi = t.loc["energy", ["value", "low", "high"]]
             out.append(Finding(f"Energy stands at {v:.0f} out of 100 on the energy questions "
                                "(50 is the middle of the scale).",
                                f"{v:.0f}/100", between(lo, hi, share=False),
-                               statistics=f"95% interval {lo:.0f}-{hi:.0f}.", weight=0.45))
+                               statistics=f"95% interval {lo:.0f}-{hi:.0f}.",
+                               meaning=("People have energy to spare for the change."
+                                        if lo > 50 else
+                                        "People are running low on energy: a change that asks "
+                                        "much extra effort will meet fatigue." if hi < 50 else
+                                        "Energy is middling: neither a tailwind nor a brake."),
+                               action=("Use it: start the first steps of the plan now."
+                                       if lo > 50 else
+                                       "Take something off people's plates before asking "
+                                       "for new effort, and say what." if hi < 50 else
+                                       "Ask what gives and what costs energy at work, and "
+                                       "act on one answer."),
+                               weight=0.45))
         if t.at["momentum", "available"] and len(self.momentum) > 1:
             last, prev = self.momentum["new_activists"].iloc[-1], self.momentum["new_activists"].iloc[-2]
             trend = "growing" if last > prev else ("stalling" if last < prev else "steady")
@@ -352,6 +371,14 @@ class MovementIndicators(DiagnosticResult):
                    "start)." if len(self.momentum) == 2 else "."),
                 str(int(last)),
                 statistics=f"95% interval {t.at['momentum', 'low']:.0f}-{t.at['momentum', 'high']:.0f}.",
+                meaning=("New people keep joining: the movement is spreading." if trend == "growing"
+                         else "Fewer new people are joining: the movement risks stalling."
+                         if trend == "stalling" else
+                         "As many new people joined as the sprint before."),
+                action=("Make newcomers' first deeds visible, so that others follow."
+                        if trend == "growing" else
+                        "Ask the movement starters to each invite two colleagues to a first, "
+                        "small deed this sprint."),
                 weight=0.4))
         return out
 

@@ -29,7 +29,7 @@ ROLES: tuple[str, ...] = ("others", "formal leaders", "hyper-connected", "backst
 
 #: Seed shares claimed or observed elsewhere, drawn as reference lines (never targets).
 REFERENCE_SHARES: tuple[tuple[float, str], ...] = (
-    (0.01, "1%: the seeds' claim, unverified"),
+    (0.01, "1%: a published claim, unverified"),
     (0.03, "3%: Innovisor, vendor claim"),
     (0.035, "3.5%: Chenoweth, political campaigns"),
 )

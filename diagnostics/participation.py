@@ -54,8 +54,8 @@ class ResponseRates(DiagnosticResult):
     key: ClassVar[str] = "participation"
     title: ClassVar[str] = "Response rates"
     method: ClassVar[str] = (
-        "Invited people come from roster.csv; a person responded when they have a row in "
-        "survey.csv for the wave. A reporting line is everyone below a manager at every "
+        "Invited people come from the list of everyone invited; a person responded when they "
+        "answered the survey in that wave. A reporting line is everyone below a manager at every "
         "depth. Rates of units with fewer invited people than the minimum group size are "
         "withheld, with any unit that would give them away by subtraction. Non-response "
         "check: Pearson's chi-square test of independence of responding and group, per "
@@ -87,14 +87,20 @@ class ResponseRates(DiagnosticResult):
         """Response rate per group, one bar per shown group."""
         import plotly.graph_objects as go
 
+        from .plots.theme import COLORS, REFERENCE_LINE, apply_theme
+        from .words import column_title
+
         frame = self.to_frame()
-        labels = [f"{a}: {g}" for a, g in zip(frame["attribute"], frame["group"], strict=True)]
+        labels = [f"{column_title(a)}: {g}" for a, g in
+                  zip(frame["attribute"], frame["group"], strict=True)]
         fig = go.Figure(go.Bar(x=frame["rate"], y=labels, orientation="h",
+                               marker_color=COLORS[0],
                                hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-        fig.add_vline(x=self.rate, line_dash="dash")
-        fig.update_layout(title=f"Response rate by group (overall {self.rate:.0%})",
-                          xaxis={"tickformat": ".0%", "range": [0, 1]})
-        return fig
+        fig.add_vline(x=self.rate, line=REFERENCE_LINE)
+        fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]},
+                          yaxis={"autorange": "reversed"})
+        return apply_theme(fig, title=f"Response rate by group (overall {self.rate:.0%})",
+                           height=max(360, 22 * len(frame) + 160))
 
     def to_json(self) -> dict[str, Any]:
         """``{"overall": {...}, "by": {attribute: {group: {...}}}, "reporting_lines": {...},
@@ -119,14 +125,31 @@ class ResponseRates(DiagnosticResult):
 
     def findings(self) -> list[Finding]:
         """The overall rate, and the attribute whose respondents differ most from the roster."""
-        found = [Finding(f"{self.responded} of {self.invited} invited people answered.",
-                         f"{self.rate:.0%}", weight=0.6)]
+        high = self.rate >= 0.7
+        found = [Finding(
+            f"{self.responded} of {self.invited} invited people answered ({self.rate:.0%}).",
+            f"{self.rate:.0%}",
+            meaning=("Most people took part, so the results speak for the organisation as a "
+                     "whole." if high else
+                     "A good part of the organisation did not answer: the results speak for "
+                     "those who did, who may think differently from those who did not."),
+            action=("Thank people for taking part and share the results with everyone within a "
+                    "month; that keeps the next response rate up." if high else
+                    "Share the results openly and ask the quieter groups why they did not "
+                    "answer before the next survey."),
+            weight=0.6)]
         skewed = self.nonresponse[self.nonresponse["p"] < 0.05] if len(self.nonresponse) \
             else self.nonresponse
         for row in skewed.itertuples(index=False):
-            found.append(Finding(f"The respondents' mix by {row.attribute} differs from the "
-                                 f"roster's: {row.over} answered most, {row.under} least.",
-                                 weight=0.5))
+            grouping = str(row.attribute).replace("_", " ")
+            found.append(Finding(
+                f"The people who answered differ by {grouping} from everyone invited: "
+                f"{row.over} answered most, {row.under} least.",
+                meaning=(f"Figures by {grouping} rest on more voices from {row.over} than "
+                         f"from {row.under}: read those of {row.under} with care."),
+                action=f"Ask {row.under} what would make them answer next time.",
+                statistics=f"Chi-square test of responding by {grouping}: p = {row.p:.2g}.",
+                weight=0.5))
         return found
 
 

@@ -61,6 +61,14 @@ def _plural(role: str, n: int) -> str:
     return role if n == 1 else f"{role}s"
 
 
+def _listed(parts: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def next_sprint(waves: Sequence[str], *, today: date | None = None,
                 months: int = 6) -> tuple[date, date]:
     """Start and end (the re-survey date) of the next sprint.
@@ -223,6 +231,82 @@ class MovementPlan(DiagnosticResult):
         return {"plan": self.to_frame(), "engage": self.engage.copy(),
                 "frames": self.frames.copy(), "focus": self.focus.copy(),
                 "initiatives": self.initiatives.copy(), "track": self.track.copy()}
+
+    def steps(self) -> list[tuple[str, str]]:
+        """The plan as numbered steps for a chief executive: (what to do, how, in words).
+
+        Only steps the data support; what the plan could not say is the last step's reason.
+
+        Examples
+        --------
+        >>> from diagnostics import load
+        >>> from diagnostics.behaviours import non_negotiables
+        >>> wb = load("data/sample")
+        >>> plan = movement_plan(wb, non_negotiables=non_negotiables(wb))
+        >>> [title for title, _ in plan.steps()]
+        ['Fix the weakest links first', 'Back the initiatives that are ready', 'Measure again']
+        """
+        out: list[tuple[str, str]] = []
+        if len(self.focus):
+            parts = [f"\u201c{r['question']}\u201d in {r['group']} ({r['adherence']:.0%} act on it "
+                     f"against {r['rest_adherence']:.0%} elsewhere)"
+                     for _, r in self.focus.sort_values("gap").iterrows()]
+            links = "link" if len(parts) == 1 else "links"
+            out.append(("Fix the weakest links first",
+                        f"Ask the leaders concerned what gets in the way of {_listed(parts)}. "
+                        f"Fixing these {len(parts)} {links} would lift the share of groups that "
+                        f"hold every non-negotiable behaviour from {self.glue_now:.0%} to "
+                        f"{self.glue_if_fixed:.0%}."))
+        if len(self.engage):
+            roles = [f"{n} {_plural(str(role), n)}"
+                     for role, n in self.engage["role"].value_counts(sort=False).items()]
+            out.append(("Engage the movement starters",
+                        f"Invite {len(self.engage)} colleagues ({_listed(roles)}) to start the "
+                        f"movement: together they reach {self.engaged_reach:.0%} of their "
+                        "colleagues within two steps. Who they are is in the analyst's list, "
+                        "not in this report."))
+        if len(self.frames):
+            top = self.frames.sort_values("share", ascending=False).head(3)
+            said = []
+            for _, r in top.iterrows():
+                where = _listed(re.sub(r"\s*\(\d+%\)", "", str(r["where"])).split(", "))
+                said.append(f"for the {str(r['segment']).lower()} group ({r['share']:.0%} of "
+                            f"people, most of all in {where}), {str(r['lead_with'])[:1].lower()}"
+                            f"{str(r['lead_with'])[1:].rstrip('.')}")
+            more = len(self.frames) - len(top)
+            rest = f" The other {more} groups are in the appendix." if more > 0 else ""
+            out.append(("Speak to what moves each group",
+                        "Frame the change in the words that motivate each group: "
+                        + "; ".join(said) + "." + rest))
+        if len(self.initiatives):
+            lines = []
+            for kind, ask in ((INITIATIVE_KINDS[0], "find a committed leader to sponsor"),
+                              (INITIATIVE_KINDS[1], "recruit support on the floor for")):
+                part = self.initiatives[self.initiatives["kind"] == kind]
+                if part.empty:
+                    continue
+                names = [str(n) for n in part["name"].head(3)]
+                if len(part) > 3:
+                    names.append(f"{len(part) - 3} more")
+                what = ("ongoing initiative with strong support and no sponsor"
+                        if kind == INITIATIVE_KINDS[0] else "sponsored initiative with few supporters")
+                if len(part) > 1:
+                    what = what.replace("initiative", "initiatives")
+                lines.append(f"{ask} {len(part)} {what} ({_listed(names)})")
+            text = "; ".join(lines)
+            out.append(("Back the initiatives that are ready", text[:1].upper() + text[1:] + "."))
+        survey = (f"Survey again on {self.resurvey:%d %B %Y}, at the end of the half-year sprint, "
+                  "with the same questions, to see what moved.")
+        weak = self.track[self.track["group"].astype(str) != ""] if len(self.track) else self.track
+        if len(weak) and weak["detectable"].notna().any():
+            r = weak.iloc[0]
+            survey += (f" In {r['group']}, a change of {100 * r['detectable']:.0f} points or more "
+                       "on the weakest link will show.")
+        gaps = [reason for reason in self.reasons.values() if reason]
+        if gaps:
+            survey += " What this plan could not say: " + " ".join(gaps)
+        out.append(("Measure again", survey))
+        return out
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []
@@ -392,7 +476,9 @@ def _initiatives(workbook: Workbook, tandems: TandemAnalysis | None,
                    "find a committed leader to back it")
         elif sponsored.loc[idx] and not strong.loc[idx]:
             kind = INITIATIVE_KINDS[1]
-            why = (f"sponsored by a {row['sponsor_level']} but only {row['supporters']:.0f} "
+            level = str(row["sponsor_level"])
+            article = "an" if level[:1].lower() in "aeiou" else "a"
+            why = (f"sponsored by {article} {level} but only {row['supporters']:.0f} "
                    f"supporters (fewer than {threshold:g}): recruit support on the floor")
         else:
             continue
@@ -594,6 +680,8 @@ class PlanRevisit(DiagnosticResult):
         targeted = self.cells[self.cells["targeted"]]
         if not len(targeted):
             return [Finding(f"The plan made on {self.from_wave} had no weakest link to work on.",
+                            meaning="There was nothing to fix, so nothing to check.",
+                            action="Keep the non-negotiable behaviours visible.",
                             weight=0.3)]
         reached = int(targeted["reached"].sum())
         sure = "clearly more" if self.did_low > 0 else (
@@ -602,7 +690,13 @@ class PlanRevisit(DiagnosticResult):
             f"Between {self.from_wave} and {self.to_wave} the weakest links the plan targeted "
             f"moved {sure} the rest ({self.did:+.0%} points more, between {self.did_low:+.0%} "
             f"and {self.did_high:+.0%}); {reached} of {len(targeted)} reached their target.",
-            value=f"{self.did:+.0%}", weight=0.65)]
+            value=f"{self.did:+.0%}",
+            meaning=("The work on the weakest links paid off." if self.did_low > 0 else
+                     "The work on the weakest links has not shown yet: they moved no more "
+                     "than the rest."),
+            action=("Keep going, and turn to the next weakest links." if self.did_low > 0 else
+                    "Check what was done about each targeted link, and who owns it now."),
+            weight=0.65)]
 
 
 def revisit_plan(workbook: Workbook, *, earlier: str | None = None, later: str | None = None,

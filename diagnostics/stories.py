@@ -339,7 +339,11 @@ class StoryThemes(DiagnosticResult):
         level = f"{100 * self.confidence:.0f}%"
         if not np.isfinite(self.overlap):
             return [Finding("Stories came from one direction only, so top-down and bottom-up "
-                            "cannot be compared.", weight=0.3)]
+                            "cannot be compared.",
+                            meaning="Only one side of the organisation was heard in the stories.",
+                            action=("Collect stories from leaders and from the floor alike in "
+                                    "the next round."),
+                            weight=0.3)]
         t = self.themes
         td = t.sort_values("share_top_down", ascending=False).iloc[0]
         bu = t.sort_values("share_bottom_up", ascending=False).iloc[0]

@@ -190,7 +190,7 @@ class TandemAnalysis(DiagnosticResult):
         "Newcombe's hybrid score interval (Newcombe 1998) and the conditional maximum-"
         "likelihood odds ratio; the four quadrants by a chi-square test of independence; and "
         "whether support and sponsorship reinforce each other by the interaction term of a "
-        "saturated logistic model (ratio of odds ratios, Woolf standard error). The seeds' "
+        "saturated logistic model (ratio of odds ratios, Woolf standard error). The published "
         "figure that tandems succeed 78% of the time has no primary source found: it is shown "
         "as a reference line, claimed and unverified, never as a target."
     )
@@ -239,7 +239,11 @@ class TandemAnalysis(DiagnosticResult):
         q = self.quadrants.set_index("quadrant")
         if not np.isfinite(t["tandem_rate"]):
             return [Finding("No finished initiative had both grassroots support and a leadership "
-                            "sponsor, so the tandem effect cannot be measured.", weight=0.4)]
+                            "sponsor, so the tandem effect cannot be measured.",
+                            meaning="Grassroots and leadership have not yet worked together here.",
+                            action=("Pair the best-supported initiative with a committed leader "
+                                    "as a first test."),
+                            weight=0.4)]
         low, high = q.at["tandem", "ci_low"], q.at["tandem", "ci_high"]
         significant = np.isfinite(t["fisher_p"]) and t["fisher_p"] < 0.05
         verb = "succeeded more often than" if significant and t["difference"] > 0 else (
@@ -276,6 +280,10 @@ class TandemAnalysis(DiagnosticResult):
                 statistics=(f"Interaction (ratio of odds ratios) {level} interval "
                             f"{math.exp(t['interaction_low']):.1f}-"
                             f"{math.exp(t['interaction_high']):.1f}, p = {t['interaction_p']:.2g}."),
+                meaning=("Support from below and from above work best together."
+                         if t["interaction_p"] < 0.05 and t["interaction"] > 0 else
+                         "Each kind of backing counts on its own."),
+                action="Seek both kinds of backing for every initiative that matters.",
                 figure="tandems", weight=0.5))
         return out
 

@@ -18,6 +18,7 @@ import pandas as pd
 from .errors import ConfigError, DataError, InsufficientDataError, Problem
 from .heatmap import item_heatmap
 from .results import DiagnosticResult, Finding, jsonable
+from .words import count
 from .workbook import Workbook
 
 __all__ = ["UnitComparison", "unit_comparison", "reporting_lines", "read_reporting_lines"]
@@ -90,14 +91,25 @@ class UnitComparison(DiagnosticResult):
                 continue
             top = part.reindex(part["difference"].abs().sort_values(ascending=False).index).iloc[0]
             found.append(Finding(
-                headline=(f"{self.unit} answers {len(part)} question(s) {direction} than the rest "
-                          f"of the organisation, most of all “{top['label']}”."),
+                headline=(f"{self.unit} answers {count(len(part), 'question')} {direction} than "
+                          f"the rest of the organisation, most of all “{top['label']}”."),
                 value=f"{top['difference'] * 100:+.0f} points",
-                uncertainty=f"95% CI {top['low'] * 100:+.0f} to {top['high'] * 100:+.0f}",
+                uncertainty=(f"the gap lies between {abs(top['low']) * 100:.0f} and "
+                             f"{abs(top['high']) * 100:.0f} points"),
+                meaning=(f"On these questions {self.unit} clearly stands apart from the rest, "
+                         "beyond what chance would explain."),
+                action=(f"Discuss “{top['label']}” with the team first: ask what lies behind "
+                        "the answers before deciding on a step." if direction == "lower" else
+                        f"Ask what the team does differently on “{top['label']}” and share it."),
+                statistics=(f"Difference {top['difference'] * 100:+.0f} points, 95% interval "
+                            f"{top['low'] * 100:+.0f} to {top['high'] * 100:+.0f}."),
                 weight=weight))
         if not found:
             found.append(Finding(headline=(f"{self.unit} does not clearly differ from the rest "
-                                           "of the organisation on any question."), weight=0.4))
+                                           "of the organisation on any question."),
+                                 meaning="The team's experience matches the organisation's.",
+                                 action="Act on the organisation-wide results together.",
+                                 weight=0.4))
         return found
 
 

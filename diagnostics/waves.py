@@ -197,6 +197,8 @@ class WaveComparison(DiagnosticResult):
         from .plots.waves import changes_figure, network_figure, sankey_figure
 
         figs: dict[str, Any] = {"what moved": changes_figure(self)}
+        if len(self.changes):
+            figs["clear changes"] = changes_figure(self, clear_only=True, top=12, questions=True)
         if (self.changes["kind"] == "network").any():
             figs["network"] = network_figure(self)
         if not self.flows.empty:
@@ -245,7 +247,7 @@ class WaveComparison(DiagnosticResult):
                             f"{_fmt_value(top['ci_high'], top['kind'], True)}; "
                             f"{self.correction}-adjusted p-values over {count(len(self.changes), 'figure')}."
                             + self._negligible_words()),
-                figure="what moved", weight=0.85))
+                figure="clear changes", weight=0.85))
         else:
             same = int((self.changes["verdict"] == "no change").sum())
             shown = (f" {same} of the {len(self.changes)} figures are shown to be steady."
@@ -254,6 +256,8 @@ class WaveComparison(DiagnosticResult):
                 headline=f"Nothing changed clearly {span}.{shown}",
                 value="0",
                 meaning="The differences between the two surveys are within the noise.",
+                action=("Check whether the planned steps were taken; if they were, give them "
+                        "time or rethink them."),
                 statistics=(f"{count(len(self.changes), 'figure')} compared, "
                             f"{self.correction}-adjusted.{self._negligible_words()}"),
                 figure="what moved", weight=0.5))
@@ -264,6 +268,7 @@ class WaveComparison(DiagnosticResult):
                 value=f"{self.movers_share:.0%}",
                 uncertainty=between(self.movers_low, self.movers_high),
                 meaning="Motivation is not fixed: frames that fit a group today may not next year.",
+                action="Check the frames of the plan against the latest survey before using them.",
                 statistics=f"95% interval {self.movers_low:.0%}-{self.movers_high:.0%}.",
                 weight=0.6))
         g = self.group_changes
@@ -278,6 +283,9 @@ class WaveComparison(DiagnosticResult):
                              f"{_fmt_value(top['ci_high'], top['kind'], True)}"),
                 statistics=(f"95% interval {_fmt_value(top['ci_low'], top['kind'], True)} to "
                             f"{_fmt_value(top['ci_high'], top['kind'], True)}."),
+                meaning=f"Something changed in {top['group']} that did not change elsewhere.",
+                action=(f"Ask {top['group']} what happened there, and learn from it or act on "
+                        "it."),
                 weight=0.55))
         return found
 

@@ -205,6 +205,8 @@ def client_text(text: str) -> str:
     'The network survey (who works with whom) was not provided'
     >>> client_text("stories.csv has no author_id")
     'The collected stories have no author id'
+    >>> client_text("Storytelling reach: no stories.csv in the data")
+    'Storytelling reach: no collected stories in the data'
     """
     text = str(text)
     m = re.fullmatch(r"no (\S+\.(?:csv|toml)) in the data folder\.?", text.strip())
@@ -212,6 +214,7 @@ def client_text(text: str) -> str:
         phrase = _FILES[m.group(1)]
         return phrase[:1].upper() + phrase[1:] + " was not provided"
     for name, phrase in _FILES.items():
+        text = re.sub(rf"\bno {re.escape(name)}", "no " + phrase.removeprefix("the "), text)
         if text.startswith(name + " has "):
             many = name in ("stories.csv", "comments.csv")
             text = phrase + (" have " if many else " has ") + text[len(name) + 5:]

@@ -368,3 +368,45 @@ def screenshots(page: Any, figure: Any, folder: Path, stem: str) -> list[Path]:
     output = figure.locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')][1]")
     output.screenshot(path=str(panel))
     return [whole, panel]
+
+
+#: Every plotly figure on the page whose drawing does not fit: the drawing (``.main-svg``)
+#: wider than its output area or the window, or a label of the figure drawn past the edge of
+#: the drawing (cut off). Hidden figures (zero size: collapsed tabs) are left out. Also the
+#: notebook scrolling sideways. Tolerance 2 px for subpixel rounding.
+CLIPPED_JS = """() => {
+  const found = [];
+  const W = window.innerWidth;
+  const inside = (r, box) => r.left >= box.left - 2 && r.right <= box.right + 2;
+  document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
+    const svg = gd.querySelector('.main-svg');
+    if (!svg) return;
+    const r = svg.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return;
+    const title = ((gd.layout && gd.layout.title && gd.layout.title.text) || ('figure ' + i))
+      .replace(/<[^>]+>/g, ' ').slice(0, 70);
+    const area = gd.closest('.jp-OutputArea-output') || gd.closest('.jp-Cell') || document.body;
+    const a = area.getBoundingClientRect();
+    if (!inside(r, a)) found.push(`${title}: drawing ${Math.round(r.left)}-${Math.round(r.right)} px outside its output area ${Math.round(a.left)}-${Math.round(a.right)}`);
+    if (r.right > W + 2) found.push(`${title}: drawing ends at ${Math.round(r.right)} px, past the window (${W} px)`);
+    const cut = [];
+    gd.querySelectorAll('.main-svg text, .main-svg .annotation-text').forEach(t => {
+      const s = (t.textContent || '').trim();
+      if (!s) return;
+      const b = t.getBoundingClientRect();
+      if (b.width === 0) return;
+      if (b.left < r.left - 2 || b.right > r.right + 2) cut.push(s.slice(0, 40));
+    });
+    if (cut.length) found.push(`${title}: labels cut at the edge: ${cut.slice(0, 5).join(' | ')}`);
+  });
+  for (const el of document.querySelectorAll('.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook')) {
+    if (el.scrollWidth > el.clientWidth + 2)
+      found.push(`the notebook scrolls sideways: ${el.scrollWidth} px content in ${el.clientWidth} px`);
+  }
+  return found;
+}"""
+
+
+def clipped_figures(page: Any) -> list[str]:
+    """What :data:`CLIPPED_JS` finds on the page: figures cut at the window's width."""
+    return list(page.evaluate(CLIPPED_JS))

@@ -6,7 +6,8 @@ with pytest 9). The server runs on a temporary copy of the notebooks, so the com
 are never written to. For each
 notebook the test runs all cells through the menu, waits for the kernel, checks that no cell
 and no widget shows an error, changes the main control (``cdw-main-control``) and checks that
-the main figure (``cdw-main-figure``) is redrawn with new data. Screenshots go to
+the main figure (``cdw-main-figure``) is redrawn with new data; and that no figure's drawing
+or label is cut at the 1,400 px window (``clipped_figures``). Screenshots go to
 ``out/browser/`` (``CDW_BROWSER_ARTIFACTS`` to change it).
 
 Chromium missing is a failure, not a skip: ``make test`` installs it through ``make system``.
@@ -28,6 +29,7 @@ from notebook_browser import (
     JupyterLab,
     change_main_control,
     chromium_path,
+    clipped_figures,
     collapse_sidebars,
     controls_on_page,
     errors_on_page,
@@ -99,6 +101,9 @@ def test_notebook_in_browser(path: Path, lab: JupyterLab, browser: Any) -> None:
 
         errors = errors_on_page(page)
         assert not errors, f"{path.name} shows errors after Run All:\n" + "\n".join(errors)
+        # no figure cut at the 1,400 px window (issue 16): the drawing within its output area
+        clipped = clipped_figures(page)
+        assert not clipped, f"{path.name}: figures cut at 1,400 px:\n" + "\n".join(clipped)
         assert not opened.page_errors, f"{path.name}: JavaScript errors: {opened.page_errors}"
         assert page.locator(".cdw-main-control").count() == 1, (
             f"{path.name}: mark exactly one main control (panels.common.mark_main)")

@@ -36,7 +36,9 @@ def test_all_four_formats_within_budget(report_build: ReportBuild) -> None:
         path = report_build.path(fmt)
         assert path.is_file() and path.stat().st_size > 1000, fmt
     seconds = report_build.info["seconds"]
-    assert set(seconds) == {"content", "html", "pdf", "pptx", "xlsx"}
+    # "waiting": this process waiting for chromium, which prints while the others are written
+    assert {"content", "html", "pdf", "pptx", "xlsx"} <= set(seconds) <= {
+        "content", "html", "pdf", "pptx", "xlsx", "waiting"}
     assert report_build.info["cpu_seconds"] < BUDGET_SECONDS, seconds
     assert not [p for p in report_build.folder.parent.iterdir()
                 if p.name.startswith(".shared-report.")], "a staging folder was left behind"

@@ -162,6 +162,9 @@ class BackstageLeaders(DiagnosticResult):
         if not k:
             return [Finding("No backstage leaders: no one outside the hyper-connected brokers "
                             f"between tribes beyond chance (rule: {self.rule()}).", value="0",
+                            meaning=("The tribes are linked through the well-known, "
+                                     "hyper-connected people, not through hidden go-betweens."),
+                            action="Use the hyper-connected people to carry news between tribes.",
                             weight=0.5)]
         mine = float(between_[list(self.people)].sum()) / total if total else float("nan")
         theirs = float(between_[leaders].sum()) / total if total else float("nan")

@@ -101,6 +101,15 @@ class NetworkChange(DiagnosticResult):
                 f"{row.kept / before:.0%} of their {self.relation} ties and added "
                 f"{count(row.added, 'new tie')}; the tribes stayed {same}.",
                 value=f"{row.kept / before:.0%}",
+                meaning=("The informal networks through which change travels are stable: who "
+                         "people turn to now is a good guide to the months ahead."
+                         if row.tribe_nmi >= 0.7 else
+                         "The informal networks are shifting: who people turn to has changed, "
+                         "so the movement starters of the last plan may no longer reach as far."),
+                action=("Keep working through the same tribes and movement starters."
+                        if row.tribe_nmi >= 0.7 else
+                        "Check the movement starters against the new network before the next "
+                        "step of the plan."),
                 statistics=f"Tribe overlap between the waves: NMI {row.tribe_nmi:.2f}.",
                 weight=0.5))
         return out

@@ -243,20 +243,31 @@ class HyperConnected(DiagnosticResult):
             named = f"{lo}" if lo == hi else f"{lo}-{hi}"
             sure = self.scores.loc[list(self.people), "certainty"].dropna()
             how = "" if sure.empty else (
-                f"how sure: {', '.join(f'{v:.0%}' for v in sure)} of resamples of the "
-                "respondents name the same people")
+                "very sure: the same people stand out however the respondents are resampled"
+                if sure.min() >= 0.9 else
+                "fairly sure: each stands out in most resamples of the respondents"
+                if sure.min() >= 0.6 else
+                "unsure for some: they stand out in fewer than 6 of 10 resamples of the "
+                "respondents")
+            stats = "" if sure.empty else (
+                "Share of the resamples of the respondents that flag each: "
+                f"{', '.join(f'{v:.0%}' for v in sure)}.")
             out = [Finding(
                 f"{count(k, 'person')} ({k / len(self.scores):.1%} of everyone) "
                 f"{plural(k, 'is', 'are')} hyper-connected: each is named by {named} colleagues, "
                 f"against {typical:g} for a typical person; together they reach "
                 f"{self.joint_reach:.0%} of their colleagues within two steps.",
-                value=str(k), uncertainty=how,
+                value=str(k), uncertainty=how, statistics=stats,
                 meaning="News and mood pass through very few people; what they think of the "
                         "change spreads fast.",
                 action="Brief these people early and personally, and listen to their doubts.",
                 figure="passion_connectivity", weight=0.8)]
         else:
             out = [Finding(f"No one stands out as hyper-connected: {self.reason}", value="0",
+                           meaning=("Influence is spread evenly: no small group of people can "
+                                    "carry the change for everyone."),
+                           action=("Work through the tribes and their connectors rather than "
+                                   "a few central people."),
                            weight=0.5)]
         q = self.quadrants.set_index("quadrant")
         if {"hidden influencers", "the engine"} <= set(q.index):

@@ -74,10 +74,10 @@ class ReachToTop(DiagnosticResult):
         "information flows from the named to the namer. Upward reach: a person's "
         "information reaches a formal leader in one step when a leader names them, in two "
         "when a leader names someone who names them, and so on; it is the direction the "
-        "seeds' claim is about. Downward reach: a leader's influence reaches a person who "
+        "published claim is about. Downward reach: a leader's influence reaches a person who "
         "names a leader (one step) or names someone who does (two). Shares are among the "
         "people in the network who are not formal leaders themselves (is_leader or a level "
-        "in leader_levels). Per group shares pass the privacy guard. The seeds' 'only 4% of "
+        "in leader_levels). Per group shares pass the privacy guard. The published 'only 4% of "
         "information reaches the top' traces to Yoshida's 1989 'Iceberg of Ignorance', "
         "whose study cannot be found: it is shown only as labelled folklore, and it measures "
         "something else (information, not people).")

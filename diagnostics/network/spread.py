@@ -210,7 +210,7 @@ class MovementSeeds(DiagnosticResult):
         "is the mean share of people reached, seeds included, with the 5th-95th percentile "
         "over runs. Formal leaders start with all of them; best-placed leaders with as many "
         "leaders as there are seeds, chosen by the same greedy rule among leaders only. The "
-        "1% comes from the seeds and "
+        "1% is a published claim that "
         "has no primary source; 3% (Innovisor, a vendor claim) and 3.5% (Chenoweth's "
         "non-violent political campaigns, not organisations) are analogues: all three are "
         "drawn as references, not thresholds.")

@@ -477,7 +477,7 @@ def find_tribes(workbook: Workbook, *, relation: str | None = None, wave: str | 
     size = np.bincount(member[has], minlength=k)
     notes: list[str] = []
     if splits:
-        notes.append(f"{splits} tribe(s) of at least {split_above} people held smaller tribes "
+        notes.append(f"{count(splits, 'tribe')} of at least {split_above} people held smaller tribes "
                      "beyond what a random network gives and were split again (modularity's "
                      "resolution limit).")
     if large and others:

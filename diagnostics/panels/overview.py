@@ -103,7 +103,7 @@ def _rates_html(rated: ResponseRates, attribute: str) -> str:
                     f"<td>{r.responded}</td><td>{r.rate:.0%}</td></tr>"
                     for r in rows.itertuples(index=False))
     hidden = sum(1 for s in rated.suppressed if s.dimension == attribute)
-    tail = f"<br><i>{hidden} group(s) withheld by the privacy guard.</i>" if hidden else ""
+    tail = f"<br><i>{count(hidden, 'group')} withheld by the privacy guard.</i>" if hidden else ""
     return (f"{head}<table><tr><th>{html.escape(attribute)}</th><th>invited</th>"
             f"<th>answered</th><th>rate</th></tr>{cells}</table>{tail}")
 

@@ -126,7 +126,7 @@ def report_panel(workbook: Workbook, *, results: RunResults | None = None,
         bar.value = 0
         paths = write_report(results, Path(folder.value).expanduser(), formats=chosen,
                              names=names.value, on_progress=on_progress)
-        seconds = sum(paths.seconds.values())
+        seconds = paths.wall_seconds
         status.value = f"<i>done in {seconds:.1f} s</i>"
         written.value = "<ul>" + "".join(f"<li><code>{html.escape(str(p))}</code></li>"
                                          for p in paths) + "</ul>"

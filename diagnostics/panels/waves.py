@@ -11,6 +11,7 @@ from ..plots.waves import changes_figure, group_changes_figure, network_figure, 
 from ..runner import RunResults
 from ..segments import Segmentation
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
+from ..words import count
 from ..workbook import Workbook
 from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
@@ -31,12 +32,12 @@ def _summary(result: WaveComparison) -> str:
     steady = int(verdicts.get("no change", 0))
     aside = ""
     if small:
-        aside += (f" {small} figure(s) shifted detectably but by less than the smallest change "
+        aside += (f" {count(small, 'figure')} shifted detectably but by less than the smallest change "
                   f"that matters ({result.smallest_effect:g} standard deviation, "
                   f"{result.smallest_share_change * 100:g} points for shares): a small shift, "
                   "too small to matter.")
     if steady:
-        aside += f" {steady} figure(s) are shown to be steady (no change)."
+        aside += f" {count(steady, 'figure')} {'is' if steady == 1 else 'are'} shown to be steady (no change)."
     if moved.empty:
         return (f"<p>Nothing changed significantly from {html.escape(result.from_wave)} to "
                 f"{html.escape(result.to_wave)} ({result.correction}-corrected)."

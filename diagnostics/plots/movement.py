@@ -38,12 +38,17 @@ def ladder_figure(result: ActivismLadder) -> go.Figure:
     c = result.counts
     fig = go.Figure(go.Funnel(
         y=[_esc(v) for v in c["level"]], x=c["at_or_above"],
+        # the counts beside the rung's name: text on or beside the narrow top rungs was cut
         text=[f"{n} at this rung; {100 * s:.0f}% at or above" for n, s in
               zip(c["n"], c["share_at_or_above"], strict=True)],
-        textinfo="text", marker={"color": list(LADDER_COLORS[: len(c)])},
+        textinfo="none", marker={"color": list(LADDER_COLORS[: len(c)])},
+        customdata=c["n"],
         hovertemplate="%{y}: %{x} people at this rung or higher<extra></extra>"))
     ratio = result.clicks_to_deeds
     sub = (f"{ratio:.1f} clicks per deed" if np.isfinite(ratio) else "no deeds recorded")
+    fig.update_yaxes(tickmode="array", tickvals=[_esc(v) for v in c["level"]],
+                     ticktext=[f"{_esc(v)}: {n} ({100 * s:.0f}% at or above)" for v, n, s in
+                               zip(c["level"], c["n"], c["share_at_or_above"], strict=True)])
     return apply_theme(fig, title=f"Activism ladder: people at each rung or higher ({sub})")
 
 
@@ -112,8 +117,8 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
                        "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
         name="success rate"))
     fig.add_hline(y=result.claimed_rate, line=REFERENCE_LINE,
-                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success claimed in the "
-                                  "seeds (claimed, unverified)",
+                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success, a published "
+                                  "claim (unverified)",
                   annotation_position="top left")
     cut = result.threshold
     cut_text = f"{int(cut)}" if float(cut).is_integer() else f"{cut:g}"

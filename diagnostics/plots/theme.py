@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-__all__ = ["COLORS", "SEQUENTIAL", "DIVERGING", "apply_theme", "REFERENCE_LINE", "TEMPLATE"]
+__all__ = ["COLORS", "SEQUENTIAL", "DIVERGING", "apply_theme", "REFERENCE_LINE", "TEMPLATE",
+           "wrap_title", "TITLE_WIDTH"]
 
 #: Categorical palette (colour-blind safe, Okabe-Ito order).
 COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
@@ -40,6 +41,28 @@ def _set_template(fig: go.Figure) -> None:
         layout._validate = True
 
 
+#: Characters of a title line: a longer title is cut on the report's 680-pixel page.
+TITLE_WIDTH = 70
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """``title`` broken into lines of at most ``width`` characters at spaces (plotly's ``<br>``).
+
+    Examples
+    --------
+    >>> wrap_title("Short")
+    'Short'
+    >>> wrap_title("Initiative success: grassroots support x leadership sponsor (tandem vs rest)", 40)
+    'Initiative success: grassroots support x<br>leadership sponsor (tandem vs rest)'
+    """
+    if len(title) <= width or "<br>" in title:
+        return title
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(title, width, break_long_words=False,
+                                     break_on_hyphens=False))
+
+
 def apply_theme(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
     """Apply the workbook's layout to ``fig`` (in place) and return it.
 
@@ -50,15 +73,16 @@ def apply_theme(fig: go.Figure, *, title: str | None = None, height: int | None 
     ('One bar', 'white')
     """
     _set_template(fig)
+    lines = wrap_title(title).count("<br>") + 1 if title else 0
     fig.update_layout(
         colorway=list(COLORS),
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13},
-        margin={"l": 60, "r": 30, "t": 60 if title else 30, "b": 80},
+        margin={"l": 60, "r": 30, "t": 60 + 22 * (lines - 1) if title else 30, "b": 80},
         # at the bottom edge of the whole figure, so it never covers the x-axis title
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0.01},
     )
     if title is not None:
-        fig.update_layout(title={"text": title, "x": 0.01})
+        fig.update_layout(title={"text": wrap_title(title), "x": 0.01})
     if height is not None:
         fig.update_layout(height=height)
     return fig

@@ -58,18 +58,21 @@ def _bars(frame: pd.DataFrame, *, label: str) -> go.Figure:
                        "%{customdata[4]:+.2f}; adjusted p=%{customdata[5]:.2g})"
                        "<br>%{customdata[7]}<br>%{customdata[6]}<extra></extra>")))
     fig.add_vline(x=0, line={"color": "#444444", "width": 1})
-    fig.update_xaxes(title="effect size (Cohen's d; h for shares and densities), 95% CI")
+    # Cohen's d (h for shares and densities): named in the method, not on the axis
+    fig.update_xaxes(title="size of the change (effect size), 95% interval")
     return fig
 
 
 def changes_figure(result: WaveComparison, *, kind: str | Sequence[str] | None = None,
-                   top: int | None = None) -> go.Figure:
+                   top: int | None = None, clear_only: bool = False,
+                   questions: bool = False) -> go.Figure:
     """What moved: every change of one or more kinds as an effect size with its interval.
 
     Blue: a rise that matters, orange: a fall that matters, grey: within noise or too small
     to matter (below the smallest change of interest). Default
     kinds: every survey figure (the network has its own chart), or the network when the
-    data have no survey items.
+    data have no survey items. ``clear_only``: only the changes that matter (the ``top``
+    largest when none does); ``questions``: labelled by question text, not item code.
     """
     c = result.changes
     if kind is None:
@@ -78,10 +81,22 @@ def changes_figure(result: WaveComparison, *, kind: str | Sequence[str] | None =
     else:
         kinds = [kind] if isinstance(kind, str) else list(kind)
         c = c[c["kind"].isin(kinds)]
+    if clear_only:
+        moved = c[c["verdict"] == "changed"] if "verdict" in c else c[c["significant"]]
+        c = moved if len(moved) else c
     if top is not None:
         c = c.loc[c["effect_size"].abs().sort_values(ascending=False).index[:top]]
-    fig = _bars(c, label="item")
-    title = f"What moved from {result.from_wave} to {result.to_wave}"
+    if questions:
+        import textwrap
+
+        c = c.assign(question=["<br>".join(textwrap.wrap(str(t), 40)) or str(i)
+                               for t, i in zip(c["label"], c["item"], strict=True)])
+    fig = _bars(c, label="question" if questions else "item")
+    title = (f"What changed clearly from {result.from_wave} to {result.to_wave}" if clear_only
+             else f"What moved from {result.from_wave} to {result.to_wave}")
+    if questions:
+        lines = sum(str(q).count("<br>") + 1 for q in c["question"])
+        return apply_theme(fig, title=title, height=max(360, 17 * lines + 14 * len(c) + 160))
     return apply_theme(fig, title=title, height=max(360, 22 * len(c) + 160))
 
 

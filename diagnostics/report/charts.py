@@ -196,7 +196,7 @@ def _fmt(value: Any, fmt: str) -> str:
         return str(value)
     if fmt.endswith("%"):
         return f"{v:.0%}" if "." not in fmt else f"{v:.1%}"
-    return f"{v:g}"
+    return f"{v:.3g}"
 
 
 def _trace_colour(trace: dict[str, Any], index: int, colorway: list[str]) -> tuple[str | None, list[str | None] | None]:
@@ -257,7 +257,14 @@ def native_chart(fig: Any) -> ChartSpec | None:
     title = (layout.get("title") or {}).get("text") if isinstance(layout.get("title"), dict) else layout.get("title")
     spec.title = plain_text(str(title)).replace("\n", " ") if title else ""
     spec.captions = _captions(layout, spec.number_format)
+    if any(s.name == "reference line" for s in spec.series):  # drawn: no need to say them
+        spec.captions = [c for c in spec.captions if not c.startswith("reference line at")]
     spec.legend = (len(spec.series) > 1 or spec.kind in ("pie", "doughnut")) and layout.get("showlegend", True) is not False
+    if spec.kind == "xy":
+        # LibreOffice leaves out every XY series before the one with the most points (the
+        # engine and hidden influencers of the passion map were not drawn): the longest
+        # first, the rest in their order (reference lines, with two points, come last)
+        spec.series.sort(key=lambda s: -len(s.values))
     return spec
 
 

@@ -35,9 +35,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..workbook import Workbook
 
 __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
-           "Branding", "Withheld", "build_report", "OVERVIEW_KEY", "select_findings"]
+           "Branding", "Withheld", "build_report", "figure_label", "OVERVIEW_KEY", "select_findings"]
 
 OVERVIEW_KEY = "who_answered"
+#: The step whose result gives the main body's "What to do next" page.
+PLAN_KEY = "plan"
 #: Sections shown in the appendix only: they are about the measurement, not the organisation.
 APPENDIX_SECTIONS = frozenset({"reliability"})
 #: The main body's finding pages: at most this many (one page or slide each).
@@ -242,6 +244,9 @@ class Report:
     privacy_warning: str | None = None
     #: Individual-level tables left out of this (client) report: in the analyst's copy only.
     individual_left_out: tuple[str, ...] = field(default=())
+    #: "What to do next": the movement plan's steps (what, how) in plain words, after the
+    #: findings of the main body; empty when the plan could not be made.
+    next_steps: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def figures(self) -> list[ReportFigure]:
@@ -352,6 +357,23 @@ def _reason_kind(reason: str) -> str:
 def _figure_title(fig: go.Figure, fallback: str) -> str:
     text = fig.layout.title.text if fig.layout.title is not None else None
     return plain_text(str(text)).replace("\n", " ") if text else fallback
+
+
+def figure_label(section_title: str, figure_title: str) -> str:
+    """A figure's name in a list of figures: its section and its own title, said once.
+
+    Examples
+    --------
+    >>> figure_label("Unconventional indicators", "Unconventional indicators of the movement")
+    'Unconventional indicators of the movement'
+    >>> figure_label("Tribes", "Tribes"), figure_label("Tribes", "Size of each tribe")
+    ('Tribes', 'Tribes: Size of each tribe')
+    """
+    if figure_title in (section_title, ""):
+        return section_title
+    if figure_title.lower().startswith(section_title.lower()):
+        return figure_title
+    return f"{section_title}: {figure_title}"
 
 
 def _words_cut(text: str, limit: int = 31) -> str:
@@ -634,7 +656,14 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
                     for k, v in results.results.items() if isinstance(v, Skipped))
     skipped += tuple(SkippedSection(k, titles[k], "Not available in this version of the workbook")
                      for k in CONTRACT_KEYS if k not in results.results)
-    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY]
+    plan = results.results.get(PLAN_KEY)
+    plan_steps = getattr(plan, "steps", None)
+    next_steps: tuple[tuple[str, str], ...] = tuple(
+        (builder.people.text(what), builder.people.text(how))
+        for what, how in plan_steps()) if callable(plan_steps) else ()
+    # the plan has its own page ("What to do next"), so its findings take no finding page
+    body = [s for s in sections if not s.appendix_only and s.key != OVERVIEW_KEY
+            and not (next_steps and s.key == PLAN_KEY)]
     candidates = [(f, s) for s in body for f in s.findings]
     summary = tuple(select_findings(candidates))
     shown = {(k.section.key, k.finding.headline) for k in summary}
@@ -644,7 +673,8 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         rest = [f for f in s.findings if (s.key, f.headline) not in shown]
         if s.key not in covered and rest and s.figures:
             more.append(KeyFinding(max(rest, key=lambda f: f.weight), s))
-    more = more[:max(0, MAX_FINDING_PAGES - len(summary))]
+    # the "What to do next" page counts against the main body's length
+    more = more[:max(0, MAX_FINDING_PAGES - len(summary) - (1 if next_steps else 0))]
     sizes = workbook.survey.groupby("wave", sort=False).size()
     respondents = tuple((w, int(sizes.get(w, 0))) for w in workbook.waves)
     latest_wave, latest_n = respondents[-1]
@@ -676,4 +706,5 @@ def build_report(results: RunResults, *, names: bool = False, progress: bool = F
         individual_left_out=tuple(builder.individual),
         references=tuple(references_for(keys)),
         build_notes=tuple(notes),
+        next_steps=next_steps,
     )

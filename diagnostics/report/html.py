@@ -17,7 +17,7 @@ import jinja2
 import pandas as pd
 
 from ..words import client_text, column_title
-from .content import Report
+from .content import Report, figure_label
 from .tables import people_frame
 
 __all__ = ["render_html", "TableView", "table_view", "INLINE_ROWS"]
@@ -112,6 +112,7 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["column_title"] = column_title
+    env.globals["figure_label"] = figure_label
     env.filters["client"] = client_text
     return env
 

@@ -21,7 +21,8 @@ from ..errors import OutputError
 from .content import Report
 from .html import PAGE_WIDTH_PX, render_html
 
-__all__ = ["write_pdf", "PdfInfo", "print_page", "CHROMIUM", "PAGE_WIDTH_PX"]
+__all__ = ["write_pdf", "start_pdf", "PdfInfo", "PrintJob", "print_page", "start_print",
+           "CHROMIUM", "PAGE_WIDTH_PX"]
 
 CHROMIUM = "/usr/bin/chromium"
 #: Pixel ratio of the deck's chart pictures (a 680-pixel chart becomes 1,360 pixels wide).
@@ -56,6 +57,44 @@ def _chromium() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else None
 
 
+class PrintJob:
+    """A page being drawn and printed by chromium in a thread of its own.
+
+    The caller goes on with other work (the deck, the workbook) while chromium draws and
+    prints: on two cores the report's formats are written side by side.
+    :meth:`wait_pictures` returns once the pictures are taken (or the job ended),
+    :meth:`join` once everything is done, raising what went wrong as :class:`OutputError`.
+    """
+
+    def __init__(self, thread: threading.Thread, errors: list[BaseException],
+                 pictures_ready: threading.Event) -> None:
+        self._thread = thread
+        self._errors = errors
+        self._pictures = pictures_ready
+
+    def wait_pictures(self) -> None:
+        """Wait until the pictures are on disk; raises when the job failed before that."""
+        self._pictures.wait()
+        if self._errors:
+            self.join()
+
+    def join(self) -> None:
+        """Wait for the job; raises :class:`OutputError` when it failed."""
+        self._thread.join()
+        if self._errors:
+            _raise(self._errors[0])
+
+
+def _raise(err: BaseException) -> None:
+    name = type(err).__name__
+    if isinstance(err, ModuleNotFoundError) or "Executable" in str(err) or \
+            "chrom" in str(err).lower() or _chromium() is None:
+        raise OutputError("The PDF and the deck's pictures need chromium, which could not be "
+                          f"started ({name}: {err}). Install it with `make system` (Debian: "
+                          "apt-get install chromium), or leave out pdf and pptx.") from err
+    raise OutputError(f"The report page could not be printed ({name}: {err}).") from err
+
+
 def print_page(page_html: str, *, pdf: Path | None = None,
                pictures: Mapping[str, Path] | None = None,
                on_step: Callable[[str], None] | None = None) -> None:
@@ -69,8 +108,16 @@ def print_page(page_html: str, *, pdf: Path | None = None,
     OutputError
         When chromium cannot be started or the page does not finish drawing.
     """
+    start_print(page_html, pdf=pdf, pictures=pictures, on_step=on_step).join()
+
+
+def start_print(page_html: str, *, pdf: Path | None = None,
+                pictures: Mapping[str, Path] | None = None,
+                on_step: Callable[[str], None] | None = None) -> PrintJob:
+    """:func:`print_page` started in the background; ``.join()`` the job to wait for it."""
     errors: list[BaseException] = []
     step = on_step or (lambda _s: None)
+    pictures_ready = threading.Event()
 
     def run() -> None:
         try:
@@ -93,6 +140,7 @@ def print_page(page_html: str, *, pdf: Path | None = None,
                     for element, path in (pictures or {}).items():
                         page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
                                                                quality=90)
+                    pictures_ready.set()
                     if pictures:
                         step("pictures taken")
                     if pdf is not None:
@@ -110,19 +158,12 @@ def print_page(page_html: str, *, pdf: Path | None = None,
                     browser.close()
         except BaseException as err:  # reported in the caller's thread
             errors.append(err)
+        finally:
+            pictures_ready.set()
 
     thread = threading.Thread(target=run, name="report-print", daemon=True)
     thread.start()
-    thread.join()
-    if errors:
-        err = errors[0]
-        name = type(err).__name__
-        if isinstance(err, ModuleNotFoundError) or "Executable" in str(err) or \
-                "chrom" in str(err).lower() or _chromium() is None:
-            raise OutputError("The PDF and the deck's pictures need chromium, which could not be "
-                              f"started ({name}: {err}). Install it with `make system` (Debian: "
-                              "apt-get install chromium), or leave out pdf and pptx.") from err
-        raise OutputError(f"The report page could not be printed ({name}: {err}).") from err
+    return PrintJob(thread, errors, pictures_ready)
 
 
 def pdf_pages(path: Path) -> tuple[int, dict[str, int]]:
@@ -148,8 +189,22 @@ def write_pdf(report: Report, path: Path, *, pictures: Mapping[str, Path] | None
               on_step: Callable[[str], None] | None = None) -> PdfInfo:
     """Print the report to ``path``; ``pictures`` maps figure ids to JPEG files to write too
     (the deck's pictures)."""
+    job = start_pdf(report, path, pictures=pictures, on_step=on_step)
+    job.join()
+    return pdf_info(path)
+
+
+def start_pdf(report: Report, path: Path, *, pictures: Mapping[str, Path] | None = None,
+              on_step: Callable[[str], None] | None = None) -> PrintJob:
+    """:func:`write_pdf` started in the background: ``.wait_pictures()`` before using the
+    pictures, ``.join()`` and then :func:`pdf_info` for the PDF."""
     elements = {f"{fid}-appendix-plot": p for fid, p in (pictures or {}).items()}
-    print_page(render_html(report, pdf=True), pdf=path, pictures=elements, on_step=on_step)
+    return start_print(render_html(report, pdf=True), pdf=path, pictures=elements,
+                       on_step=on_step)
+
+
+def pdf_info(path: Path) -> PdfInfo:
+    """Pages of a written report PDF and the page of each figure."""
     pages, destinations = pdf_pages(path)
     figure_pages = {k: v for k, v in destinations.items() if k.startswith("fig-")}
     return PdfInfo(path=path, pages=pages, figure_pages=figure_pages)

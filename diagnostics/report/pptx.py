@@ -15,7 +15,7 @@ from typing import Any
 
 from ..words import count
 from .charts import ChartSpec, SeriesSpec, native_chart
-from .content import KeyFinding, Report, ReportFigure, Section
+from .content import KeyFinding, Report, ReportFigure, Section, figure_label
 
 __all__ = ["write_pptx", "PptxInfo", "SLIDE_WIDTH_IN", "SLIDE_HEIGHT_IN"]
 
@@ -294,6 +294,13 @@ class _Deck:
             category_axis.tick_labels.number_format_is_linked = False
         if spec.reverse_categories:
             category_axis.reverse_order = True
+        if spec.kind in ("bar", "column") and any(
+                v is not None and v < 0 for s in spec.series for v in s.values):
+            # category names at the low end of the value axis, not at zero: there a
+            # negative bar would cover its own name
+            from pptx.enum.chart import XL_TICK_LABEL_POSITION
+
+            category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
         for axis, title in ((category_axis, spec.x_title), (value_axis, spec.y_title)):
             if title:
                 axis.has_title = True
@@ -443,6 +450,20 @@ class _Deck:
             lines.append((about, 11, False, "666666"))
         self.text(slide, _MARGIN, 1.55, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.6, lines)
 
+    def next_steps_slide(self) -> None:
+        steps = self.report.next_steps
+        if not steps:
+            return
+        slide = self.slide("What to do next",
+                           notes="A plan for the next half-year, drawn from the findings. The "
+                                 "plan's charts and tables are in the appendix.")
+        lines: list[tuple[str, int, bool, str | None]] = []
+        size = 14 if sum(len(h) for _, h in steps) < 1200 else 12
+        for i, (what, how) in enumerate(steps, start=1):
+            lines.append((f"{i}. {what}", size + 2, True, self.report.branding.primary))
+            lines.append((how, size, False, "222222"))
+        self.text(slide, _MARGIN, 1.45, SLIDE_WIDTH_IN - 2 * _MARGIN, 5.8, lines)
+
     def divider_slide(self, title: str, text: str) -> None:
         slide = self.slide(title)
         self.text(slide, _MARGIN, 1.7, SLIDE_WIDTH_IN - 2 * _MARGIN, 2,
@@ -450,12 +471,7 @@ class _Deck:
 
     def figure_slide(self, section: Section, fig: ReportFigure, *, main: bool = False) -> None:
         prefix = "" if main else "Appendix · "
-        if fig.title in (section.title, "") or main:
-            title = f"{prefix}{section.title}"
-        elif fig.title.lower().startswith(section.title.lower()):
-            title = f"{prefix}{fig.title}"
-        else:
-            title = f"{prefix}{section.title}: {fig.title}"
+        title = prefix + (section.title if main else figure_label(section.title, fig.title))
         notes = f"How it is computed: {section.method}"
         if section.notes:
             notes += "\n\n" + "\n".join(section.notes)
@@ -538,6 +554,7 @@ def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxIn
     for k in report.finding_pages:
         deck.finding_slide(k)
     deck.quotes_slide()
+    deck.next_steps_slide()
     deck.divider_slide("Appendix", "Every figure by topic, what could not be analysed, the "
                        "methods and privacy. Every table is in the Excel workbook.")
     for section in report.sections:
