@@ -18,7 +18,7 @@ from ..plots.behaviours import (
 from ..runner import RunResults
 from ..segments import Segmentation
 from ..workbook import Workbook
-from .common import guarded_callback, redraw, show_figure, with_help
+from .common import guarded_callback, redraw, show_figure, side_by_side, with_help
 
 __all__ = ["non_negotiables_panel", "contrast_panel"]
 
@@ -124,7 +124,7 @@ def non_negotiables_panel(workbook: Workbook, *,
     measure.observe(callback, names="value")
     standard.observe(callback, names="value")
     box.children = [widgets.HBox([grouping, measure, standard]), heatmap, note,
-                    widgets.HBox([gauge, links]), table, out]
+                    side_by_side(gauge, links), table, out]
     box.result = first
     box.main_control = grouping
     box.main_figure = heatmap

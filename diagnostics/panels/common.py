@@ -18,7 +18,7 @@ from ..errors import DiagnosticsError, InsufficientDataError
 from ..loading import load
 from ..workbook import Workbook
 
-__all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView",
+__all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView", "side_by_side",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
            "with_help", "absent", "absent_from"]
 
@@ -154,6 +154,24 @@ class FigureView(widgets.Output):
         self.outputs = ({"output_type": "display_data", "metadata": {},
                          "data": {"application/vnd.plotly.v1+json": spec,
                                   "text/plain": f"<Figure: {title}>"}},)
+
+
+def side_by_side(*views: widgets.Widget) -> widgets.HBox:
+    """Figures in one row, sharing its width equally.
+
+    Without this each figure takes plotly's default 700 pixels and two of them ran past a
+    1,400-pixel window (the weakest links in ``02_non_negotiables`` were cut off).
+
+    Examples
+    --------
+    >>> row = side_by_side(show_figure(), show_figure())
+    >>> [c.layout.flex for c in row.children], row.layout.width
+    (['1 1 0%', '1 1 0%'], '100%')
+    """
+    for view in views:
+        view.layout.flex = "1 1 0%"
+        view.layout.min_width = "0"
+    return widgets.HBox(list(views), layout=widgets.Layout(width="100%"))
 
 
 def show_figure(fig: go.Figure | None = None) -> FigureView:
