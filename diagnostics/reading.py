@@ -463,7 +463,30 @@ def _read_csv(path: Path) -> _Parsed:
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
     return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,
-                   _may_need_cleaning(text, sep, raw), CONTROL.search(text) is not None)
+                   _may_need_cleaning(text, sep, raw), _has_control(utf8))
+
+
+#: Bytes of the ASCII control characters :data:`~diagnostics.inputs.CONTROL` matches.
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+
+
+def _has_control(utf8: np.ndarray) -> bool:
+    r"""Whether UTF-8 bytes hold a character :data:`~diagnostics.inputs.CONTROL` matches.
+
+    ``CONTROL.search`` of the text, on the bytes at once: the ASCII ones directly, U+0080 to
+    U+009F as their two bytes (``\xc2`` then ``\x80``-``\x9f``).
+
+    Examples
+    --------
+    >>> [_has_control(np.frombuffer(t.encode(), dtype=np.uint8))
+    ...  for t in ("a,b\n", "a\tb\r\n", "a\x07", "caf\u00e9 \u0085", "\u00c2\u0080")]
+    [False, False, True, True, True]
+    """
+    if _CONTROL_BYTES[utf8].any():
+        return True
+    lead = np.flatnonzero(utf8[:-1] == 0xC2) + 1
+    return bool(((utf8[lead] >= 0x80) & (utf8[lead] <= 0x9F)).any())
 
 
 #: Whitespace that ``str.strip()`` removes, besides the line end: ASCII ones, then the UTF-8

@@ -230,3 +230,15 @@ def test_row_order_does_not_change_the_people(order: list[int]) -> None:
         pd.testing.assert_frame_equal(a, b)
         assert shuffled.waves == plain.waves
         assert np.array_equal(shuffled.codebook.index, plain.codebook.index)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF, exclude_categories=("Cs",)),
+               max_size=12))
+def test_control_characters_found_on_bytes_as_by_the_expression(text: str) -> None:
+    # the reader looks for control characters on the file's UTF-8 bytes at once
+    from diagnostics.inputs import CONTROL
+    from diagnostics.reading import _has_control
+
+    found = _has_control(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+    assert found == (CONTROL.search(text) is not None)

@@ -166,7 +166,8 @@ def network_change(workbook: Workbook, *, relation: str | None = None, seed: int
                                weights="weight")) if g.ecount() else float("nan")
         people = int(net.connected().sum())
         ties = net.graph.ecount()
-        hub = hyper_connected(workbook, relation=rel, wave=w).people
+        # who they are only: the resamples behind each one's certainty are not needed
+        hub = hyper_connected(workbook, relation=rel, wave=w, resamples=0).people
         within = float("nan")
         if net.leader.any():
             d = leader_distances(net, max_steps=2, direction="up")
