@@ -6,7 +6,8 @@ wait is on a concrete condition (kernel idle, every cell numbered, the figure's 
 never a fixed sleep, with generous limits because a first load on two shared cores is slow.
 
 Each notebook marks its main panel (``panels.common.mark_main``): the control carries the CSS
-class ``cdw-main-control`` and the plotly ``FigureWidget`` it redraws ``cdw-main-figure``.
+class ``cdw-main-control`` and the figure it redraws (``panels.FigureView``: ``Plotly.react`` in
+place, ``panels.live``) ``cdw-main-figure``.
 """
 
 from __future__ import annotations

@@ -126,6 +126,9 @@ def test_notebook_in_browser(path: Path, lab: JupyterLab, browser: Any) -> None:
 
         errors = errors_on_page(page)
         assert not errors, f"{path.name} shows errors after the change ({action}):\n" + "\n".join(errors)
+        height = figure.evaluate("el => el.querySelector('.js-plotly-plot')"
+                                 "?.getBoundingClientRect().height || 0")
+        assert height > 100, f"{path.name}: the main figure is {height} px high after the change"
         assert not opened.page_errors, f"{path.name}: JavaScript errors: {opened.page_errors}"
         console = [m for m in opened.console_errors if not any(b in m for b in _BENIGN_CONSOLE)]
         assert not [m for m in console if "widget" in m.lower() or "plotly" in m.lower()], (

@@ -53,3 +53,38 @@ def test_notebook_runs_end_to_end(path: Path) -> None:
     assert shown, f"{path.name} showed nothing"
     text = str(shown)
     assert "Traceback" not in text and "Something unexpected went wrong" not in text
+
+
+class _Recording(NotebookClient):
+    """Keeps every message the kernel sends while cells run (updates of a display too)."""
+
+    seen: list[dict]
+
+    def process_message(self, msg, cell, cell_index):  # type: ignore[no-untyped-def]
+        self.seen.append(msg)
+        return super().process_message(msg, cell, cell_index)
+
+
+def test_a_slow_panel_shows_progress_while_it_opens() -> None:
+    """A panel taking over 2 s shows a progress bar and the seconds, then leaves nothing."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import time\nimport ipywidgets as w\nfrom diagnostics.panels import with_help\n"
+        "from diagnostics.panels.opening import step\n"
+        "@with_help\ndef slow_panel():\n"
+        "    step('reading', total=2)\n    time.sleep(2.5)\n    step('drawing', total=2)\n"
+        "    return w.VBox([w.Label('ready')])\n"
+        "slow_panel()")]
+    client = _Recording(nb, timeout=120, kernel_name="python3",
+                        resources={"metadata": {"path": str(ROOT)}})
+    client.seen = []
+    client.execute()
+    shown = [m["content"]["data"].get("text/html", "") for m in client.seen
+             if m["header"]["msg_type"] in ("display_data", "update_display_data")]
+    assert shown[0].startswith("<div class='cdw-opening'><progress>")
+    assert "Opening the slow panel... 0 s" in shown[0]
+    assert any('<progress value="1" max="2">' in s and "... 2 s; reading" in s for s in shown)
+    assert shown[-1] == "", "the progress disappears once the panel is there"
+    (cell,) = nb.cells
+    assert [o["output_type"] for o in cell.outputs] == ["display_data", "execute_result"]
+    assert cell.outputs[0]["data"]["text/html"] == ""

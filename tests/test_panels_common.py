@@ -12,12 +12,10 @@ from diagnostics.panels import FigureView, default_folder, mark_main, redraw, sh
 from diagnostics.panels.common import DATA_ENV, error_box, guarded_callback
 from diagnostics.panels.overview import distribution_panel, participation_panel, validation_panel
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
-
 
 def _shown(view: FigureView) -> dict:
-    (output,) = view.outputs
-    return output["data"][PLOTLY_MIME]
+    """What the page draws: the JSON the view sends (parsed as plotly.js parses it)."""
+    return view.spec
 
 
 def test_figure_view_draws_and_redraws_in_place() -> None:
@@ -26,8 +24,27 @@ def test_figure_view_draws_and_redraws_in_place() -> None:
     redraw(view, go.Figure([go.Bar(x=["a", "b"], y=[3, 4], name="second"), go.Scatter(y=[1])]))
     shown = _shown(view)
     assert [t["name"] for t in shown["data"][:1]] == ["second"] and len(shown["data"]) == 2
-    assert len(view.outputs) == 1, "a redraw replaces the figure, it does not append one"
     assert [t.type for t in view.data] == ["bar", "scatter"]
+
+
+def test_figure_view_sends_plotly_js_once_asked() -> None:
+    """The page asks for the bundled plotly.js (offline); the view answers with the file."""
+    import plotly
+
+    from diagnostics.panels.live import plotly_bundle
+
+    view = show_figure(go.Figure(go.Bar(y=[1])))
+    sent: list = []
+    view.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    view._handle_custom_msg({"type": "something else"}, [])
+    assert sent == []
+    view._handle_custom_msg({"type": "plotly-bundle"}, [])
+    ((content, (bundle,)),) = sent
+    assert content == {"type": "plotly-bundle"}
+    assert bundle.startswith(b"/**\n* plotly.js v") and len(bundle) > 1_000_000
+    assert bundle == plotly_bundle() and b"window.Plotly = Plotly" in bundle
+    assert "cdn" not in view._esm.lower() and "Plotly.react" in view._esm
+    assert plotly.__version__  # the bundle is the one shipped with this plotly
 
 
 def test_redraw_still_accepts_a_figure_widget() -> None:
@@ -140,3 +157,25 @@ def test_a_panel_without_enough_data_says_what_it_needs() -> None:
     after = follower(box)
     assert after.result is None and after.absent == box.absent
     assert absent_from(widgets.VBox()) is None  # a plain box is not a panel without data
+
+
+def test_the_folder_is_read_once_while_its_files_do_not_change(tmp_path: Path) -> None:
+    """The start cell and the validation panel share one check; a changed file is read again."""
+    import shutil
+
+    from diagnostics.panels import start
+    from diagnostics.panels.common import checked
+
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "valid", folder)
+    wb = start(folder)
+    assert validation_panel(folder).workbook is wb
+    assert checked(folder) is checked(folder)
+    before = checked(folder)
+    survey = folder / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = checked(folder)
+    assert after is not before and after.ok
+    (folder / "codebook.csv").unlink()
+    with pytest.raises(DataError):
+        start(folder)

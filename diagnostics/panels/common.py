@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 import traceback
 from collections.abc import Callable
@@ -14,9 +13,11 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..errors import DiagnosticsError, InsufficientDataError
-from ..loading import load
+from ..errors import DataError, DiagnosticsError, InsufficientDataError
+from ..loading import ValidationReport, validate
 from ..workbook import Workbook
+from .live import LiveFigure
+from .opening import opening
 
 __all__ = ["sample_folder", "default_folder", "start", "error_box", "show_error", "FigureView", "side_by_side",
            "show_figure", "redraw", "guarded_callback", "mark_main", "help_labels",
@@ -54,7 +55,49 @@ def start(data: str | Path | None = None) -> Workbook:
     import plotly.offline
 
     plotly.offline.init_notebook_mode(connected=False)
-    return load(data or default_folder())
+    folder = Path(data or default_folder())
+    report = checked(folder)
+    if not report.ok or report.workbook is None:
+        raise DataError(report.problems, folder=str(folder))
+    return report.workbook
+
+
+#: The last folder the notebooks checked: its files' fingerprint and the validation report.
+_CHECKED: dict[Path, tuple[tuple[tuple[str, int, int], ...], ValidationReport]] = {}
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    found = []
+    for entry in sorted(folder.iterdir()):
+        stat = entry.stat()
+        found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def checked(folder: str | Path) -> ValidationReport:
+    """``validate(folder)``, read once while no file of the folder changes.
+
+    The start cell and the validation panel check the same folder: at 100,000 people reading
+    it takes seconds, so the second asks again only when a file was added, removed or changed
+    (name, size or modification time). Only the last folder is kept.
+
+    Examples
+    --------
+    >>> checked("data/sample") is checked("data/sample")
+    True
+    """
+    path = Path(folder).expanduser()
+    try:
+        key, fingerprint = path.resolve(), _fingerprint(path)
+    except OSError:  # not a folder (or unreadable): validate says so in its words
+        return validate(path)
+    kept = _CHECKED.get(key)
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1]
+    report = validate(path)
+    _CHECKED.clear()
+    _CHECKED[key] = (fingerprint, report)
+    return report
 
 
 def _error_html(err: BaseException) -> str:
@@ -109,51 +152,9 @@ def show_error(output: widgets.Output, err: BaseException) -> None:
                                 "text/plain": f"{type(err).__name__}: {err}"}},)
 
 
-class FigureView(widgets.Output):
-    """A plotly figure in the page that redraws in place: ``view.show(fig)``.
-
-    The figure is drawn by JupyterLab's plotly renderer (the ``application/vnd.plotly.v1+json``
-    output that ships with plotly), set as the widget's state. Unlike ``go.FigureWidget``, it
-    does not load plotly's 5 MB widget module once per figure: anywidget gives that module
-    two seconds, after which the figure is blank and ignores every later update, which
-    happens on a busy machine or with several figures in one notebook.
-
-    Attributes
-    ----------
-    figure
-        The ``go.Figure`` shown now (``view.data`` is its traces).
-
-    Examples
-    --------
-    >>> import plotly.graph_objects as go
-    >>> view = FigureView(go.Figure(go.Bar(x=["a"], y=[1])))
-    >>> view.show(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
-    >>> list(view.data[0].x)
-    ['a', 'b']
-    """
-
-    def __init__(self, fig: go.Figure | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.figure: go.Figure = go.Figure()
-        if fig is not None:
-            self.show(fig)
-
-    @property
-    def data(self) -> tuple[Any, ...]:
-        """The traces shown now."""
-        return tuple(self.figure.data)
-
-    def show(self, fig: go.Figure) -> None:
-        """Draw ``fig`` in place of what is shown."""
-        import plotly.io as pio
-
-        spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
-        spec["config"] = {"responsive": True, "displaylogo": False}
-        title = fig.layout.title.text or "plotly figure"
-        self.figure = fig
-        self.outputs = ({"output_type": "display_data", "metadata": {},
-                         "data": {"application/vnd.plotly.v1+json": spec,
-                                  "text/plain": f"<Figure: {title}>"}},)
+#: A plotly figure that redraws in place (``Plotly.react`` behind a small anywidget; see
+#: :mod:`diagnostics.panels.live`): ``view.show(fig)``, ``view.figure``, ``view.data``.
+FigureView = LiveFigure
 
 
 def side_by_side(*views: widgets.Widget) -> widgets.HBox:
@@ -270,6 +271,10 @@ def with_help(panel: _Panel) -> _Panel:
     needs (:func:`absent`) instead of raising; a panel given the box of such a panel says
     the same (:func:`absent_from`).
 
+    While it opens, the cell shows a progress bar and the seconds so far
+    (:func:`~diagnostics.panels.opening.opening`; in a notebook kernel only); a panel may
+    report its steps with :func:`~diagnostics.panels.opening.step`.
+
     Examples
     --------
     >>> import ipywidgets as widgets
@@ -287,9 +292,11 @@ def with_help(panel: _Panel) -> _Panel:
             empty = absent_from(args[0])
             if empty is not None:
                 return empty
+        what = "the " + panel.__name__.removesuffix("_panel").replace("_", " ") + " panel"
         try:
-            return privacy_banner(help_labels(panel(*args, **kwargs)), *args,
-                                  *kwargs.values())
+            with opening(what):
+                built = panel(*args, **kwargs)
+            return privacy_banner(help_labels(built), *args, *kwargs.values())
         except InsufficientDataError as err:
             return absent(f"{_NEEDS}{err}.".replace("..", "."))
 

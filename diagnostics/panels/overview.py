@@ -7,12 +7,12 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..loading import validate
 from ..overview import item_distribution, participation
 from ..participation import ResponseRates, response_rates
 from ..words import count
 from ..workbook import Workbook
 from .common import (
+    checked,
     default_folder,
     error_box,
     guarded_callback,
@@ -41,7 +41,7 @@ def _item_options(workbook: Workbook) -> list[tuple[str, str]]:
 
 
 def _report_html(folder: Path) -> tuple[str, Workbook | None]:
-    report = validate(folder)
+    report = checked(folder)
     errors, warnings = report.errors, report.warnings
     if errors:
         head = (f"<b style='color:#c0392b'>{html.escape(str(folder))}: not usable yet</b> — "

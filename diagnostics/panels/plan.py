@@ -15,6 +15,7 @@ from ..results import DiagnosticResult
 from ..runner import RunOptions, run_all
 from ..workbook import Workbook
 from .common import guarded_callback, mark_main, redraw, show_figure, with_help
+from .opening import step as opening_step
 
 __all__ = ["plan_panel", "PLAN_INPUTS"]
 
@@ -75,16 +76,14 @@ def _inputs(results: Mapping[str, object]) -> dict[str, DiagnosticResult | None]
 def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
     """The movement plan for the next sprint; the view is the main control.
 
-    Runs the diagnostics the plan draws on (with a progress bar), then shows the plan's
+    Runs the diagnostics the plan draws on (the step running shows while it opens), then shows the plan's
     parts; with two waves, the revisit of the plan made on the earlier wave.
     The returned box carries ``main_control``, ``main_figure`` and ``result``.
     """
-    progress = widgets.IntProgress(value=0, min=0, max=len(PLAN_INPUTS) + 2,
-                                   description="Running", layout=widgets.Layout(width="60%"))
     keys = list(PLAN_INPUTS)
 
-    def step(_title: str) -> None:
-        progress.value = min(progress.value + 1, progress.max)
+    def step(title: str) -> None:  # shown while the panel opens (panels.opening)
+        opening_step(title)
 
     results = run_all(workbook, RunOptions(), only=keys, on_step=step).ran()
     try:
@@ -94,8 +93,6 @@ def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
                                            f"{html.escape(str(err))}</i>")])
         empty.result = None
         return empty
-    progress.value = progress.max
-    progress.layout.display = "none"
     views = [v for v in _VIEWS if v[1] != "revisit" or len(workbook.waves) >= 2]
     view = widgets.Dropdown(options=views, value="focus", description="Show",
                             layout=widgets.Layout(width="60%"),
@@ -122,6 +119,6 @@ def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
             redraw(fig, revisit_figure(cache["revisit"]))
 
     view.observe(guarded_callback(out, render), names="value")
-    box = widgets.VBox([progress, view, fig, out, text])
+    box = widgets.VBox([view, fig, out, text])
     box.result = plan
     return mark_main(box, view, fig)
