@@ -822,22 +822,29 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
                     column="respondent_id", value=ids.iloc[i])
     manager = (f["manager_id"].where(~_missing(f["manager_id"]), "") if "manager_id" in f
                else pd.Series("", index=f.index, dtype=str))
-    for w in wave.unique():
-        rows = np.flatnonzero((wave == w).to_numpy() & ~empty & ~dup)
-        known = set(ids.iloc[rows])
-        parent = {ids.iloc[i]: manager.iloc[i] for i in rows if manager.iloc[i]}
-        line_of = {ids.iloc[i]: int(table.lines.iloc[i]) for i in rows}
-        for i in rows:
-            boss = manager.iloc[i]
-            if boss and boss not in known:
+    id_of = ids.to_numpy(dtype=object)
+    boss_of = manager.to_numpy(dtype=object)
+    line_at = table.lines.to_numpy()
+    wave_of = wave.to_numpy(dtype=object)
+    kept = ~np.asarray(empty, dtype=bool) & ~dup
+    for w in pd.unique(wave_of):
+        rows = np.flatnonzero((wave_of == w) & kept)
+        person, boss, lines = id_of[rows], boss_of[rows], line_at[rows]
+        named = boss != ""
+        outside = named & ~pd.Series(boss).isin(set(person)).to_numpy()
+        own = named & (boss == person)
+        for j in np.flatnonzero(outside | own):
+            if outside[j]:
                 out.add(table.name, "this manager_id is not a respondent_id of the roster"
                         + (f" in wave {w}" if w else "") + ". Add the manager as a row, or "
-                        "correct the id.", line=table.lines.iloc[i], column="manager_id",
-                        value=boss)
-            elif boss == ids.iloc[i]:
+                        "correct the id.", line=int(lines[j]), column="manager_id",
+                        value=boss[j])
+            else:
                 out.add(table.name, "this person is their own manager. Leave manager_id "
-                        "empty for the top of the organisation.", line=table.lines.iloc[i],
-                        column="manager_id", value=boss)
+                        "empty for the top of the organisation.", line=int(lines[j]),
+                        column="manager_id", value=boss[j])
+        parent = dict(zip(person[named], boss[named], strict=True))
+        line_of = dict(zip(person, lines.astype(int), strict=True))
         parent = {k: v for k, v in parent.items() if k != v}
         done: set[str] = set()
         for start in parent:
