@@ -196,7 +196,7 @@ class WaveComparison(DiagnosticResult):
     def figures(self) -> dict[str, Any]:
         from .plots.waves import changes_figure, network_figure, sankey_figure
 
-        figs: dict[str, Any] = {"what moved": changes_figure(self)}
+        figs: dict[str, Any] = {"what moved": changes_figure(self, questions=True)}
         if len(self.changes):
             figs["clear changes"] = changes_figure(self, clear_only=True, top=12, questions=True)
         if (self.changes["kind"] == "network").any():
@@ -334,21 +334,23 @@ def _variables(workbook: Workbook, rows: pd.DataFrame,
         mean = np.where(answered >= MIN_ANSWERED_SHARE - 1e-12, mean, np.nan)
         name = f"construct: {construct}"
         values[name] = pd.Series(mean, index=index)
-        meta[name] = ("construct", f"{construct} ({', '.join(items)})")
+        meta[name] = ("construct",
+                      f"{construct.capitalize()}: the average of its {len(items)} questions")
     for item in workbook.non_negotiables:
         v = rows[item].to_numpy(dtype=float)
         fav = np.where(np.isnan(v), np.nan, (v >= favourable_threshold(workbook, item,
                                                                         favourable)).astype(float))
         name = f"adherence: {item}"
         values[name] = pd.Series(fav, index=index)
-        meta[name] = ("adherence", f"share favourable (top {favourable}) of {item}")
+        meta[name] = ("adherence", f"Share who answer favourably: {book.at[item, 'label']}")
     for imp, practice in say_do_pairs(workbook):
         if (book.at[imp, "scale_min"] != book.at[practice, "scale_min"]
                 or book.at[imp, "scale_max"] != book.at[practice, "scale_max"]):
             continue
         name = f"say-do gap: {imp}-{practice}"
         values[name] = pd.Series((rows[imp] - rows[practice]).to_numpy(dtype=float), index=index)
-        meta[name] = ("say-do gap", f"importance ({imp}) minus practice ({practice})")
+        meta[name] = ("say-do gap", "How important it is, less how often it is done: "
+                                   f"{book.at[practice, 'label']}")
     return pd.DataFrame(values, index=index), meta
 
 
@@ -781,7 +783,7 @@ def wave_changes(
                 shares = [pd.DataFrame({f"segment share: {s}": (x == s).astype(float)
                                         for s in labels}, index=x.index)
                           for x in (before, after)]
-                seg_meta = {f"segment share: {s}": ("segment share", f"share of segment {s}")
+                seg_meta = {f"segment share: {s}": ("segment share", f"Share of people in segment {s}")
                             for s in labels}
                 org_parts.append(_change_rows(overlap_frame(shares[0], shares[1], method=test,
                                                             confidence=confidence),

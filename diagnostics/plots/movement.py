@@ -99,7 +99,7 @@ def deeds_by_group_figure(result: ActivismLadder, attribute: str | None = None) 
 
 
 def tandem_figure(result: TandemAnalysis) -> go.Figure:
-    """Success rate per quadrant with Wilson intervals, and the seeds' claimed 78% as reference."""
+    """Success rate per quadrant with Wilson intervals, and the published, unverified 78% as reference."""
     q = result.quadrants
     rate = q["success_rate"].astype(float)
     colors = [COLORS[0], COLORS[1], COLORS[2], COLORS[8]]
@@ -117,8 +117,8 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
                        "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
         name="success rate"))
     fig.add_hline(y=result.claimed_rate, line=REFERENCE_LINE,
-                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success, a published "
-                                  "claim (unverified)",
+                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success: a published "
+                                  "figure, claimed, unverified",
                   annotation_position="top left")
     cut = result.threshold
     cut_text = f"{int(cut)}" if float(cut).is_integer() else f"{cut:g}"

@@ -89,7 +89,8 @@ def changes_figure(result: WaveComparison, *, kind: str | Sequence[str] | None =
     if questions:
         import textwrap
 
-        c = c.assign(question=["<br>".join(textwrap.wrap(str(t), 40)) or str(i)
+        width = 40 if len(c) <= 15 else 70
+        c = c.assign(question=["<br>".join(textwrap.wrap(str(t), width)) or str(i)
                                for t, i in zip(c["label"], c["item"], strict=True)])
     fig = _bars(c, label="question" if questions else "item")
     title = (f"What changed clearly from {result.from_wave} to {result.to_wave}" if clear_only
