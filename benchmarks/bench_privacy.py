@@ -62,7 +62,7 @@ def _one(people: int) -> dict:
         withheld = sum("is not shown in one diagnostic" in w for w in results.warnings)
         pooled = sum("are not shown on their own" in w for w in results.warnings)
         return {"benchmark": "privacy: release control + attacks", "size": f"{people} people",
-                "seconds_run": round(seconds, 1), "seconds_release": round(timing["release"], 2),
+                "seconds": seconds, "seconds_run": round(seconds, 1), "seconds_release": round(timing["release"], 2),
                 "group_figures": len(figures), "groups_withheld_by_release": withheld,
                 "groupings_pooled": pooled, "conflicts_left": len(left),
                 "recovered_by_subtraction": len(found), "recovered_from_total": len(rest),
