@@ -225,7 +225,10 @@ class MovementPlan(DiagnosticResult):
     def figures(self) -> dict[str, go.Figure]:
         from .plots.plan import engage_figure
 
-        return {"focus": self.figure(), "engage": engage_figure(self)}
+        figs = {"focus": self.figure()}
+        if len(self.engage):  # no one to engage: the reason is in the plan's steps, not a chart
+            figs["engage"] = engage_figure(self)
+        return figs
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"plan": self.to_frame(), "engage": self.engage.copy(),

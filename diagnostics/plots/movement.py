@@ -186,9 +186,10 @@ def indicators_figure(result: MovementIndicators) -> go.Figure:
             row_i, col_i = i // cols, i % cols
             fig.add_annotation(
                 x=(col_i + 0.5) / cols, y=1 - (row_i + 0.5) / nrows, xref="paper", yref="paper",
-                showarrow=False, align="center", font={"size": 12, "color": "#666666"},
-                text=(f"<b>{_esc(_TILE.get(r.indicator, r.indicator))}</b><br>not available, "
-                      f"because<br>{_wrap(_esc(client_text(r.reason or 'the data are missing')).lower(), 34)}"))
+                showarrow=False, align="center", font={"size": 11, "color": "#666666"},
+                text=(f"<b>{_wrap(_esc(_TILE.get(r.indicator, r.indicator)), 20)}</b><br>not "
+                      "available, because<br>"
+                      f"{_wrap(_esc(client_text(r.reason or 'the data are missing')).lower(), 22)}"))
             continue
         fig.add_trace(go.Indicator(
             mode="number", value=shown,

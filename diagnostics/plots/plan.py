@@ -112,8 +112,11 @@ def engage_figure(plan: MovementPlan) -> go.Figure:
     engage = plan.engage
     fig = go.Figure()
     if not len(engage):
-        fig.add_annotation(text=plan.reasons.get("engage", "No one to engage."), showarrow=False,
+        reason = textwrap.wrap(str(plan.reasons.get("engage", "No one to engage.")), 60)
+        fig.add_annotation(text="<br>".join(reason), showarrow=False,
                            x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
         return apply_theme(fig, title="Movement starters", height=300)
     tribes = sorted(engage["tribe"].replace("", "no tribe").unique(),
                     key=lambda t: (len(t), t))
