@@ -167,7 +167,7 @@ def column_title(name: Any) -> str:
 
 
 #: Columns that hold shares (0-1) when they are numbers between 0 and 1.
-SHARE_COLUMNS = re.compile(r"(^|_)(share|rate|reach|glue|percent|within_2_steps|cohesion|"
+SHARE_COLUMNS = re.compile(r"(^|_)(share|rate|reach|glue|percent|adherence|within_2_steps|cohesion|"
                            r"reciprocity|certainty|cross_department_share)(_|$)|"
                            r"^(share|rate)_|_(share|rate)$")
 
@@ -179,6 +179,8 @@ def is_share_column(name: Any, values: Iterable[Any]) -> bool:
     --------
     >>> is_share_column("share_low", [0.1, 0.5]), is_share_column("share", [3.0])
     (True, False)
+    >>> is_share_column("rest_adherence", [0.9, 1.0])
+    True
     """
     if not SHARE_COLUMNS.search(str(name)):
         return False
