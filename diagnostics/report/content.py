@@ -428,16 +428,10 @@ class _ClientWords:
         self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
 
     def text(self, text: str) -> str:
-        shown = self.people.text(text)
-        if self.pattern is not None and "_" in shown:
-            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
-        return shown
+        return self._in_words(self.people.text(text))
 
     def sentence(self, text: str) -> str:
-        shown = self.people.sentence(text)
-        if self.pattern is not None and "_" in shown:
-            shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
-        return shown
+        return self._in_words(self.people.sentence(text))
 
     @property
     def names(self) -> bool:
@@ -447,7 +441,10 @@ class _ClientWords:
         return self.people.frame(frame)
 
     def unlabelled(self, text: str) -> str:
-        shown = self.people.unlabelled(text)
+        return self._in_words(self.people.unlabelled(text))
+
+    def _in_words(self, shown: str) -> str:
+        """Attribute names (``tenure_band``) in the words of their column titles."""
         if self.pattern is not None and "_" in shown:
             shown = self.pattern.sub(lambda m: self.words[m.group(1)], shown)
         return shown
