@@ -1,0 +1,226 @@
+"""The faster versions of three slow parts of the run give what the earlier versions gave.
+
+Issue 17 (the whole run at 100,000 people) replaced three loops with array work. Each test
+here runs the earlier version, kept below word for word as the reference, and the new one on
+the same small data, and asserts the same answer:
+
+- the release audit (:func:`diagnostics.release.audit`): one sort of every figure instead of
+  one per group, and groups of different groupings compared once per wave;
+- the text columns of a table joined column by column instead of row by row
+  (:func:`diagnostics.release.group_figures`);
+- the ties kept, added and dropped between waves (:func:`diagnostics.network.network_change`):
+  integer codes instead of sets of id pairs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostics import RunOptions, load, run_all
+from diagnostics.network.change import _tie_changes
+from diagnostics.network.graph import Network
+from diagnostics.release import Conflict, _joined, audit, group_figures
+
+
+# ----------------------------------------------------------------- the earlier versions
+def _old_members(workbook, attribute, group, wave):
+    if attribute not in workbook.attributes:
+        return None
+    rows = workbook.survey[(workbook.survey["wave"].astype(str) == wave)
+                           & (workbook.survey[attribute].astype(str) == group)]
+    return frozenset(rows["respondent_id"].astype(str))
+
+
+def _old_audit(figures, workbook, *, minimum):
+    conflicts = {}
+    if figures.empty:
+        return []
+    measured = figures[figures["measure"] != ""]
+    for (attribute, group, wave, measure), part in measured.groupby(
+            ["attribute", "group", "wave", "measure"], sort=False):
+        counts = part.drop_duplicates("n").sort_values("n")
+        if len(counts) < 2:
+            continue
+        rows = list(counts.itertuples(index=False))
+        for low in rows:
+            for high in rows:
+                if 0 < high.n - low.n < minimum:
+                    key = (str(low.step), str(attribute), str(group))
+                    conflicts.setdefault(key, Conflict(
+                        str(attribute), str(group), str(wave), str(measure), int(low.n),
+                        str(attribute), str(group), int(high.n), str(low.step), str(high.step),
+                        "same group, different respondents"))
+    groups = measured.drop_duplicates(["step", "attribute", "group", "wave", "measure"])
+    cache = {}
+    differences = {}
+    for (wave, measure), part in groups.groupby(["wave", "measure"], sort=False):
+        keys = part.drop_duplicates(["attribute", "group"])[["attribute", "group", "step", "n"]]
+        if len(keys) < 2:
+            continue
+        for a, g in zip(keys["attribute"], keys["group"], strict=True):
+            if (a, g, wave) not in cache:
+                cache[(a, g, wave)] = _old_members(workbook, a, g, wave)
+        members = {(a, g): cache[(a, g, wave)] for a, g in
+                   zip(keys["attribute"], keys["group"], strict=True)}
+        listed = [(r.attribute, r.group, r.step, int(r.n)) for r in keys.itertuples(index=False)
+                  if members[(r.attribute, r.group)]]
+        for i, (a1, g1, s1, _n1) in enumerate(listed):
+            m1 = members[(a1, g1)]
+            for a2, g2, s2, _n2 in listed[i + 1:]:
+                if a1 == a2:
+                    continue
+                m2 = members[(a2, g2)]
+                if abs(len(m1) - len(m2)) >= minimum:
+                    continue
+                pair = (wave, a1, g1, a2, g2)
+                if pair not in differences:
+                    differences[pair] = len(m1 ^ m2)
+                differ = differences[pair]
+                if 0 < differ < minimum:
+                    small = (a1, g1, s1, len(m1)) if len(m1) <= len(m2) else (a2, g2, s2, len(m2))
+                    large = (a2, g2, s2, len(m2)) if small[0] == a1 else (a1, g1, s1, len(m1))
+                    key = (str(small[2]), str(small[0]), str(small[1]))
+                    conflicts.setdefault(key, Conflict(
+                        str(small[0]), str(small[1]), str(wave), str(measure), small[3],
+                        str(large[0]), str(large[1]), large[3], str(small[2]), str(large[2]),
+                        "nearly the same people in two groupings"))
+    return sorted(conflicts.values(), key=lambda c: (c.step, c.attribute, c.group))
+
+
+def _old_tie_changes(a: Network, b: Network) -> tuple[int, int, int, int]:
+    sa, ta, _ = a.edges()
+    sb, tb, _ = b.edges()
+    ea = pd.DataFrame({"source": a.ids[sa], "target": a.ids[ta]})
+    eb = pd.DataFrame({"source": b.ids[sb], "target": b.ids[tb]})
+    both = set(ea["source"]) & set(eb["source"])
+    present = set(a.ids) & set(b.ids)
+    ea = ea[ea["source"].isin(both) & ea["target"].isin(present)]
+    eb = eb[eb["source"].isin(both) & eb["target"].isin(present)]
+    ka = set(zip(ea["source"], ea["target"], strict=True))
+    kb = set(zip(eb["source"], eb["target"], strict=True))
+    return len(both), len(ka & kb), len(kb - ka), len(ka - kb)
+
+
+# ----------------------------------------------------------------- the audit
+def test_audit_same_as_before_on_the_sample(sample_run) -> None:
+    shown = sample_run.workbook
+    figures = group_figures(sample_run.ran(), shown)
+    assert len(figures) > 1000  # the audit has real work to do
+    found = {}
+    for minimum in (2, 5, 100, 300):  # 100, 300: groups of two groupings conflict
+        found[minimum] = _old_audit(figures, shown, minimum=minimum)
+        assert audit(figures, shown, minimum=minimum) == found[minimum]
+    assert found[5] == [] and len(found[300]) > len(found[100]) > 10
+    assert {c.kind for c in found[300]} == {"nearly the same people in two groupings"}
+
+
+def test_audit_same_as_before_where_the_release_step_withholds(tmp_path: Path) -> None:
+    from diagnostics import runner
+    from test_privacy_attacks import _inviting_folder
+
+    wb = load(_inviting_folder(tmp_path, 3, 45, 2, 2))
+    original = runner.release_step
+    try:
+        runner.release_step = lambda wb, options, results, done: (results, [])
+        results = run_all(wb, RunOptions(seed=0), only=["non_negotiables", "waves"])
+    finally:
+        runner.release_step = original
+    figures = group_figures(results.ran(), wb)
+    found = audit(figures, wb, minimum=5)
+    assert found and found == _old_audit(figures, wb, minimum=5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_audit_same_as_before_on_random_figures(seed: int) -> None:
+    """Random groups of two groupings (some nearly the same people), counts a few apart."""
+    rng = np.random.default_rng(seed)
+    people = [f"P{i}" for i in range(60)]
+    survey = []
+    for wave in ("W1", "W2"):
+        for p in people:
+            if rng.random() < 0.1:
+                continue
+            dept = f"D{rng.integers(4)}"
+            # a location that is nearly the department: a few people moved
+            loc = dept.replace("D", "L") if rng.random() < 0.9 else f"L{rng.integers(4)}"
+            survey.append({"respondent_id": p, "wave": wave, "department": dept,
+                           "location": loc})
+    survey = pd.DataFrame(survey)
+
+    class Book:  # what audit reads of a workbook
+        attributes = ("department", "location")
+
+    book = Book()
+    book.survey = survey  # type: ignore[attr-defined]
+    rows = []
+    for _ in range(400):
+        attribute = ("department", "location", "tribe")[rng.integers(3)]
+        rows.append({"step": f"s{rng.integers(4)}", "table": "t", "attribute": attribute,
+                     "group": f"{attribute[0].upper()}{rng.integers(5)}",
+                     "wave": ("W1", "W2")[rng.integers(2)],
+                     "measure": ("", "b01", "b02", "level: 3")[rng.integers(4)],
+                     "n": int(rng.integers(3, 20))})
+    figures = pd.DataFrame(rows)
+    for minimum in (1, 3, 5):
+        old = _old_audit(figures, book, minimum=minimum)
+        assert audit(figures, book, minimum=minimum) == old
+    assert "same group, different respondents" in {c.kind for c in old}
+
+
+def test_audit_of_no_figures() -> None:
+    empty = pd.DataFrame(columns=["step", "table", "attribute", "group", "wave", "measure", "n"])
+    assert audit(empty, None, minimum=5) == []
+
+
+# ----------------------------------------------------------------- joined text columns
+def test_text_columns_joined_as_row_by_row(sample_run) -> None:
+    checked = 0
+    for result in sample_run.ran().values():
+        for frame in result.tables().values():
+            text = [c for c in frame.columns if frame[c].notna().all()][:3]
+            if len(frame) == 0 or not text:
+                continue
+            for k in (1, len(text)):
+                old = frame[text[:k]].astype(str).agg(" / ".join, axis=1)
+                assert _joined(frame, text[:k], " / ").tolist() == old.tolist()
+                checked += 1
+    assert checked > 50
+
+
+# ----------------------------------------------------------------- ties between waves
+def _network(ids: list[str], ties: list[tuple[str, str]]) -> Network:
+    order = sorted(ids)
+    index = {p: i for i, p in enumerate(order)}
+    g = ig.Graph(n=len(order), directed=True)
+    g.add_edges([(index[s], index[t]) for s, t in ties])
+    g.es["weight"] = [1.0] * len(ties)
+    return Network(relation="influence", wave=None, ids=np.array(order, dtype=object), graph=g,
+                   leader=np.zeros(len(order), dtype=bool), dropped=0)
+
+
+def test_tie_changes_by_hand() -> None:
+    # A names B and C before; after, A names B and D (new), B names A; E leaves, F joins
+    a = _network(["A", "B", "C", "D", "E"], [("A", "B"), ("A", "C"), ("E", "A"), ("B", "C")])
+    b = _network(["A", "B", "C", "D", "F"], [("A", "B"), ("A", "D"), ("F", "A")])
+    # only A named colleagues in both: kept A-B, added A-D, dropped A-C
+    assert _tie_changes(a, b) == (1, 1, 1, 1) == _old_tie_changes(a, b)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_tie_changes_same_as_before(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    everyone = [f"P{i:02d}" for i in range(40)]
+
+    def wave() -> Network:
+        ids = [p for p in everyone if rng.random() < 0.8]
+        ties = {(str(s), str(t)) for s, t in rng.choice(ids, size=(120, 2)) if s != t}
+        return _network(ids, sorted(ties))
+
+    a, b = wave(), wave()
+    assert _tie_changes(a, b) == _old_tie_changes(a, b)
+    assert _tie_changes(b, a) == _old_tie_changes(b, a)
