@@ -120,8 +120,9 @@ def test_audit_same_as_before_on_the_sample(sample_run) -> None:
 
 
 def test_audit_same_as_before_where_the_release_step_withholds(tmp_path: Path) -> None:
-    from diagnostics import runner
     from test_privacy_attacks import _inviting_folder
+
+    from diagnostics import runner
 
     wb = load(_inviting_folder(tmp_path, 3, 45, 2, 2))
     original = runner.release_step
