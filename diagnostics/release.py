@@ -268,6 +268,7 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
     # each (wave, measure), in the order first listed, with its groups in the order listed
     part = groups.groupby(["wave", "measure"], sort=False).ngroup().to_numpy()
     keys = groups.assign(_part=part).drop_duplicates(["_part", "attribute", "group"])
+    keys = keys[keys.groupby("_part")["_part"].transform("size").to_numpy() >= 2]
     close: dict[str, dict[tuple[str, str], set[tuple[str, str]]]] = {}
     size: dict[str, dict[tuple[str, str], int]] = {}
     for wave, listed in keys.groupby("wave", sort=False):
@@ -287,8 +288,9 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
                     near.setdefault(k1, set()).add(k2)
                     near.setdefault(k2, set()).add(k1)
         close[str(wave)] = near
-    keys = keys[[bool(close.get(str(w), {}).get((str(a), str(g)))) for w, a, g in
-                 zip(keys["wave"], keys["attribute"], keys["group"], strict=True)]]
+    keys = keys[np.array([bool(close.get(str(w), {}).get((str(a), str(g)))) for w, a, g in
+                          zip(keys["wave"], keys["attribute"], keys["group"], strict=True)],
+                         dtype=bool)]
     for (_, wave, measure), part_keys in keys.groupby(["_part", "wave", "measure"], sort=True):
         wave = str(wave)
         listed = [(str(r.attribute), str(r.group), str(r.step))

@@ -225,3 +225,11 @@ def test_tie_changes_same_as_before(seed: int) -> None:
     a, b = wave(), wave()
     assert _tie_changes(a, b) == _old_tie_changes(a, b)
     assert _tie_changes(b, a) == _old_tie_changes(b, a)
+
+
+def test_audit_of_figures_without_measures() -> None:
+    """Only figures without a measure (or one group per measure): nothing to compare."""
+    figures = pd.DataFrame({"step": ["a", "b"], "table": "t", "attribute": "department",
+                            "group": ["Sales", "Ops"], "wave": "W1", "measure": ["", "b01"],
+                            "n": [10, 12]})
+    assert audit(figures, None, minimum=5) == [] == _old_audit(figures, None, minimum=5)
