@@ -9,7 +9,10 @@ the same small data, and asserts the same answer:
 - the text columns of a table joined column by column instead of row by row
   (:func:`diagnostics.release.group_figures`);
 - the ties kept, added and dropped between waves (:func:`diagnostics.network.network_change`):
-  integer codes instead of sets of id pairs.
+  integer codes instead of sets of id pairs;
+- the people and ties of each wave behind the network figures of
+  :func:`diagnostics.wave_changes`: integer codes instead of a dictionary lookup per tie, and
+  reciprocated ties by binary search instead of ``numpy.isin``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from diagnostics import RunOptions, load, run_all
 from diagnostics.network.change import _tie_changes
 from diagnostics.network.graph import Network
 from diagnostics.release import Conflict, _joined, audit, group_figures
+from diagnostics.waves import _reciprocated, _wave_arcs
 
 
 # ----------------------------------------------------------------- the earlier versions
@@ -233,3 +237,71 @@ def test_audit_of_figures_without_measures() -> None:
                             "group": ["Sales", "Ops"], "wave": "W1", "measure": ["", "b01"],
                             "n": [10, 12]})
     assert audit(figures, None, minimum=5) == [] == _old_audit(figures, None, minimum=5)
+
+
+# ----------------------------------------------------------------- network figures of two waves
+def _old_network_nodes(workbook, wave, ties):
+    survey = workbook.survey
+    ids = survey.loc[survey["wave"] == wave, "respondent_id"] if wave in workbook.waves else \
+        survey["respondent_id"]
+    return set(pd.unique(pd.concat([ids, ties["source"], ties["target"]])).tolist())
+
+
+def _old_wave_arcs(workbook, part, waves):
+    ties = [part[part["wave"] == w].drop_duplicates(["source", "target"]) for w in waves]
+    if any(t.empty for t in ties):
+        return None
+    nodes = [_old_network_nodes(workbook, w, t) for w, t in zip(waves, ties, strict=True)]
+    ids = sorted(nodes[0] | nodes[1])
+    pos = {p: i for i, p in enumerate(ids)}
+    n = len(ids)
+    present = [np.asarray(pd.Index(ids).isin(list(s))) for s in nodes]
+    arcs = [(t["source"].map(pos).to_numpy(), t["target"].map(pos).to_numpy()) for t in ties]
+    return n, present, arcs
+
+
+def _old_reciprocated(arcs, n):
+    src, tgt = (np.asarray(a, dtype=np.int64) for a in arcs)
+    return np.isin(tgt * n + src, src * n + tgt)
+
+
+def _same_arcs(workbook, part, waves) -> None:
+    old, new = _old_wave_arcs(workbook, part, waves), _wave_arcs(workbook, part, waves)
+    if old is None:
+        assert new is None
+        return
+    assert new is not None and old[0] == new[0]
+    n = old[0]
+    for w in range(2):
+        assert (old[1][w] == new[1][w]).all()
+        pairs = sorted(zip(*(a.tolist() for a in old[2][w]), strict=True))
+        assert pairs == list(zip(*(a.tolist() for a in new[2][w]), strict=True))
+        assert (_reciprocated(old[2][w], n) == _old_reciprocated(old[2][w], n)).all()
+
+
+def test_wave_networks_same_as_before_on_the_sample(wb) -> None:
+    net = wb.network[wb.network["source"] != wb.network["target"]]
+    waves = ("2025-H1", "2025-H2")
+    for relation in sorted(net["relation"].unique()):
+        _same_arcs(wb, net[net["relation"] == relation], waves)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_wave_networks_same_as_before_on_random_ties(wb, seed: int) -> None:
+    """Ties named twice, people outside the survey, a wave that is not a survey wave."""
+    rng = np.random.default_rng(seed)
+    ids = wb.survey["respondent_id"].unique()[:80].tolist() + ["X1", "X2"]
+    waves = ("2025-H2", "2026-H1") if seed % 2 else ("2025-H1", "2025-H2")
+    rows = rng.choice(ids, size=(300, 2))
+    ties = pd.DataFrame({"source": rows[:, 0], "target": rows[:, 1],
+                         "wave": rng.choice(list(waves), size=300)})
+    ties = ties[ties["source"] != ties["target"]]
+    _same_arcs(wb, ties, waves)
+    assert _wave_arcs(wb, ties[ties["wave"] == waves[0]], waves) is None
+
+
+def test_reciprocated_by_hand() -> None:
+    # 0 -> 1, 1 -> 0 (mutual), 1 -> 2 (not)
+    found = _reciprocated((np.array([0, 1, 1]), np.array([1, 0, 2])), 3)
+    assert found.tolist() == [True, True, False]
+    assert _reciprocated((np.array([], dtype=int), np.array([], dtype=int)), 3).tolist() == []
