@@ -177,7 +177,7 @@ def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPaylo
     return ChartPayload(payload, height, picture=static and dense(figure))
 
 
-def render_html(report: Report, *, pdf: bool = False) -> str:
+def render_html(report: Report, *, pdf: bool = False, plotly_src: str | None = None) -> str:
     """The report page.
 
     Parameters
@@ -187,6 +187,9 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     pdf
         Render the print version (printed by chromium to PDF): A4 pages, static charts,
         tables open, wide tables on landscape pages.
+    plotly_src
+        Load plotly.js from this address (a file beside the page) instead of inlining it:
+        the printing browser then compiles it once, before the page is ready.
     """
     from .._version import __version__
 
@@ -200,5 +203,6 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
         tables[t.sheet] = view
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, pdf=pdf, charts=charts, tables=tables,
-                           plotlyjs=plotly_js(), version=__version__, main_height=MAIN_HEIGHT,
+                           plotlyjs="" if plotly_src else plotly_js(), plotly_src=plotly_src,
+                           version=__version__, main_height=MAIN_HEIGHT,
                            page_width=PAGE_WIDTH_PX)
