@@ -1,0 +1,110 @@
+"""Figures built as plain plotly JSON (``plots.theme.themed_figure``) are the figures plotly's
+validated route built before: the same JSON, on the sample, for every value of the panels'
+controls.
+
+Each ``_old_*`` function is the figure's former code (``go.Figure`` / ``add_bar`` /
+``update_layout`` / ``apply_theme``), kept here as the reference.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from diagnostics import load
+from diagnostics.plots.theme import apply_theme
+
+
+def _json(fig: go.Figure) -> Any:
+    return json.loads(pio.to_json(fig, validate=False, remove_uids=False))
+
+
+def _same(fast: go.Figure, old: go.Figure) -> None:
+    assert _json(fast) == _json(old)
+    # still a validating figure once built: a later change goes through plotly's checks
+    with pytest.raises(ValueError):
+        fast.update_layout(no_such_property=1)
+
+
+@pytest.fixture(scope="module")
+def wb() -> Any:
+    return load("data/sample")
+
+
+def _old_distribution(result: Any) -> go.Figure:
+    fig = go.Figure()
+    answers = sorted(result.counts["answer"].unique())
+    palette = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061"]
+    for j, answer in enumerate(answers):
+        part = result.counts[result.counts["answer"] == answer]
+        color = palette[round(j * (len(palette) - 1) / max(len(answers) - 1, 1))]
+        fig.add_bar(y=part["group"].astype(str), x=part["share"], orientation="h",
+                    name=f"{answer:g}", marker_color=color,
+                    hovertemplate="%{y}: %{x:.0%}<extra>answer " + f"{answer:g}" + "</extra>")
+    fig.update_layout(barmode="stack", xaxis_tickformat=".0%", xaxis_title="share of answers",
+                      legend_title_text="answer", legend_traceorder="normal")
+    title = result.label if len(result.label) < 80 else result.label[:77] + "..."
+    return apply_theme(fig, title=f"{result.item}: {title}")
+
+
+@pytest.mark.parametrize("by", [None, "department", "tenure_band"])
+def test_item_distribution_figure(wb: Any, by: str | None) -> None:
+    from diagnostics.overview import item_distribution
+    from diagnostics.plots.overview import distribution_figure
+
+    for item in wb.items[:: 6 if by else 2]:
+        for wave in wb.waves:
+            result = item_distribution(wb, item=item, by=by, wave=wave)
+            _same(distribution_figure(result), _old_distribution(result))
+
+
+def _old_tandem(result: Any) -> go.Figure:
+    import numpy as np
+
+    from diagnostics.plots.movement import _esc
+    from diagnostics.plots.theme import COLORS, REFERENCE_LINE
+
+    q = result.quadrants
+    rate = q["success_rate"].astype(float)
+    colors = [COLORS[0], COLORS[1], COLORS[2], COLORS[8]]
+    fig = go.Figure(go.Bar(
+        x=[_esc(v) for v in q["quadrant"]], y=rate.fillna(0.0),
+        marker_color=colors[: len(q)],
+        error_y={"type": "data", "symmetric": False,
+                 "array": (q["ci_high"] - rate).fillna(0.0),
+                 "arrayminus": (rate - q["ci_low"]).fillna(0.0), "color": "#333333"},
+        text=[f"{100 * r:.0f}% of {n}" if n else "no finished" for r, n in
+              zip(rate.fillna(0.0), q["n"], strict=True)],
+        textposition="inside",
+        customdata=np.stack([q["ci_low"], q["ci_high"], q["n"], q["ongoing"]], axis=-1),
+        hovertemplate=("%{x}: %{y:.0%} succeeded (CI %{customdata[0]:.0%}-%{customdata[1]:.0%}); "
+                       "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
+        name="success rate"))
+    fig.add_hline(y=result.claimed_rate, line=REFERENCE_LINE,
+                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success: a published "
+                                  "figure, claimed, unverified",
+                  annotation_position="top left")
+    cut = result.threshold
+    cut_text = f"{int(cut)}" if float(cut).is_integer() else f"{cut:g}"
+    p = result.test.get("fisher_p", float("nan"))
+    fig.update_layout(yaxis_tickformat=".0%", yaxis_range=[0, 1.05],
+                      yaxis_title="success rate (finished initiatives)",
+                      xaxis_title=f"grassroots = {cut_text}+ supporters; leadership = a sponsor",
+                      showlegend=False)
+    title = "Initiative success: grassroots support x leadership sponsor"
+    if np.isfinite(p):
+        title += f" (tandem vs rest p = {p:.2g})"
+    return apply_theme(fig, title=title)
+
+
+def test_tandem_figure(wb: Any) -> None:
+    from diagnostics.plots.movement import tandem_figure
+    from diagnostics.tandems import tandem_analysis
+
+    for threshold in (1, 2, 3, 5, 8, 12, 40):
+        result = tandem_analysis(wb, threshold=threshold)
+        _same(tandem_figure(result), _old_tandem(result))
