@@ -11,12 +11,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
 from diagnostics import load
-from diagnostics.plots.theme import apply_theme
+from diagnostics.plots.drivers import _QUADRANT_COLORS, _outcome
+from diagnostics.plots.movement import _esc
+from diagnostics.plots.stories import _DIRECTION_COLORS
+from diagnostics.plots.stories import _esc as _esc_story
+from diagnostics.plots.theme import COLORS, REFERENCE_LINE, apply_theme
 
 
 def _json(fig: go.Figure) -> Any:
@@ -63,11 +68,6 @@ def test_item_distribution_figure(wb: Any, by: str | None) -> None:
 
 
 def _old_tandem(result: Any) -> go.Figure:
-    import numpy as np
-
-    from diagnostics.plots.movement import _esc
-    from diagnostics.plots.theme import COLORS, REFERENCE_LINE
-
     q = result.quadrants
     rate = q["success_rate"].astype(float)
     colors = [COLORS[0], COLORS[1], COLORS[2], COLORS[8]]
@@ -108,3 +108,98 @@ def test_tandem_figure(wb: Any) -> None:
     for threshold in (1, 2, 3, 5, 8, 12, 40):
         result = tandem_analysis(wb, threshold=threshold)
         _same(tandem_figure(result), _old_tandem(result))
+
+
+
+def _old_importance(result: Any, outcome: str | None = None) -> go.Figure:
+    """The former importance figure."""
+    name, label = _outcome(result, outcome)
+    frame = result.overall(name).iloc[::-1]
+    r2 = float(result.outcomes.set_index("outcome").at[name, "r2"])
+    pct = round(result.confidence * 100)
+    fig = go.Figure()
+    fig.add_bar(
+        y=frame["label"].astype(str), x=frame["share"] * 100, orientation="h",
+        marker_color=[COLORS[0] if s else "#B0B0B0" for s in frame["significant"]],
+        error_x={"type": "data", "symmetric": False,
+                 "array": ((frame["share_high"] - frame["share"]) * 100).tolist(),
+                 "arrayminus": ((frame["share"] - frame["share_low"]) * 100).tolist(),
+                 "color": "#333333"},
+        customdata=frame[["share_low", "share_high", "raw", "score"]].to_numpy() * [100, 100, 1, 1],
+        hovertemplate=("%{y}: %{x:.0f}% of what is explained<br>"
+                       f"{pct}% CI " "%{customdata[0]:.0f}-%{customdata[1]:.0f}%"
+                       "<br>raw weight %{customdata[2]:.3f}; score %{customdata[3]:.0f}/100"
+                       "<extra></extra>"),
+        name="share", showlegend=False)
+    fig.update_layout(xaxis={"title": f"share of what the survey explains about {label} (%)",
+                             "rangemode": "tozero"},
+                      height=max(300, 80 + 30 * len(frame)))
+    return apply_theme(fig, title=(f"What goes with {label} (together {r2:.0%} explained; "
+                                   "grey: not clearly above chance)"))
+
+
+def _old_priority(result: Any, outcome: str | None = None) -> go.Figure:
+    """The former priority figure."""
+    name, label = _outcome(result, outcome)
+    frame = result.overall(name)
+    fig = go.Figure()
+    for quadrant, color in _QUADRANT_COLORS.items():
+        part = frame[frame["quadrant"] == quadrant]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["share"] * 100, y=part["score"], mode="markers+text", name=quadrant,
+            text=part["label"].astype(str), textposition="top center",
+            marker={"size": 12, "color": color},
+            hovertemplate=("%{text}<br>importance %{x:.0f}% of what is explained"
+                           "<br>score %{y:.0f}/100<extra>" + quadrant + "</extra>"))
+    if len(frame):
+        fig.add_vline(x=float(frame["share"].median() * 100), line=REFERENCE_LINE)
+        fig.add_hline(y=float(frame["score"].median()), line=REFERENCE_LINE)
+    fig.update_layout(xaxis={"title": "importance: share of what is explained (%)",
+                             "rangemode": "tozero"},
+                      yaxis={"title": "score (0-100)"}, height=480)
+    return apply_theme(fig, title=f"Where to focus for {label}: important, but scoring low")
+
+
+def test_driver_figures(wb: Any) -> None:
+    from diagnostics.drivers import key_drivers
+    from diagnostics.plots.drivers import importance_figure, priority_figure
+
+    result = key_drivers(wb, predictors="constructs", resamples=100, seed=0)
+    for outcome in result.outcomes["outcome"]:
+        _same(importance_figure(result, outcome), _old_importance(result, outcome))
+        _same(priority_figure(result, outcome), _old_priority(result, outcome))
+
+
+def _old_theme_mix(result: Any) -> go.Figure:
+    """The former theme mix figure."""
+    fig = go.Figure()
+    for direction, part in result.mix.groupby("direction", sort=False):
+        fig.add_bar(
+            y=[f"{t}. {_esc_story(n)}" for t, n in zip(part["theme"], part["name"], strict=True)],
+            x=part["share"], orientation="h", name=_esc_story(direction),
+            marker_color=_DIRECTION_COLORS.get(str(direction), COLORS[2]),
+            error_x={"type": "data", "symmetric": False,
+                     "array": (part["ci_high"] - part["share"]).fillna(0.0),
+                     "arrayminus": (part["share"] - part["ci_low"]).fillna(0.0)},
+            hovertemplate="%{y}: %{x:.0%} of the stories<extra>" + _esc_story(direction)
+                          + "</extra>")
+    fig.update_layout(barmode="group", xaxis_tickformat=".0%",
+                      xaxis_title="share of the direction's stories (main theme)",
+                      yaxis={"autorange": "reversed"}, legend_title_text="stories told")
+    ov = result.overlap
+    title = "Story themes by direction"
+    if np.isfinite(ov):
+        title += f" (overlap {ov:.2f}; {100 * result.intersection:.0f}% of the mix shared)"
+    return apply_theme(fig, title=title, height=max(360, 70 * result.n_themes + 140))
+
+
+def test_theme_mix_figure(wb: Any) -> None:
+    from diagnostics.plots.stories import theme_mix_figure
+    from diagnostics.stories import fit_story_model, story_themes
+
+    model = fit_story_model(wb.stories)
+    for k in (2, 4, 6):
+        result = story_themes(wb, model=model, n_themes=k, resamples=100)
+        _same(theme_mix_figure(result), _old_theme_mix(result))
