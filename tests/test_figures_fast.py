@@ -203,3 +203,29 @@ def test_theme_mix_figure(wb: Any) -> None:
     for k in (2, 4, 6):
         result = story_themes(wb, model=model, n_themes=k, resamples=100)
         _same(theme_mix_figure(result), _old_theme_mix(result))
+
+
+def test_figure_view_sends_what_plotly_encodes(wb: Any) -> None:
+    """The view encodes the figure's properties itself and sends the template once: the page
+    draws the JSON ``plotly.io.to_json`` gives."""
+    from plotly.subplots import make_subplots
+
+    from diagnostics.overview import item_distribution, participation
+    from diagnostics.panels import FigureView
+    from diagnostics.tandems import tandem_analysis
+
+    sub = make_subplots(rows=1, cols=2)
+    sub.add_scatter(x=np.arange(3.0), y=[1, 2, 3], row=1, col=2)
+    figures = [item_distribution(wb, item=wb.items[0], by="department").figure(),
+               participation(wb, by="level").figure(), tandem_analysis(wb).figure(), sub,
+               go.Figure(), go.Figure(go.Scatter(y=[1, 2]))]
+    view = FigureView()
+    sent = []
+    view.observe(lambda change: sent.append(change["name"]), names=["_template", "_spec"])
+    for fig in figures:
+        before = _json(fig)
+        view.show(fig)
+        assert view.spec == before
+        assert _json(fig) == before  # encoding left the figure as it was
+    # the workbook's template went once for the first three figures, plotly's for the next
+    assert sent.count("_template") == 2 and sent.count("_spec") == len(figures)
