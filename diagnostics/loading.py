@@ -23,7 +23,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -610,25 +609,38 @@ def _fmt(x: float) -> str:
 
 # --------------------------------------------------------------------------- optional files
 
+def _strings(values: pd.Series | np.ndarray | pa.Array) -> pa.Array:
+    """Text values as one pyarrow string array (a missing value stays missing)."""
+    arr = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type == pa.string() else arr.cast(pa.string())
+
+
+def _isin(values: pd.Series | np.ndarray | pa.Array,
+          pool: pd.Series | np.ndarray | pa.Array) -> np.ndarray:
+    """``values.isin(pool)`` for text, by pyarrow's hash lookup (a missing value: False)."""
+    found = pc.is_in(_strings(values), value_set=_strings(pool)).fill_null(False)
+    return np.asarray(found, dtype=bool)
+
+
 @dataclass(frozen=True)
 class _People:
-    """The respondent ids of the survey, and the survey's file name (for messages)."""
+    """The respondent ids of the survey (distinct, sorted) and the survey's file name."""
 
-    ids: frozenset[str]
+    ids: pa.Array
     file: str
 
-    @cached_property
-    def _lookup(self) -> pa.Array:
-        return pa.array(sorted(self.ids), type=pa.string())
+    @classmethod
+    def of(cls, ids: pd.Series, file: str) -> _People:
+        """The distinct ids of ``ids`` in sorted order (as ``sorted(set(ids))``)."""
+        distinct = pc.unique(_strings(ids))
+        return cls(distinct.take(pc.array_sort_indices(distinct)), file)
 
     def known(self, values: pd.Series) -> pd.Series:
         """Whether each value is one of the survey's ids (``values.isin(ids)``, for many rows:
         pyarrow's hash lookup instead of a Python loop over the ids)."""
-        arr = pa.array(values, from_pandas=True)
-        if not pa.types.is_string(arr.type):
-            arr = arr.cast(pa.string())
-        found = pc.is_in(arr, value_set=self._lookup).fill_null(False)
-        return pd.Series(np.asarray(found, dtype=bool), index=values.index)
+        return pd.Series(_isin(values, self.ids), index=values.index)
 
 
 def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column: str,
@@ -799,6 +811,24 @@ def _known_waves(table: RawTable, waves: frozenset[str], survey: str, out: _Coll
               "name, or leave the cell empty.", limit=20)
 
 
+def _has_cycle(parent: np.ndarray) -> bool:
+    """Whether following ``parent`` (a row's parent row, -1 at a top) ever goes round.
+
+    Each row's ancestor twice as far up is looked up at once, as often as it takes to pass
+    the longest chain: a row that never reaches a top is in a circle or leads into one.
+
+    Examples
+    --------
+    >>> _has_cycle(np.array([-1, 0, 1])), _has_cycle(np.array([-1, 2, 1])), _has_cycle(np.array([0]))
+    (False, True, True)
+    """
+    n = len(parent)
+    up = np.append(np.where(parent < 0, n, parent), n)
+    for _ in range(max(n, 1).bit_length() + 1):
+        up = up[up]
+    return bool((up[:n] != n).any())
+
+
 def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     """roster.csv: one row per invited person (and wave); managers form a tree."""
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id"], out):
@@ -822,27 +852,32 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
                     column="respondent_id", value=ids.iloc[i])
     manager = (f["manager_id"].where(~_missing(f["manager_id"]), "") if "manager_id" in f
                else pd.Series("", index=f.index, dtype=str))
-    id_of = ids.to_numpy(dtype=object)
-    boss_of = manager.to_numpy(dtype=object)
     line_at = table.lines.to_numpy()
-    wave_of = wave.to_numpy(dtype=object)
+    wave_codes, wave_names = pd.factorize(wave)
+    id_all, boss_all = _strings(ids), _strings(manager)
     kept = ~np.asarray(empty, dtype=bool) & ~dup
-    for w in pd.unique(wave_of):
-        rows = np.flatnonzero((wave_of == w) & kept)
-        person, boss, lines = id_of[rows], boss_of[rows], line_at[rows]
-        named = boss != ""
-        outside = named & ~pd.Series(boss).isin(set(person)).to_numpy()
-        own = named & (boss == person)
+    for code, w in enumerate(wave_names.tolist()):
+        rows = np.flatnonzero((wave_codes == code) & kept)
+        person_arr, boss_arr, lines = id_all.take(rows), boss_all.take(rows), line_at[rows]
+        named = np.asarray(pc.not_equal(boss_arr, ""), dtype=bool)
+        at = pc.index_in(boss_arr, value_set=person_arr)
+        outside = named & np.asarray(at.is_null(), dtype=bool)
+        own = named & np.asarray(pc.equal(boss_arr, person_arr), dtype=bool)
         for j in np.flatnonzero(outside | own):
             if outside[j]:
                 out.add(table.name, "this manager_id is not a respondent_id of the roster"
                         + (f" in wave {w}" if w else "") + ". Add the manager as a row, or "
                         "correct the id.", line=int(lines[j]), column="manager_id",
-                        value=boss[j])
+                        value=boss_arr[int(j)].as_py())
             else:
                 out.add(table.name, "this person is their own manager. Leave manager_id "
                         "empty for the top of the organisation.", line=int(lines[j]),
-                        column="manager_id", value=boss[j])
+                        column="manager_id", value=boss_arr[int(j)].as_py())
+        above = np.where(named & ~own, np.asarray(at.fill_null(-1), dtype=np.int64), -1)
+        if not _has_cycle(above):
+            continue
+        person = np.asarray(person_arr.to_pylist(), dtype=object)
+        boss = np.asarray(boss_arr.to_pylist(), dtype=object)
         parent = dict(zip(person[named], boss[named], strict=True))
         line_of = dict(zip(person, lines.astype(int), strict=True))
         parent = {k: v for k, v in parent.items() if k != v}
@@ -869,14 +904,14 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
             frame[column] = f[column].where(~_missing(f[column]), None)
     frame = frame[~empty & ~dup]
     if people is not None:
-        absent = ~pd.Series(sorted(people.ids)).isin(set(frame["respondent_id"]))
+        absent = ~_isin(people.ids, frame["respondent_id"])
         if absent.any():
-            missing_ids = pd.Series(sorted(people.ids))[absent]
             out.add(table.name, f"{count(int(absent.sum()), 'respondent')} of {people.file} "
                     f"{'is' if int(absent.sum()) == 1 else 'are'} not "
                     f"in the roster (the first is shown); response rates count only the "
                     "people of the roster.", column="respondent_id",
-                    value=missing_ids.iloc[0], severity="warning")
+                    value=people.ids[int(np.flatnonzero(absent)[0])].as_py(),
+                    severity="warning")
     return frame.reset_index(drop=True)
 
 
@@ -1005,8 +1040,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None,
         book["label"] = book["label"].where(book["label"].astype(str) != "", labels)
     people: _People | None = None
     if parsed is not None and survey_raw is not None:
-        ids = parsed[0]["respondent_id"].to_numpy(dtype=object)
-        people = _People(frozenset(ids[~_missing(parsed[0]["respondent_id"])]), survey_raw.name)
+        ids = parsed[0]["respondent_id"]
+        people = _People.of(ids[~_missing(ids)], survey_raw.name)
     optional: dict[str, Callable[[RawTable], pd.DataFrame | None]] = {
         "network": lambda t: _network(t, people, out),
         "actions": lambda t: _actions(t, people, out),
@@ -1017,7 +1052,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None,
     }
     waves = None
     if survey_raw is not None and "wave" in survey_raw.frame.columns:
-        waves = frozenset(survey_raw.frame["wave"][~_missing(survey_raw.frame["wave"])])
+        named = survey_raw.frame["wave"][~_missing(survey_raw.frame["wave"])]
+        waves = frozenset(pd.unique(named).tolist())
     tables: dict[str, pd.DataFrame | None] = {}
     for stem, parse in optional.items():
         raw = _read(folder, stem, out)

@@ -241,11 +241,14 @@ def _sniff_separator(header: str) -> str:
 
 @dataclass
 class _Records:
-    """Where each record (row) of a CSV text starts, how many cells it has, and if blank."""
+    """Where each record (row) of a CSV text starts, how many cells it has, and if blank.
 
-    starts: list[int]
-    counts: list[int]
-    blank: list[bool]
+    One entry per record, as arrays (a file can have millions of rows).
+    """
+
+    starts: np.ndarray
+    counts: np.ndarray
+    blank: np.ndarray
 
 
 _SPACE_BYTES = np.frombuffer(b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
@@ -273,7 +276,7 @@ def _byte_records(data: np.ndarray, sep: str) -> _Records:
     for i in unsure:
         line = bytes(data[starts[i]:ends[i]]).decode("utf-8")
         blank[i] = not line.strip()
-    return _Records(list(range(1, len(ends) + 1)), counts.tolist(), blank.tolist())
+    return _Records(np.arange(1, len(ends) + 1, dtype=np.int64), counts.astype(np.int64), blank)
 
 
 def _uniform_records(text: str, sep: str) -> _Records | None:
@@ -288,7 +291,8 @@ def _uniform_records(text: str, sep: str) -> _Records | None:
     width = text[:text.find("\n") if "\n" in text else len(text)].count(sep) + 1
     if width < 2 or text.count(sep) != (width - 1) * lines:
         return None
-    return _Records(list(range(1, lines + 1)), [width] * lines, [False] * lines)
+    return _Records(np.arange(1, lines + 1, dtype=np.int64), np.full(lines, width, dtype=np.int64),
+                    np.zeros(lines, dtype=bool))
 
 
 def _records(text: str, sep: str, data: np.ndarray | None = None) -> _Records:
@@ -315,11 +319,12 @@ def _records(text: str, sep: str, data: np.ndarray | None = None) -> _Records:
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(old_limit)
-    return _Records(starts, counts, blank)
+    return _Records(np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64),
+                    np.asarray(blank, dtype=bool))
 
 
 def _unclosed_quote_line(records: _Records) -> int:
-    return records.starts[-1] if records.starts else 1
+    return int(records.starts[-1]) if len(records.starts) else 1
 
 
 @dataclass
@@ -358,7 +363,7 @@ def _arrow_frame(text: str, sep: str, width: int, records: _Records,
     Used when every record has the header's number of cells (the usual file); ragged rows
     are left to the C parser, which pads them. The result is what :func:`_c_frame` gives.
     """
-    if any(c != width for c, b in zip(records.counts, records.blank, strict=True) if not b):
+    if ((records.counts != width) & ~records.blank).any():
         return None
     names = [str(i) for i in range(width)]
     try:
@@ -423,18 +428,18 @@ def _read_csv(path: Path) -> _Parsed:
     records: _Records
     if frame is None or uniform is None:
         records = _records(text, sep, utf8)
-        width = max(records.counts)
+        width = int(records.counts.max())
         frame = _arrow_frame(text, sep, width, records, utf8)
     else:
         records = uniform
     if frame is None:
         frame = _c_frame(text, sep, width, records, name)
-    kept = [i for i, b in enumerate(records.blank) if not b]
+    kept = np.flatnonzero(~records.blank)
     if len(kept) != len(frame):
         # The parser and the line count disagree (an unusual quoting): read it exactly.
         frame, kept = _exact_frame(text, sep, width, records)
-    starts = np.asarray(records.starts, dtype=np.int64)[kept]
-    counts = np.asarray(records.counts, dtype=np.int64)[kept]
+    starts = records.starts[kept]
+    counts = records.counts[kept]
     header = [str(c) for c in frame.iloc[0]] if len(frame) else []
     n_header = int(counts[0]) if len(counts) else 0
     header = header[:n_header]
@@ -515,14 +520,15 @@ def _may_need_cleaning(text: str, sep: str, raw: bytes) -> bool:
     return False
 
 
-def _exact_frame(text: str, sep: str, width: int, records: _Records) -> tuple[pd.DataFrame, list[int]]:
+def _exact_frame(text: str, sep: str, width: int,
+                 records: _Records) -> tuple[pd.DataFrame, np.ndarray]:
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, len(text) + 1))
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     finally:
         csv.field_size_limit(old_limit)
-    kept = [i for i, b in enumerate(records.blank) if not b]
+    kept = np.flatnonzero(~records.blank)
     padded = [rows[i] + [""] * (width - len(rows[i])) for i in kept]
     frame = pd.DataFrame(padded, columns=list(range(width)), dtype=str) if padded else \
         pd.DataFrame(columns=list(range(width)), dtype=str)
