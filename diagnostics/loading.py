@@ -156,8 +156,55 @@ def _is_missing_text(text: str) -> bool:
 _MANY_VALUES = 5_000
 
 
+#: Bytes that may begin or end a cell that ``str.strip()`` shortens: ASCII white space and
+#: every byte of a multi-byte character.
+_EDGE_BYTES = np.zeros(256, dtype=bool)
+_EDGE_BYTES[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+_LONGEST_TOKEN = max(len(t) for t in MISSING_TOKENS)
+
+
+def _may_be_missing(series: pd.Series) -> np.ndarray | None:
+    """Which cells can be a missing token at all (``None``: any, look at every cell).
+
+    A token is at most four ASCII characters. A cell longer than that in UTF-8 bytes, with
+    no space or non-ASCII character at either end, keeps its length when trimmed, and lower
+    case never shortens text nor makes ASCII of other letters (but the Kelvin sign, a k no
+    token holds): such a cell is no token. Told from the column's bytes without a Python
+    call per cell.
+    """
+    if series.dtype != "str" or series.isna().any():
+        return None
+    arr = pa.array(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    _, offsets_buf, data_buf = arr.buffers()
+    wide = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset:arr.offset + len(arr) + 1]
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+            else np.zeros(0, dtype=np.uint8))
+    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    maybe = end - start <= _LONGEST_TOKEN
+    long = np.flatnonzero(~maybe)
+    maybe[long] = _EDGE_BYTES[data[start[long]]] | _EDGE_BYTES[data[end[long] - 1]]
+    return maybe
+
+
 def _missing(series: pd.Series) -> np.ndarray:
     """Whether each cell is a missing value (see :data:`MISSING_TOKENS`)."""
+    maybe = _may_be_missing(series) if len(series) > _MANY_VALUES else None
+    if maybe is not None and not maybe.all():
+        flags = np.zeros(len(series), dtype=bool)
+        at = np.flatnonzero(maybe)
+        if len(at):
+            flags[at] = _missing_each(series.iloc[at])
+        return flags
+    return _missing_each(series)
+
+
+def _missing_each(series: pd.Series) -> np.ndarray:
+    """:func:`_missing`, asked of each distinct value."""
     codes, uniques = _codes(series)
     if len(uniques) > _MANY_VALUES:
         texts = pd.Series(uniques, dtype=str).str.strip().str.lower()
@@ -644,11 +691,14 @@ class _People:
 
 
 def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column: str,
-                     people: _People, out: _Collector) -> None:
-    """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's."""
+                     people: _People, out: _Collector) -> pd.Series:
+    """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's.
+
+    Returns which rows still name no one of the survey.
+    """
     unknown = ~people.known(frame[column])
     if not unknown.any():
-        return
+        return unknown
     as_int = per_unique(frame.loc[unknown, column],
                         lambda t: t.split(".")[0] if _FLOAT_ID.match(t) else t)
     fixed = pd.Series(as_int, index=frame.index[unknown.to_numpy()])
@@ -660,20 +710,27 @@ def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, col
                 f"({frame.at[first, column]} as {fixed[first]}).", line=int(lines[first]),
                 column=column, value=frame.at[first, column], severity="warning")
         frame.loc[known.index[known], column] = fixed[known]
+        unknown.loc[known.index[known]] = False
+    return unknown
 
 
 def _known_people(table: RawTable, frame: pd.DataFrame, lines: pd.Series, columns: list[str],
-                  people: _People | None, out: _Collector, what: str) -> pd.Series:
+                  people: _People | None, out: _Collector, what: str,
+                  mended: dict[str, pd.Series] | None = None) -> pd.Series:
     """Rows whose people are all in the survey; a warning with a count for the rest.
 
     ``frame`` is a copy owned by the caller: ids written as decimals are mended in it.
+    ``mended``: per column, which rows still named no one once its decimals were mended
+    (by :func:`_match_float_ids` on these rows or more), so that it is not asked again.
     """
     keep = pd.Series(True, index=frame.index)
     if people is None:  # the survey could not be read: nothing to check against
         return keep
     for column in columns:
-        _match_float_ids(table, frame, lines, column, people, out)
-        unknown = ~people.known(frame[column])
+        if mended is not None and column in mended:
+            unknown = mended[column].loc[frame.index]
+        else:
+            unknown = _match_float_ids(table, frame, lines, column, people, out)
         if unknown.any():
             names = sorted(frame.loc[unknown, column].unique())
             examples = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
@@ -711,19 +768,20 @@ def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
     })
     lines = table.lines
     net, lines = net[~no_id].copy(), lines[~no_id]
+    mended: dict[str, pd.Series] = {}
     if people is not None:  # mend ids written as decimals before looking for self-ties
         for column in ("source", "target"):
-            _match_float_ids(table, net, lines, column, people, out)
+            mended[column] = _match_float_ids(table, net, lines, column, people, out)
     selfie = net["source"] == net["target"]
     if selfie.any():
         out.add(table.name, f"{count(int(selfie.sum()), 'tie')} {plural(int(selfie.sum()), 'goes', 'go')} from a person to themselves (the "
                 "first is shown); they were left out.", line=int(lines[selfie].iloc[0]),
                 column="target", value=net.loc[selfie, "target"].iloc[0], severity="warning")
     net, lines = net[~selfie], lines[~selfie]
-    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie")
+    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie", mended)
     net, lines = net[keep], lines[keep]
     key = ["source", "target", "relation", "wave"]
-    repeat = net.duplicated(key)
+    repeat = _duplicated(net, key)
     if repeat.any():
         out.add(table.name, f"{count(int(repeat.sum()), 'tie')} {plural(int(repeat.sum()), 'repeats', 'repeat')} an earlier tie with the same "
                 "relation and wave (the first is shown); their weights were added together.",
@@ -731,6 +789,19 @@ def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
                 value=net.loc[repeat, "target"].iloc[0], severity="warning")
         net = net.groupby(key, dropna=False, sort=False)["weight"].sum().reset_index()
     return net.reset_index(drop=True)
+
+
+def _duplicated(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """``frame.duplicated(columns)``: each column's codes combined into one number per row."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        n = max(len(uniques), 1)
+        if span > 2**62 // n:  # too many combinations for one number
+            return frame.duplicated(columns)
+        key, span = key * n + codes, span * n
+    return pd.Series(pd.Series(key).duplicated().to_numpy(), index=frame.index)
 
 
 def _dates(table: RawTable, column: str, out: _Collector) -> pd.Series:
