@@ -172,12 +172,12 @@ def _may_be_missing(series: pd.Series) -> np.ndarray | None:
     token holds): such a cell is no token. Told from the column's bytes without a Python
     call per cell.
     """
-    if series.dtype != "str" or series.isna().any():
+    if series.dtype != "str":
         return None
     arr = pa.array(series)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
     _, offsets_buf, data_buf = arr.buffers()
     wide = np.int64 if pa.types.is_large_string(arr.type) else np.int32
@@ -494,6 +494,78 @@ def _answers_with_labels(series: pd.Series, mapping: dict[str, float] | None
     return values.astype(float), absent.astype(bool)
 
 
+#: A cell of at most this many digits is read as a whole number by :func:`_digit_numbers`.
+_DIGITS = 4
+
+
+def _digit_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Whole numbers of a text array whose cells are only digits (or empty), from its bytes.
+
+    ``None`` unless every cell is empty or at most four ASCII digits. Such a cell reads as
+    ``float(cell)`` reads it; an empty cell is missing (NaN).
+
+    Examples
+    --------
+    >>> _digit_numbers(pa.array(["3", "", "10", "007"]))
+    (array([ 3., nan, 10.,  7.]), array([False,  True, False, False]))
+    >>> _digit_numbers(pa.array(["3", "4.5"])) is None
+    True
+    """
+    if arr.null_count:
+        return None
+    _, offsets_buf, data_buf = arr.buffers()
+    wide = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset:arr.offset + len(arr) + 1]
+    start = offsets[:-1].astype(np.int64)
+    size = offsets[1:] - offsets[:-1]
+    if len(size) and size.max() > _DIGITS:
+        return None
+    if data_buf is None or not len(size) or not size.max():  # no cell holds anything
+        return np.full(len(size), np.nan), np.ones(len(size), dtype=bool)
+    data = np.frombuffer(data_buf, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    if ((data < 0x30) | (data > 0x39)).any():
+        return None
+    start -= int(offsets[0])
+    value = np.zeros(len(size), dtype=float)
+    for k in range(int(size.max())):
+        longer = size > k
+        value[longer] = value[longer] * 10 + (data[start[longer] + k] - 0x30)
+    missing = size == 0
+    value[missing] = np.nan
+    return value, missing
+
+
+def _plain_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_numeric` of a column of plain numbers and empty cells, read by pyarrow at once.
+
+    ``None`` when any cell is something else (text, a decimal comma, a missing-answer word,
+    infinity): each distinct value is then read by :func:`_parse_number`. Where pyarrow
+    reads a finite number, it is the number :func:`_parse_number` reads (a test compares
+    them on many texts).
+    """
+    if series.dtype != "str":
+        return None
+    arr = pa.array(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        return None
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        digits = _digit_numbers(arr)
+        if digits is not None:
+            return digits
+    empty = pc.equal(arr, "")
+    try:
+        numbers = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    value = numbers.to_numpy(zero_copy_only=False)
+    missing = np.asarray(empty, dtype=bool)
+    if not np.isfinite(value[~missing]).all():
+        return None
+    return value, missing
+
+
 def _recode_offset(value: np.ndarray, lo: float, hi: float) -> tuple[float, float] | None:
     """The constant shift of answers that all lie off the scale in a band as wide as it."""
     answered = value[~np.isnan(value)]
@@ -596,14 +668,19 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
         data["is_leader"] = _flags(table, "is_leader", out, "1 for a formal leader")
     for c in attributes:
         data[c] = f[c].where(~_missing(f[c]), None).astype("str")
+    answers = np.empty((len(f), len(items)), order="F")  # each item's column in one block
     if book is not None:
-        scale = book.set_index("item")
-        for item in items:
-            mapping = scale.at[item, "_answers"]
-            value, missing = _answers_with_labels(f[item], mapping)
+        scales = book.set_index("item")[["scale_min", "scale_max", "_scale_ok", "reverse",
+                                          "_answers"]].to_dict("index")
+        for j, item in enumerate(items):
+            scale = scales[item]
+            mapping = scale["_answers"]
+            plain = None if mapping else _plain_numbers(f[item])
+            value, missing = plain if plain is not None else _answers_with_labels(f[item],
+                                                                                  mapping)
             bad = np.isnan(value) & ~missing
-            lo, hi = scale.at[item, "scale_min"], scale.at[item, "scale_max"]
-            on_scale = (f"on the scale {_fmt(lo)}-{_fmt(hi)}" if scale.at[item, "_scale_ok"]
+            lo, hi = scale["scale_min"], scale["scale_max"]
+            on_scale = (f"on the scale {_fmt(lo)}-{_fmt(hi)}" if scale["_scale_ok"]
                         else "")
             n_bad, n_answered = int(bad.sum()), int((~missing).sum())
             if mapping:
@@ -624,7 +701,7 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                 out.cells(table, bad, item, f"expected a number {on_scale} or an empty cell (if "
                           "the survey tool exported answer texts, export numeric values "
                           "instead).".replace("  ", " "))
-            shift = _recode_offset(value, lo, hi) if scale.at[item, "_scale_ok"] else None
+            shift = _recode_offset(value, lo, hi) if scale["_scale_ok"] else None
             if shift is not None:
                 at = int(np.flatnonzero(~np.isnan(value))[0])
                 answered = value[~np.isnan(value)]
@@ -637,15 +714,18 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                         "texts and list them in the codebook's labels column; do not just "
                         "widen the scale.", line=table.lines.iloc[at], column=item,
                         value=f[item].iloc[at])
-            elif scale.at[item, "_scale_ok"]:
+            elif scale["_scale_ok"]:
                 outside = ~np.isnan(value) & ((value < lo) | (value > hi))
                 out.cells(table, outside, item, f"is outside the scale {_fmt(lo)}-{_fmt(hi)} "
                           f"declared in {codebook_name}. Fix the value, or set scale_min/"
                           f"scale_max for {item}.")
-                if bool(scale.at[item, "reverse"]):
+                if bool(scale["reverse"]):
                     value = lo + hi - value
-            data[item] = np.where(bad, np.nan, value)
+            answers[:, j] = np.where(bad, np.nan, value)
     survey = pd.DataFrame(data)
+    if items:
+        survey = pd.concat([survey, pd.DataFrame(answers, columns=items, index=survey.index,
+                                                 copy=False)], axis=1)
     survey["_line"] = table.lines.to_numpy()
     return survey, attributes
 
