@@ -23,7 +23,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -157,8 +156,59 @@ def _is_missing_text(text: str) -> bool:
 _MANY_VALUES = 5_000
 
 
+#: Whether the fast paths of the usual folder are taken (each hands anything unusual to the
+#: careful path, which finds the same; tests turn them off to compare the two).
+FAST_PATHS = True
+
+#: Bytes that may begin or end a cell that ``str.strip()`` shortens: ASCII white space and
+#: every byte of a multi-byte character.
+_EDGE_BYTES = np.zeros(256, dtype=bool)
+_EDGE_BYTES[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+_LONGEST_TOKEN = max(len(t) for t in MISSING_TOKENS)
+
+
+def _may_be_missing(series: pd.Series) -> np.ndarray | None:
+    """Which cells can be a missing token at all (``None``: any, look at every cell).
+
+    A token is at most four ASCII characters. A cell longer than that in UTF-8 bytes, with
+    no space or non-ASCII character at either end, keeps its length when trimmed, and lower
+    case never shortens text nor makes ASCII of other letters (but the Kelvin sign, a k no
+    token holds): such a cell is no token. Told from the column's bytes without a Python
+    call per cell.
+    """
+    if not FAST_PATHS or series.dtype != "str":
+        return None
+    arr = pa.array(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    _, offsets_buf, data_buf = arr.buffers()
+    wide = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset:arr.offset + len(arr) + 1]
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+            else np.zeros(0, dtype=np.uint8))
+    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    maybe = end - start <= _LONGEST_TOKEN
+    long = np.flatnonzero(~maybe)
+    maybe[long] = _EDGE_BYTES[data[start[long]]] | _EDGE_BYTES[data[end[long] - 1]]
+    return maybe
+
+
 def _missing(series: pd.Series) -> np.ndarray:
     """Whether each cell is a missing value (see :data:`MISSING_TOKENS`)."""
+    maybe = _may_be_missing(series) if len(series) > _MANY_VALUES else None
+    if maybe is not None and not maybe.all():
+        flags = np.zeros(len(series), dtype=bool)
+        at = np.flatnonzero(maybe)
+        if len(at):
+            flags[at] = _missing_each(series.iloc[at])
+        return flags
+    return _missing_each(series)
+
+
+def _missing_each(series: pd.Series) -> np.ndarray:
+    """:func:`_missing`, asked of each distinct value."""
     codes, uniques = _codes(series)
     if len(uniques) > _MANY_VALUES:
         texts = pd.Series(uniques, dtype=str).str.strip().str.lower()
@@ -448,6 +498,79 @@ def _answers_with_labels(series: pd.Series, mapping: dict[str, float] | None
     return values.astype(float), absent.astype(bool)
 
 
+#: A cell of at most this many digits is read as a whole number by :func:`_digit_numbers`.
+_DIGITS = 4
+
+
+def _digit_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Whole numbers of a text array whose cells are only digits (or empty), from its bytes.
+
+    ``None`` unless every cell is empty or at most four ASCII digits. Such a cell reads as
+    ``float(cell)`` reads it; an empty cell is missing (NaN).
+
+    Examples
+    --------
+    >>> _digit_numbers(pa.array(["3", "", "10", "007"]))
+    (array([ 3., nan, 10.,  7.]), array([False,  True, False, False]))
+    >>> _digit_numbers(pa.array(["3", "4.5"])) is None
+    True
+    """
+    if arr.null_count:
+        return None
+    _, offsets_buf, data_buf = arr.buffers()
+    wide = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset:arr.offset + len(arr) + 1]
+    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    size = end - start
+    if len(size) and size.max() > _DIGITS:
+        return None
+    if data_buf is None or not len(size) or not size.max():  # no cell holds anything
+        return np.full(len(size), np.nan), np.ones(len(size), dtype=bool)
+    data = np.frombuffer(data_buf, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    if ((data < 0x30) | (data > 0x39)).any():
+        return None
+    start = start - int(offsets[0])
+    last = len(data) - 1
+    value = np.zeros(len(size), dtype=float)
+    for k in range(int(size.max())):  # the k-th digit of every cell that has one
+        digit = data[np.minimum(start + k, last)].astype(float) - 0x30
+        value = np.where(size > k, value * 10 + digit, value)
+    missing = size == 0
+    value[missing] = np.nan
+    return value, missing
+
+
+def _plain_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_numeric` of a column of plain numbers and empty cells, read by pyarrow at once.
+
+    ``None`` when any cell is something else (text, a decimal comma, a missing-answer word,
+    infinity): each distinct value is then read by :func:`_parse_number`. Where pyarrow
+    reads a finite number, it is the number :func:`_parse_number` reads (a test compares
+    them on many texts).
+    """
+    if not FAST_PATHS or series.dtype != "str":
+        return None
+    arr = pa.array(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        return None
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        digits = _digit_numbers(arr)
+        if digits is not None:
+            return digits
+    empty = pc.equal(arr, "")
+    try:
+        numbers = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    value = numbers.to_numpy(zero_copy_only=False)
+    missing = np.asarray(empty, dtype=bool)
+    if not np.isfinite(value[~missing]).all():
+        return None
+    return value, missing
+
+
 def _recode_offset(value: np.ndarray, lo: float, hi: float) -> tuple[float, float] | None:
     """The constant shift of answers that all lie off the scale in a band as wide as it."""
     answered = value[~np.isnan(value)]
@@ -550,14 +673,19 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
         data["is_leader"] = _flags(table, "is_leader", out, "1 for a formal leader")
     for c in attributes:
         data[c] = f[c].where(~_missing(f[c]), None).astype("str")
+    answers = np.empty((len(f), len(items)), order="F")  # each item's column in one block
     if book is not None:
-        scale = book.set_index("item")
-        for item in items:
-            mapping = scale.at[item, "_answers"]
-            value, missing = _answers_with_labels(f[item], mapping)
+        scales = book.set_index("item")[["scale_min", "scale_max", "_scale_ok", "reverse",
+                                          "_answers"]].to_dict("index")
+        for j, item in enumerate(items):
+            scale = scales[item]
+            mapping = scale["_answers"]
+            plain = None if mapping else _plain_numbers(f[item])
+            value, missing = plain if plain is not None else _answers_with_labels(f[item],
+                                                                                  mapping)
             bad = np.isnan(value) & ~missing
-            lo, hi = scale.at[item, "scale_min"], scale.at[item, "scale_max"]
-            on_scale = (f"on the scale {_fmt(lo)}-{_fmt(hi)}" if scale.at[item, "_scale_ok"]
+            lo, hi = scale["scale_min"], scale["scale_max"]
+            on_scale = (f"on the scale {_fmt(lo)}-{_fmt(hi)}" if scale["_scale_ok"]
                         else "")
             n_bad, n_answered = int(bad.sum()), int((~missing).sum())
             if mapping:
@@ -578,7 +706,7 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                 out.cells(table, bad, item, f"expected a number {on_scale} or an empty cell (if "
                           "the survey tool exported answer texts, export numeric values "
                           "instead).".replace("  ", " "))
-            shift = _recode_offset(value, lo, hi) if scale.at[item, "_scale_ok"] else None
+            shift = _recode_offset(value, lo, hi) if scale["_scale_ok"] else None
             if shift is not None:
                 at = int(np.flatnonzero(~np.isnan(value))[0])
                 answered = value[~np.isnan(value)]
@@ -591,15 +719,18 @@ def _survey(table: RawTable, book: pd.DataFrame | None, out: _Collector,
                         "texts and list them in the codebook's labels column; do not just "
                         "widen the scale.", line=table.lines.iloc[at], column=item,
                         value=f[item].iloc[at])
-            elif scale.at[item, "_scale_ok"]:
+            elif scale["_scale_ok"]:
                 outside = ~np.isnan(value) & ((value < lo) | (value > hi))
                 out.cells(table, outside, item, f"is outside the scale {_fmt(lo)}-{_fmt(hi)} "
                           f"declared in {codebook_name}. Fix the value, or set scale_min/"
                           f"scale_max for {item}.")
-                if bool(scale.at[item, "reverse"]):
+                if bool(scale["reverse"]):
                     value = lo + hi - value
-            data[item] = np.where(bad, np.nan, value)
+            answers[:, j] = np.where(bad, np.nan, value)
     survey = pd.DataFrame(data)
+    if items:
+        survey = pd.concat([survey, pd.DataFrame(answers, columns=items, index=survey.index,
+                                                 copy=False)], axis=1)
     survey["_line"] = table.lines.to_numpy()
     return survey, attributes
 
@@ -610,33 +741,49 @@ def _fmt(x: float) -> str:
 
 # --------------------------------------------------------------------------- optional files
 
+def _strings(values: pd.Series | np.ndarray | pa.Array) -> pa.Array:
+    """Text values as one pyarrow string array (a missing value stays missing)."""
+    arr = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type == pa.string() else arr.cast(pa.string())
+
+
+def _isin(values: pd.Series | np.ndarray | pa.Array,
+          pool: pd.Series | np.ndarray | pa.Array) -> np.ndarray:
+    """``values.isin(pool)`` for text, by pyarrow's hash lookup (a missing value: False)."""
+    found = pc.is_in(_strings(values), value_set=_strings(pool)).fill_null(False)
+    return np.asarray(found, dtype=bool)
+
+
 @dataclass(frozen=True)
 class _People:
-    """The respondent ids of the survey, and the survey's file name (for messages)."""
+    """The respondent ids of the survey (distinct, sorted) and the survey's file name."""
 
-    ids: frozenset[str]
+    ids: pa.Array
     file: str
 
-    @cached_property
-    def _lookup(self) -> pa.Array:
-        return pa.array(sorted(self.ids), type=pa.string())
+    @classmethod
+    def of(cls, ids: pd.Series, file: str) -> _People:
+        """The distinct ids of ``ids`` in sorted order (as ``sorted(set(ids))``)."""
+        distinct = pc.unique(_strings(ids))
+        return cls(distinct.take(pc.array_sort_indices(distinct)), file)
 
     def known(self, values: pd.Series) -> pd.Series:
         """Whether each value is one of the survey's ids (``values.isin(ids)``, for many rows:
         pyarrow's hash lookup instead of a Python loop over the ids)."""
-        arr = pa.array(values, from_pandas=True)
-        if not pa.types.is_string(arr.type):
-            arr = arr.cast(pa.string())
-        found = pc.is_in(arr, value_set=self._lookup).fill_null(False)
-        return pd.Series(np.asarray(found, dtype=bool), index=values.index)
+        return pd.Series(_isin(values, self.ids), index=values.index)
 
 
 def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, column: str,
-                     people: _People, out: _Collector) -> None:
-    """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's."""
+                     people: _People, out: _Collector) -> pd.Series:
+    """Read ids written as decimals (``1001.0``, as some exports write numbers) as the survey's.
+
+    Returns which rows still name no one of the survey.
+    """
     unknown = ~people.known(frame[column])
     if not unknown.any():
-        return
+        return unknown
     as_int = per_unique(frame.loc[unknown, column],
                         lambda t: t.split(".")[0] if _FLOAT_ID.match(t) else t)
     fixed = pd.Series(as_int, index=frame.index[unknown.to_numpy()])
@@ -648,20 +795,27 @@ def _match_float_ids(table: RawTable, frame: pd.DataFrame, lines: pd.Series, col
                 f"({frame.at[first, column]} as {fixed[first]}).", line=int(lines[first]),
                 column=column, value=frame.at[first, column], severity="warning")
         frame.loc[known.index[known], column] = fixed[known]
+        unknown.loc[known.index[known]] = False
+    return unknown
 
 
 def _known_people(table: RawTable, frame: pd.DataFrame, lines: pd.Series, columns: list[str],
-                  people: _People | None, out: _Collector, what: str) -> pd.Series:
+                  people: _People | None, out: _Collector, what: str,
+                  mended: dict[str, pd.Series] | None = None) -> pd.Series:
     """Rows whose people are all in the survey; a warning with a count for the rest.
 
     ``frame`` is a copy owned by the caller: ids written as decimals are mended in it.
+    ``mended``: per column, which rows still named no one once its decimals were mended
+    (by :func:`_match_float_ids` on these rows or more), so that it is not asked again.
     """
     keep = pd.Series(True, index=frame.index)
     if people is None:  # the survey could not be read: nothing to check against
         return keep
     for column in columns:
-        _match_float_ids(table, frame, lines, column, people, out)
-        unknown = ~people.known(frame[column])
+        if mended is not None and column in mended:
+            unknown = mended[column].loc[frame.index]
+        else:
+            unknown = _match_float_ids(table, frame, lines, column, people, out)
         if unknown.any():
             names = sorted(frame.loc[unknown, column].unique())
             examples = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
@@ -699,19 +853,20 @@ def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
     })
     lines = table.lines
     net, lines = net[~no_id].copy(), lines[~no_id]
+    mended: dict[str, pd.Series] = {}
     if people is not None:  # mend ids written as decimals before looking for self-ties
         for column in ("source", "target"):
-            _match_float_ids(table, net, lines, column, people, out)
+            mended[column] = _match_float_ids(table, net, lines, column, people, out)
     selfie = net["source"] == net["target"]
     if selfie.any():
         out.add(table.name, f"{count(int(selfie.sum()), 'tie')} {plural(int(selfie.sum()), 'goes', 'go')} from a person to themselves (the "
                 "first is shown); they were left out.", line=int(lines[selfie].iloc[0]),
                 column="target", value=net.loc[selfie, "target"].iloc[0], severity="warning")
     net, lines = net[~selfie], lines[~selfie]
-    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie")
+    keep = _known_people(table, net, lines, ["source", "target"], people, out, "tie", mended)
     net, lines = net[keep], lines[keep]
     key = ["source", "target", "relation", "wave"]
-    repeat = net.duplicated(key)
+    repeat = _duplicated(net, key)
     if repeat.any():
         out.add(table.name, f"{count(int(repeat.sum()), 'tie')} {plural(int(repeat.sum()), 'repeats', 'repeat')} an earlier tie with the same "
                 "relation and wave (the first is shown); their weights were added together.",
@@ -719,6 +874,21 @@ def _network(table: RawTable, people: _People | None, out: _Collector) -> pd.Dat
                 value=net.loc[repeat, "target"].iloc[0], severity="warning")
         net = net.groupby(key, dropna=False, sort=False)["weight"].sum().reset_index()
     return net.reset_index(drop=True)
+
+
+def _duplicated(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """``frame.duplicated(columns)``: each column's codes combined into one number per row."""
+    if not FAST_PATHS:
+        return frame.duplicated(columns)
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        n = max(len(uniques), 1)
+        if span > 2**62 // n:  # too many combinations for one number
+            return frame.duplicated(columns)
+        key, span = key * n + codes, span * n
+    return pd.Series(pd.Series(key).duplicated().to_numpy(), index=frame.index)
 
 
 def _dates(table: RawTable, column: str, out: _Collector) -> pd.Series:
@@ -799,6 +969,24 @@ def _known_waves(table: RawTable, waves: frozenset[str], survey: str, out: _Coll
               "name, or leave the cell empty.", limit=20)
 
 
+def _has_cycle(parent: np.ndarray) -> bool:
+    """Whether following ``parent`` (a row's parent row, -1 at a top) ever goes round.
+
+    Each row's ancestor twice as far up is looked up at once, as often as it takes to pass
+    the longest chain: a row that never reaches a top is in a circle or leads into one.
+
+    Examples
+    --------
+    >>> _has_cycle(np.array([-1, 0, 1])), _has_cycle(np.array([-1, 2, 1])), _has_cycle(np.array([0]))
+    (False, True, True)
+    """
+    n = len(parent)
+    up = np.append(np.where(parent < 0, n, parent), n)
+    for _ in range(max(n, 1).bit_length() + 1):
+        up = up[up]
+    return bool((up[:n] != n).any())
+
+
 def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.DataFrame | None:
     """roster.csv: one row per invited person (and wave); managers form a tree."""
     if not _not_empty(table, out) or not _require_columns(table, ["respondent_id"], out):
@@ -822,27 +1010,32 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
                     column="respondent_id", value=ids.iloc[i])
     manager = (f["manager_id"].where(~_missing(f["manager_id"]), "") if "manager_id" in f
                else pd.Series("", index=f.index, dtype=str))
-    id_of = ids.to_numpy(dtype=object)
-    boss_of = manager.to_numpy(dtype=object)
     line_at = table.lines.to_numpy()
-    wave_of = wave.to_numpy(dtype=object)
+    wave_codes, wave_names = pd.factorize(wave)
+    id_all, boss_all = _strings(ids), _strings(manager)
     kept = ~np.asarray(empty, dtype=bool) & ~dup
-    for w in pd.unique(wave_of):
-        rows = np.flatnonzero((wave_of == w) & kept)
-        person, boss, lines = id_of[rows], boss_of[rows], line_at[rows]
-        named = boss != ""
-        outside = named & ~pd.Series(boss).isin(set(person)).to_numpy()
-        own = named & (boss == person)
+    for code, w in enumerate(wave_names.tolist()):
+        rows = np.flatnonzero((wave_codes == code) & kept)
+        person_arr, boss_arr, lines = id_all.take(rows), boss_all.take(rows), line_at[rows]
+        named = np.asarray(pc.not_equal(boss_arr, ""), dtype=bool)
+        at = pc.index_in(boss_arr, value_set=person_arr)
+        outside = named & np.asarray(at.is_null(), dtype=bool)
+        own = named & np.asarray(pc.equal(boss_arr, person_arr), dtype=bool)
         for j in np.flatnonzero(outside | own):
             if outside[j]:
                 out.add(table.name, "this manager_id is not a respondent_id of the roster"
                         + (f" in wave {w}" if w else "") + ". Add the manager as a row, or "
                         "correct the id.", line=int(lines[j]), column="manager_id",
-                        value=boss[j])
+                        value=boss_arr[int(j)].as_py())
             else:
                 out.add(table.name, "this person is their own manager. Leave manager_id "
                         "empty for the top of the organisation.", line=int(lines[j]),
-                        column="manager_id", value=boss[j])
+                        column="manager_id", value=boss_arr[int(j)].as_py())
+        above = np.where(named & ~own, np.asarray(at.fill_null(-1), dtype=np.int64), -1)
+        if FAST_PATHS and not _has_cycle(above):
+            continue
+        person = np.asarray(person_arr.to_pylist(), dtype=object)
+        boss = np.asarray(boss_arr.to_pylist(), dtype=object)
         parent = dict(zip(person[named], boss[named], strict=True))
         line_of = dict(zip(person, lines.astype(int), strict=True))
         parent = {k: v for k, v in parent.items() if k != v}
@@ -869,14 +1062,14 @@ def _roster(table: RawTable, people: _People | None, out: _Collector) -> pd.Data
             frame[column] = f[column].where(~_missing(f[column]), None)
     frame = frame[~empty & ~dup]
     if people is not None:
-        absent = ~pd.Series(sorted(people.ids)).isin(set(frame["respondent_id"]))
+        absent = ~_isin(people.ids, frame["respondent_id"])
         if absent.any():
-            missing_ids = pd.Series(sorted(people.ids))[absent]
             out.add(table.name, f"{count(int(absent.sum()), 'respondent')} of {people.file} "
                     f"{'is' if int(absent.sum()) == 1 else 'are'} not "
                     f"in the roster (the first is shown); response rates count only the "
                     "people of the roster.", column="respondent_id",
-                    value=missing_ids.iloc[0], severity="warning")
+                    value=people.ids[int(np.flatnonzero(absent)[0])].as_py(),
+                    severity="warning")
     return frame.reset_index(drop=True)
 
 
@@ -1005,8 +1198,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None,
         book["label"] = book["label"].where(book["label"].astype(str) != "", labels)
     people: _People | None = None
     if parsed is not None and survey_raw is not None:
-        ids = parsed[0]["respondent_id"].to_numpy(dtype=object)
-        people = _People(frozenset(ids[~_missing(parsed[0]["respondent_id"])]), survey_raw.name)
+        ids = parsed[0]["respondent_id"]
+        people = _People.of(ids[~_missing(ids)], survey_raw.name)
     optional: dict[str, Callable[[RawTable], pd.DataFrame | None]] = {
         "network": lambda t: _network(t, people, out),
         "actions": lambda t: _actions(t, people, out),
@@ -1017,7 +1210,8 @@ def validate(path: str | Path, *, min_group_size: int | None = None,
     }
     waves = None
     if survey_raw is not None and "wave" in survey_raw.frame.columns:
-        waves = frozenset(survey_raw.frame["wave"][~_missing(survey_raw.frame["wave"])])
+        named = survey_raw.frame["wave"][~_missing(survey_raw.frame["wave"])]
+        waves = frozenset(pd.unique(named).tolist())
     tables: dict[str, pd.DataFrame | None] = {}
     for stem, parse in optional.items():
         raw = _read(folder, stem, out)

@@ -26,6 +26,7 @@ warning says so.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -233,6 +234,29 @@ def _check_mixed(data: bytes, name: str) -> None:
                   "it once as CSV UTF-8.", line=other[0]))
 
 
+def _first_line(text: str, lines: int = 50) -> str:
+    """The first line that is not blank among the first ``lines`` (the rest as one line).
+
+    ``next(line for line in text.split("\\n", lines) if line.strip())`` without splitting (or
+    copying) the whole text.
+
+    Examples
+    --------
+    >>> _first_line("\\n  \\na;b\\nc"), _first_line("\\n\\nx\\ny", lines=2), _first_line(" \\n")
+    ('a;b', 'x\\ny', '')
+    """
+    start = 0
+    for _ in range(lines):
+        end = text.find("\n", start)
+        if end < 0:
+            break
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    rest = text[start:]
+    return rest if rest.strip() else ""
+
+
 def _sniff_separator(header: str) -> str:
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda s: (counts[s], s == ","))
@@ -241,11 +265,14 @@ def _sniff_separator(header: str) -> str:
 
 @dataclass
 class _Records:
-    """Where each record (row) of a CSV text starts, how many cells it has, and if blank."""
+    """Where each record (row) of a CSV text starts, how many cells it has, and if blank.
 
-    starts: list[int]
-    counts: list[int]
-    blank: list[bool]
+    One entry per record, as arrays (a file can have millions of rows).
+    """
+
+    starts: np.ndarray
+    counts: np.ndarray
+    blank: np.ndarray
 
 
 _SPACE_BYTES = np.frombuffer(b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
@@ -273,7 +300,7 @@ def _byte_records(data: np.ndarray, sep: str) -> _Records:
     for i in unsure:
         line = bytes(data[starts[i]:ends[i]]).decode("utf-8")
         blank[i] = not line.strip()
-    return _Records(list(range(1, len(ends) + 1)), counts.tolist(), blank.tolist())
+    return _Records(np.arange(1, len(ends) + 1, dtype=np.int64), counts.astype(np.int64), blank)
 
 
 def _uniform_records(text: str, sep: str) -> _Records | None:
@@ -288,7 +315,8 @@ def _uniform_records(text: str, sep: str) -> _Records | None:
     width = text[:text.find("\n") if "\n" in text else len(text)].count(sep) + 1
     if width < 2 or text.count(sep) != (width - 1) * lines:
         return None
-    return _Records(list(range(1, lines + 1)), [width] * lines, [False] * lines)
+    return _Records(np.arange(1, lines + 1, dtype=np.int64), np.full(lines, width, dtype=np.int64),
+                    np.zeros(lines, dtype=bool))
 
 
 def _records(text: str, sep: str, data: np.ndarray | None = None) -> _Records:
@@ -315,11 +343,12 @@ def _records(text: str, sep: str, data: np.ndarray | None = None) -> _Records:
             start = reader.line_num + 1
     finally:
         csv.field_size_limit(old_limit)
-    return _Records(starts, counts, blank)
+    return _Records(np.asarray(starts, dtype=np.int64), np.asarray(counts, dtype=np.int64),
+                    np.asarray(blank, dtype=bool))
 
 
 def _unclosed_quote_line(records: _Records) -> int:
-    return records.starts[-1] if records.starts else 1
+    return int(records.starts[-1]) if len(records.starts) else 1
 
 
 @dataclass
@@ -358,7 +387,7 @@ def _arrow_frame(text: str, sep: str, width: int, records: _Records,
     Used when every record has the header's number of cells (the usual file); ragged rows
     are left to the C parser, which pads them. The result is what :func:`_c_frame` gives.
     """
-    if any(c != width for c, b in zip(records.counts, records.blank, strict=True) if not b):
+    if ((records.counts != width) & ~records.blank).any():
         return None
     names = [str(i) for i in range(width)]
     try:
@@ -404,14 +433,20 @@ def _read_csv(path: Path) -> _Parsed:
     name = path.name
     data = _read_bytes(path, LIMITS.table_bytes)
     text, encoding = _decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a")  # DOS end mark
+    as_read = encoding == "utf-8-sig"  # the text is the file's bytes (but a byte-order mark)
+    if "\r" in text:
+        text, as_read = text.replace("\r\n", "\n").replace("\r", "\n"), False
+    if text.endswith("\x1a"):  # DOS end mark
+        text, as_read = text.rstrip("\x1a"), False
     if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
+        text, as_read = text[1:], False
+    if not text or text.isspace():
         return _empty(encoding, ",")
-    first = next((line for line in text.split("\n", 50) if line.strip()), "")
-    sep = _sniff_separator(first)
-    raw = text.encode("utf-8")
+    sep = _sniff_separator(_first_line(text))
+    if as_read:
+        raw = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    else:
+        raw = text.encode("utf-8")
     utf8 = np.frombuffer(raw, dtype=np.uint8)
     frame = None
     uniform = _uniform_records(text, sep)
@@ -423,18 +458,18 @@ def _read_csv(path: Path) -> _Parsed:
     records: _Records
     if frame is None or uniform is None:
         records = _records(text, sep, utf8)
-        width = max(records.counts)
+        width = int(records.counts.max())
         frame = _arrow_frame(text, sep, width, records, utf8)
     else:
         records = uniform
     if frame is None:
         frame = _c_frame(text, sep, width, records, name)
-    kept = [i for i, b in enumerate(records.blank) if not b]
+    kept = np.flatnonzero(~records.blank)
     if len(kept) != len(frame):
         # The parser and the line count disagree (an unusual quoting): read it exactly.
         frame, kept = _exact_frame(text, sep, width, records)
-    starts = np.asarray(records.starts, dtype=np.int64)[kept]
-    counts = np.asarray(records.counts, dtype=np.int64)[kept]
+    starts = records.starts[kept]
+    counts = records.counts[kept]
     header = [str(c) for c in frame.iloc[0]] if len(frame) else []
     n_header = int(counts[0]) if len(counts) else 0
     header = header[:n_header]
@@ -462,16 +497,55 @@ def _read_csv(path: Path) -> _Parsed:
             name, f"{count(len(short), 'row')} {plural(len(short), 'has')} fewer cells than the header's {n_header} "
                   f"(the first is shown); their missing cells were read as empty.",
             line=int(body_lines[short[0]]), severity="warning"))
+    classes = _byte_classes(utf8)
     return _Parsed(header, body, body_lines, int(starts[0]), problems, encoding, sep,
-                   _may_need_cleaning(text, sep, raw), _has_control(utf8))
+                   _may_need_cleaning(text, sep, raw, utf8, classes), _has_control(utf8, classes))
 
+
+#: Whether a text's bytes may tell that it needs no trimming and holds no control character
+#: (else every cell is asked; tests turn this off to compare the two).
+FAST_PATHS = True
 
 #: Bytes of the ASCII control characters :data:`~diagnostics.inputs.CONTROL` matches.
 _CONTROL_BYTES = np.zeros(256, dtype=bool)
 _CONTROL_BYTES[[*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
 
 
-def _has_control(utf8: np.ndarray) -> bool:
+#: Whitespace that ``str.strip()`` removes, besides the line end: ASCII ones, then the UTF-8
+#: lead bytes of the others (``\xe2\x80`` also starts dashes and quotes: counted anyway).
+_ASCII_SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+_OTHER_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f",
+                 b"\xe3\x80\x80")
+
+
+#: Classes of bytes, one bit each, looked up for every byte of a text at once.
+_QUOTE, _SPACE, _WIDE, _LATE, _CONTROL, _LEAD = 1, 2, 4, 8, 16, 32
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)
+_BYTE_CLASS[ord('"')] |= _QUOTE
+_BYTE_CLASS[[ord(c) for c in _ASCII_SPACES]] |= _SPACE
+_BYTE_CLASS[0x80:] |= _WIDE
+# U+0300 and above (lead bytes from \xcc): combining accents and every character that can
+# take part in a composition. Text of characters below U+0300 alone is always NFC.
+_BYTE_CLASS[0xCC:] |= _LATE
+_BYTE_CLASS[_CONTROL_BYTES] |= _CONTROL
+_BYTE_CLASS[[0xC2, *{b[0] for b in _OTHER_SPACES}]] |= _LEAD
+
+
+def _byte_classes(utf8: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each byte's classes (bits of ``_BYTE_CLASS``) and the classes found in the text."""
+    kinds = _BYTE_CLASS[utf8]
+    return kinds, int(np.bitwise_or.reduce(kinds)) if len(kinds) else 0
+
+
+def _follows(utf8: np.ndarray, at: np.ndarray, tail: bytes) -> np.ndarray:
+    """Which of the positions ``at`` are followed by the bytes ``tail``."""
+    found = at + len(tail) < len(utf8)
+    for k, b in enumerate(tail, start=1):
+        found &= utf8[np.minimum(at + k, len(utf8) - 1)] == b
+    return found
+
+
+def _has_control(utf8: np.ndarray, classes: tuple[np.ndarray, int] | None = None) -> bool:
     r"""Whether UTF-8 bytes hold a character :data:`~diagnostics.inputs.CONTROL` matches.
 
     ``CONTROL.search`` of the text, on the bytes at once: the ASCII ones directly, U+0080 to
@@ -483,46 +557,69 @@ def _has_control(utf8: np.ndarray) -> bool:
     ...  for t in ("a,b\n", "a\tb\r\n", "a\x07", "caf\u00e9 \u0085", "\u00c2\u0080")]
     [False, False, True, True, True]
     """
-    if _CONTROL_BYTES[utf8].any():
+    if not FAST_PATHS:
         return True
+    _, present = classes if classes is not None else _byte_classes(utf8)
+    if present & _CONTROL:
+        return True
+    if not present & _LEAD:
+        return False
     lead = np.flatnonzero(utf8[:-1] == 0xC2) + 1
     return bool(((utf8[lead] >= 0x80) & (utf8[lead] <= 0x9F)).any())
 
 
-#: Whitespace that ``str.strip()`` removes, besides the line end: ASCII ones, then the UTF-8
-#: lead bytes of the others (``\xe2\x80`` also starts dashes and quotes: counted anyway).
-_ASCII_SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
-_OTHER_SPACES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f",
-                 b"\xe3\x80\x80")
 
+def _may_need_cleaning(text: str, sep: str, raw: bytes, utf8: np.ndarray | None = None,
+                       classes: tuple[np.ndarray, int] | None = None) -> bool:
+    r"""Whether a cell of ``text`` may have spaces around it or accents to compose.
 
-def _may_need_cleaning(text: str, sep: str, raw: bytes) -> bool:
-    """Whether a cell of ``text`` may have spaces around it or accents to compose.
+    Checked on the whole text at once (``raw``: its UTF-8 bytes, ``utf8`` the same as an
+    array) with one lookup per byte, so that a clean file (the usual case) skips the
+    trimming of every column. Any non-ASCII space counts.
 
-    Checked on the whole text at once (``raw``: its UTF-8 bytes) with substring searches,
-    so that a clean file (the usual case) skips the trimming of every column. Any non-ASCII
-    space counts.
+    Examples
+    --------
+    >>> [_may_need_cleaning(t, ",", t.encode()) for t in ("a,b\nc,d", "a, b", "a b,c",
+    ...  "caf\u00e9,x", "cafe\u0301,x", "a,\u00a0b", '"a",b')]
+    [False, True, False, False, True, True, True]
     """
-    if '"' in text:
+    if not FAST_PATHS:
         return True
-    if not text.isascii() and (any(b in raw for b in _OTHER_SPACES)
-                               or not unicodedata.is_normalized("NFC", text)):
+    if utf8 is None:
+        utf8 = np.frombuffer(raw, dtype=np.uint8)
+    if not len(utf8):
+        return False
+    kinds, present = classes if classes is not None else _byte_classes(utf8)
+    if present & _QUOTE:
         return True
-    for c in _ASCII_SPACES:
-        if c in text and (text.startswith(c) or text.endswith(c) or f"{sep}{c}" in text
-                          or f"{c}{sep}" in text or f"\n{c}" in text or f"{c}\n" in text):
-            return True
+    if present & _LEAD:
+        at = np.flatnonzero(kinds & _LEAD)
+        lead = utf8[at]
+        for space in _OTHER_SPACES:
+            if _follows(utf8, at[lead == space[0]], space[1:]).any():
+                return True
+    if present & _LATE and not unicodedata.is_normalized("NFC", text):
+        return True
+    if present & _SPACE:
+        # A space at the start or end of a cell: next to a separator, a line end or an end.
+        at = np.flatnonzero(kinds & _SPACE)
+        edge = np.zeros(256, dtype=bool)
+        edge[[ord(sep), 10]] = True
+        before = np.where(at > 0, utf8[np.maximum(at - 1, 0)], 10)
+        after = np.where(at + 1 < len(utf8), utf8[np.minimum(at + 1, len(utf8) - 1)], 10)
+        return bool((edge[before] | edge[after]).any())
     return False
 
 
-def _exact_frame(text: str, sep: str, width: int, records: _Records) -> tuple[pd.DataFrame, list[int]]:
+def _exact_frame(text: str, sep: str, width: int,
+                 records: _Records) -> tuple[pd.DataFrame, np.ndarray]:
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, len(text) + 1))
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     finally:
         csv.field_size_limit(old_limit)
-    kept = [i for i, b in enumerate(records.blank) if not b]
+    kept = np.flatnonzero(~records.blank)
     padded = [rows[i] + [""] * (width - len(rows[i])) for i in kept]
     frame = pd.DataFrame(padded, columns=list(range(width)), dtype=str) if padded else \
         pd.DataFrame(columns=list(range(width)), dtype=str)

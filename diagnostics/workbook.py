@@ -111,7 +111,8 @@ class Workbook:
         survey["is_leader"] = leader.astype(bool)
         items = list(codebook.index)
         for item in items:
-            survey[item] = survey[item].astype("float64")
+            if survey[item].dtype != "float64":
+                survey[item] = survey[item].astype("float64")
         order = ["respondent_id", "wave", "is_leader", *attributes, *items]
         survey = survey[order].reset_index(drop=True)
         waves = tuple(sorted(survey["wave"].unique(), key=_natural_key))

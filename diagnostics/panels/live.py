@@ -10,6 +10,11 @@ every figure of the page shares it. The module the page loads per figure is a fe
 a figure never waits for a large module (``go.FigureWidget``'s 5 MB module is given two
 seconds by anywidget, after which the figure stays blank on a busy machine).
 
+The figure's layout template (the workbook's, about 7 kB of JSON) is sent once per view, not
+with every figure: a figure that has it says so (``"template": "shared"``) and the page puts
+the template, parsed once, back into the layout it draws. The rest of the figure is encoded
+from its properties as they are (no deep copy), as ``plotly.io.to_json`` encodes them.
+
 Changes that arrive while the page draws are merged: only the newest figure is drawn. The
 plot element carries ``__cdwReceived`` (when the last figure arrived) and ``__cdwDrawn``
 (when it was drawn; both ``performance.now()``), which the latency benchmark reads.
@@ -17,6 +22,7 @@ plot element carries ``__cdwReceived`` (when the last figure arrived) and ``__cd
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from pathlib import Path
@@ -25,6 +31,7 @@ from typing import Any
 import anywidget
 import plotly.graph_objects as go
 import traitlets
+from _plotly_utils.utils import convert_to_base64
 
 __all__ = ["LiveFigure", "plotly_bundle"]
 
@@ -79,7 +86,15 @@ async function render({model, el}) {
     el.textContent = "The figure could not be drawn: " + err.message;
     return;
   }
-  let drawing = false, again = false, width = 0;
+  let drawing = false, again = false, width = 0, templateText = null, template = null;
+  const sharedTemplate = () => {
+    const text = model.get("_template") || "";
+    if (text !== templateText) {  // parsed once per change: the same object on every redraw
+      templateText = text;
+      template = text ? JSON.parse(text) : null;
+    }
+    return template;
+  };
   const draw = async () => {
     gd.__cdwReceived = performance.now();
     if (drawing) { again = true; return; }
@@ -89,6 +104,7 @@ async function render({model, el}) {
         again = false;
         const spec = JSON.parse(model.get("_spec") || "{}");
         const layout = spec.layout || {};
+        if (spec.template === "shared") layout.template = sharedTemplate();
         // an explicit height: plotly sizes an autosized plot from its element, which has none
         gd.style.height = (layout.height || 450) + "px";
         await Plotly.react(gd, spec.data || [], layout, CONFIG);
@@ -157,12 +173,16 @@ class LiveFigure(anywidget.AnyWidget):  # type: ignore[misc]
     """
 
     _esm = _ESM
-    #: The figure as plotly JSON (one string: parsed once in the page).
+    #: The figure as plotly JSON (one string: parsed once in the page), without the template
+    #: when it is the shared one (``"template": "shared"``).
     _spec = traitlets.Unicode("").tag(sync=True)
+    #: The layout template of the figures, as plotly JSON: sent again only when it changes.
+    _template = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, fig: go.Figure | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.figure: go.Figure = go.Figure()
+        self._template_sent: Any = None
         self.on_msg(self._on_message)
         if fig is not None:
             self.show(fig)
@@ -175,15 +195,56 @@ class LiveFigure(anywidget.AnyWidget):  # type: ignore[misc]
     @property
     def spec(self) -> dict[str, Any]:
         """What the page draws: the figure's ``data`` and ``layout`` as plain JSON."""
-        return dict(json.loads(self._spec)) if self._spec else {"data": [], "layout": {}}
+        if not self._spec:
+            return {"data": [], "layout": {}}
+        spec = dict(json.loads(self._spec))
+        if spec.pop("template", None) == "shared":
+            spec["layout"]["template"] = json.loads(self._template)
+        return spec
 
     def show(self, fig: go.Figure) -> None:
         """Draw ``fig`` in place of what is shown (one update of the page)."""
         import plotly.io as pio
 
         self.figure = fig
-        self._spec = pio.to_json(fig, validate=False, remove_uids=False)
+        found = _properties(fig)
+        if found is None:  # not a plotly figure as this module knows them: plotly encodes it
+            self._spec = pio.to_json(fig, validate=False, remove_uids=False)
+            return
+        data, layout = found
+        spec: dict[str, Any] = {"data": data, "layout": layout}
+        template = layout.pop("template", None)
+        with self.hold_sync():  # template and figure reach the page in one message
+            if template is not None:
+                if template != self._template_sent:
+                    self._template = pio.json.to_json_plotly(template)
+                    self._template_sent = copy.deepcopy(template)
+                spec["template"] = "shared"
+            convert_to_base64(spec)  # numeric arrays as plotly encodes them (typed, base64)
+            self._spec = pio.json.to_json_plotly(spec)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "plotly-bundle":
             self.send({"type": "plotly-bundle"}, buffers=[plotly_bundle()])
+
+
+def _copied(value: Any) -> Any:
+    """``value`` with its dicts and lists copied (the arrays in them are not)."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(v) for v in value]
+    return value
+
+
+def _properties(fig: Any) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """A figure's traces and layout as plotly JSON (None: not a figure this module knows).
+
+    Read from the properties plotly keeps (``_props``: what ``to_plotly_json`` deep-copies),
+    copied down to the arrays, so that encoding never changes the figure.
+    """
+    layout = getattr(getattr(fig, "layout", None), "_props", None)
+    traces = [getattr(t, "_props", None) for t in getattr(fig, "data", ())]
+    if not isinstance(layout, dict) or not all(isinstance(t, dict) for t in traces):
+        return None
+    return [_copied(t) for t in traces], _copied(layout)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..words import client_text
-from .theme import COLORS, REFERENCE_LINE, apply_theme
+from .theme import COLORS, REFERENCE_LINE, apply_theme, reference_hline, themed_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..activism import ActivismLadder
@@ -102,35 +102,36 @@ def tandem_figure(result: TandemAnalysis) -> go.Figure:
     """Success rate per quadrant with Wilson intervals, and the published, unverified 78% as reference."""
     q = result.quadrants
     rate = q["success_rate"].astype(float)
+    shown = rate.fillna(0.0)
     colors = [COLORS[0], COLORS[1], COLORS[2], COLORS[8]]
-    fig = go.Figure(go.Bar(
-        x=[_esc(v) for v in q["quadrant"]], y=rate.fillna(0.0),
-        marker_color=colors[: len(q)],
-        error_y={"type": "data", "symmetric": False,
-                 "array": (q["ci_high"] - rate).fillna(0.0),
-                 "arrayminus": (rate - q["ci_low"]).fillna(0.0), "color": "#333333"},
-        text=[f"{100 * r:.0f}% of {n}" if n else "no finished" for r, n in
-              zip(rate.fillna(0.0), q["n"], strict=True)],
-        textposition="inside",
-        customdata=np.stack([q["ci_low"], q["ci_high"], q["n"], q["ongoing"]], axis=-1),
-        hovertemplate=("%{x}: %{y:.0%} succeeded (CI %{customdata[0]:.0%}-%{customdata[1]:.0%}); "
-                       "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
-        name="success rate"))
-    fig.add_hline(y=result.claimed_rate, line=REFERENCE_LINE,
-                  annotation_text=f"{100 * result.claimed_rate:.0f}% tandem success: a published "
-                                  "figure, claimed, unverified",
-                  annotation_position="top left")
+    bar = {
+        "type": "bar", "x": [_esc(v) for v in q["quadrant"]], "y": shown.to_numpy(dtype=float),
+        "marker": {"color": colors[: len(q)]},
+        "error_y": {"type": "data", "symmetric": False,
+                    "array": (q["ci_high"] - rate).fillna(0.0).to_numpy(dtype=float),
+                    "arrayminus": (rate - q["ci_low"]).fillna(0.0).to_numpy(dtype=float),
+                    "color": "#333333"},
+        "text": [f"{100 * r:.0f}% of {n}" if n else "no finished" for r, n in
+                 zip(shown, q["n"], strict=True)],
+        "textposition": "inside",
+        "customdata": np.stack([q["ci_low"], q["ci_high"], q["n"], q["ongoing"]], axis=-1),
+        "hovertemplate": ("%{x}: %{y:.0%} succeeded (CI %{customdata[0]:.0%}-%{customdata[1]:.0%}); "
+                          "%{customdata[2]} finished, %{customdata[3]} ongoing<extra></extra>"),
+        "name": "success rate"}
     cut = result.threshold
     cut_text = f"{int(cut)}" if float(cut).is_integer() else f"{cut:g}"
     p = result.test.get("fisher_p", float("nan"))
-    fig.update_layout(yaxis_tickformat=".0%", yaxis_range=[0, 1.05],
-                      yaxis_title="success rate (finished initiatives)",
-                      xaxis_title=f"grassroots = {cut_text}+ supporters; leadership = a sponsor",
-                      showlegend=False)
+    layout = {"yaxis": {"tickformat": ".0%", "range": [0, 1.05],
+                        "title": {"text": "success rate (finished initiatives)"}},
+              "xaxis": {"title": {"text": f"grassroots = {cut_text}+ supporters; leadership = a sponsor"}},
+              "showlegend": False,
+              **reference_hline(result.claimed_rate,
+                                f"{100 * result.claimed_rate:.0f}% tandem success: a published "
+                                "figure, claimed, unverified")}
     title = "Initiative success: grassroots support x leadership sponsor"
     if np.isfinite(p):
         title += f" (tandem vs rest p = {p:.2g})"
-    return apply_theme(fig, title=title)
+    return themed_figure([bar], layout, title=title)
 
 
 def tandem_sensitivity_figure(result: TandemAnalysis) -> go.Figure:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from ..words import column_title
-from .theme import COLORS, apply_theme
+from .theme import COLORS, apply_theme, themed_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..overview import ItemDistribution, Participation
@@ -28,16 +28,21 @@ def participation_figure(result: Participation) -> go.Figure:
 
 def distribution_figure(result: ItemDistribution) -> go.Figure:
     """Stacked shares of each answer, one bar per group."""
-    fig = go.Figure()
-    answers = sorted(result.counts["answer"].unique())
+    counts = result.counts
+    answer_of = counts["answer"].to_numpy()
+    groups = counts["group"].astype(str).to_numpy(dtype=object)
+    shares = counts["share"].to_numpy(dtype=float)
+    answers = sorted(counts["answer"].unique())
     palette = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac", "#053061"]
+    bars = []
     for j, answer in enumerate(answers):
-        part = result.counts[result.counts["answer"] == answer]
+        rows = answer_of == answer
         color = palette[round(j * (len(palette) - 1) / max(len(answers) - 1, 1))]
-        fig.add_bar(y=part["group"].astype(str), x=part["share"], orientation="h",
-                    name=f"{answer:g}", marker_color=color,
-                    hovertemplate="%{y}: %{x:.0%}<extra>answer " + f"{answer:g}" + "</extra>")
-    fig.update_layout(barmode="stack", xaxis_tickformat=".0%", xaxis_title="share of answers",
-                      legend_title_text="answer", legend_traceorder="normal")
+        bars.append({"type": "bar", "y": groups[rows], "x": shares[rows], "orientation": "h",
+                     "name": f"{answer:g}", "marker": {"color": color},
+                     "hovertemplate": "%{y}: %{x:.0%}<extra>answer " + f"{answer:g}" + "</extra>"})
+    layout = {"barmode": "stack",
+              "xaxis": {"tickformat": ".0%", "title": {"text": "share of answers"}},
+              "legend": {"title": {"text": "answer"}, "traceorder": "normal"}}
     title = result.label if len(result.label) < 80 else result.label[:77] + "..."
-    return apply_theme(fig, title=f"{result.item}: {title}")
+    return themed_figure(bars, layout, title=f"{result.item}: {title}")

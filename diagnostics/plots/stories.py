@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import COLORS, DIVERGING, apply_theme
+from .theme import COLORS, DIVERGING, apply_theme, themed_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..stories import StoryThemes
@@ -25,24 +25,27 @@ def _esc(text: object) -> str:
 
 def theme_mix_figure(result: StoryThemes) -> go.Figure:
     """Each direction's theme mix (share of its stories' theme weight), with intervals."""
-    fig = go.Figure()
+    bars = []
     for direction, part in result.mix.groupby("direction", sort=False):
-        fig.add_bar(
-            y=[f"{t}. {_esc(n)}" for t, n in zip(part["theme"], part["name"], strict=True)],
-            x=part["share"], orientation="h", name=_esc(direction),
-            marker_color=_DIRECTION_COLORS.get(str(direction), COLORS[2]),
-            error_x={"type": "data", "symmetric": False,
-                     "array": (part["ci_high"] - part["share"]).fillna(0.0),
-                     "arrayminus": (part["share"] - part["ci_low"]).fillna(0.0)},
-            hovertemplate="%{y}: %{x:.0%} of the stories<extra>" + _esc(direction) + "</extra>")
-    fig.update_layout(barmode="group", xaxis_tickformat=".0%",
-                      xaxis_title="share of the direction's stories (main theme)",
-                      yaxis={"autorange": "reversed"}, legend_title_text="stories told")
+        share = part["share"]
+        bars.append({
+            "type": "bar",
+            "y": [f"{t}. {_esc(n)}" for t, n in zip(part["theme"], part["name"], strict=True)],
+            "x": share.to_numpy(dtype=float), "orientation": "h", "name": _esc(direction),
+            "marker": {"color": _DIRECTION_COLORS.get(str(direction), COLORS[2])},
+            "error_x": {"type": "data", "symmetric": False,
+                        "array": (part["ci_high"] - share).fillna(0.0).to_numpy(dtype=float),
+                        "arrayminus": (share - part["ci_low"]).fillna(0.0).to_numpy(dtype=float)},
+            "hovertemplate": "%{y}: %{x:.0%} of the stories<extra>" + _esc(direction) + "</extra>"})
+    layout = {"barmode": "group",
+              "xaxis": {"tickformat": ".0%",
+                        "title": {"text": "share of the direction's stories (main theme)"}},
+              "yaxis": {"autorange": "reversed"}, "legend": {"title": {"text": "stories told"}}}
     ov = result.overlap
     title = "Story themes by direction"
     if np.isfinite(ov):
         title += f" (overlap {ov:.2f}; {100 * result.intersection:.0f}% of the mix shared)"
-    return apply_theme(fig, title=title, height=max(360, 70 * result.n_themes + 140))
+    return themed_figure(bars, layout, title=title, height=max(360, 70 * result.n_themes + 140))
 
 
 def resonance_figure(result: StoryThemes) -> go.Figure:
