@@ -92,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, metavar="ATTRIBUTE|manager",
                    help="one report per group of ATTRIBUTE (e.g. department), or per manager's "
                         "reporting line from roster.csv, with an index page")
+    p.add_argument("--profile", action="store_true",
+                   help="print each step's time and peak memory, and the report's stages")
 
     p = sub.add_parser("import", help="turn a raw survey export into a data folder with a "
                                       "drafted codebook")
@@ -205,7 +207,7 @@ def _run(args: argparse.Namespace) -> int:
             bar.update(1)
         results = run_all(workbook, options, on_step=on_step)
     if profiler is not None:
-        profiler.start("writing the results")
+        profiler.start("writing the report" if args.command == "report" else "writing the results")
     if args.command == "run":
         atomic_write_json(args.json_out, results.to_json())
         if profiler is not None:
@@ -220,6 +222,10 @@ def _run(args: argparse.Namespace) -> int:
                if f.strip()]
     written = write_report(results, args.out, formats=formats, names=args.names,
                            progress=not args.quiet)
+    if profiler is not None:
+        print(profiler.report())
+        print("report stages, wall seconds (chromium prints the PDF while the other formats "
+              "are written): " + ", ".join(f"{k} {v:.2f}" for k, v in written.seconds.items()))
     for path in written:
         _say(f"Wrote {path}")
     return EXIT_OK

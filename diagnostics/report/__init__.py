@@ -153,7 +153,7 @@ def write_report(results: RunResults, out: str | Path, *,
     ...     [p.name for p in written]
     ['report.html', 'report.xlsx']
     """
-    from .pdf import pdf_info, start_pdf, write_pictures
+    from .pdf import pdf_info, start_browser, start_pdf, write_pictures
     from .pptx import needs_image, write_pptx
     from .xlsx import write_xlsx
 
@@ -171,60 +171,71 @@ def write_report(results: RunResults, out: str | Path, *,
     steps = ["content"] + (["pictures"] if "pptx" in wanted and "pdf" not in wanted else []) \
         + wanted
     done = 0
-    with tqdm(total=len(steps), desc="report", unit="step", disable=not progress) as bar, \
-            tempfile.TemporaryDirectory(prefix="report-images-") as tmp:
+    # chromium starts now and compiles plotly.js while the content is gathered
+    browser = start_browser() if "pdf" in wanted or "pptx" in wanted else None
+    job = None
+    try:
+        with tqdm(total=len(steps), desc="report", unit="step", disable=not progress) as bar, \
+                tempfile.TemporaryDirectory(prefix="report-images-") as tmp:
 
-        def advance(label: str) -> None:
-            nonlocal done
-            done += 1
-            bar.update(1)
-            bar.set_postfix_str(label)
-            if on_progress is not None:
-                on_progress(label, done, len(steps))
+            def advance(label: str) -> None:
+                nonlocal done
+                done += 1
+                bar.update(1)
+                bar.set_postfix_str(label)
+                if on_progress is not None:
+                    on_progress(label, done, len(steps))
 
-        bar.set_postfix_str("gathering results")
-        report = clock.run("content", lambda: build_report(results, names=names, progress=progress))
-        outcome.report = report
-        advance("content gathered")
-        images_dir = Path(tmp)
-        pictures: dict[str, Path] = {}
-        if "pptx" in wanted:
-            pictures = {fig.id: images_dir / f"{fig.id}.jpg" for fig in report.figures
-                        if needs_image(fig)}
-        if pictures and "pdf" not in wanted:
-            clock.run("pictures", lambda: write_pictures(report, pictures))
-            advance("pictures taken")
-        # The PDF starts first, in the background: chromium draws and prints it (and takes
-        # the deck's pictures) while this process writes the other formats; the deck waits
-        # for the pictures only, the PDF is waited for last.
-        order = [f for f in ("html", "xlsx", "pptx") if f in wanted]
-        with staged_directory(out, marker="report") as stage:
-            job = None
-            if "pdf" in wanted:
-                started = time.perf_counter()
-                job = start_pdf(report, stage / FILE_NAMES["pdf"], pictures=pictures)
-            try:
-                for fmt in order:
-                    target = stage / FILE_NAMES[fmt]
-                    if fmt == "html":
-                        clock.run("html", partial(_write_html, report, target))
-                    elif fmt == "pptx":
-                        if job is not None:
-                            clock.run("waiting", job.wait_pictures)
-                        deck = clock.run("pptx", partial(write_pptx, report, target, pictures))
-                        outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
-                    else:
-                        clock.run("xlsx", partial(write_xlsx, report, target))
-                    advance(f"{fmt} written")
-            finally:
+            bar.set_postfix_str("gathering results")
+            report = clock.run("content",
+                               lambda: build_report(results, names=names, progress=progress))
+            outcome.report = report
+            advance("content gathered")
+            images_dir = Path(tmp)
+            pictures: dict[str, Path] = {}
+            if "pptx" in wanted:
+                pictures = {fig.id: images_dir / f"{fig.id}.jpg" for fig in report.figures
+                            if needs_image(fig)}
+            if "pdf" not in wanted and browser is not None:
+                job, browser = browser, None
+                clock.run("pictures", lambda: write_pictures(report, pictures, job=job))
+                job = None
+                if pictures:
+                    advance("pictures taken")
+            # The PDF starts first, in the background: chromium draws the deck's pictures
+            # first, then the rest, and prints (while this process writes the other formats);
+            # the deck waits for the pictures only, the PDF is waited for last.
+            order = [f for f in ("html", "xlsx", "pptx") if f in wanted]
+            with staged_directory(out, marker="report") as stage:
+                if "pdf" in wanted:
+                    started = time.perf_counter()
+                    job, browser = browser, None
+                    job = start_pdf(report, stage / FILE_NAMES["pdf"], pictures=pictures, job=job)
+                try:
+                    for fmt in order:
+                        target = stage / FILE_NAMES[fmt]
+                        if fmt == "html":
+                            clock.run("html", partial(_write_html, report, target))
+                        elif fmt == "pptx":
+                            if job is not None:
+                                clock.run("waiting", job.wait_pictures)
+                            deck = clock.run("pptx", partial(write_pptx, report, target, pictures))
+                            outcome.slides, outcome.native_charts = deck.slides, deck.native_charts
+                        else:
+                            clock.run("xlsx", partial(write_xlsx, report, target))
+                        advance(f"{fmt} written")
+                finally:
+                    if job is not None:
+                        clock.run("waiting", job.join)
                 if job is not None:
-                    clock.run("waiting", job.join)
-            if job is not None:
-                info = pdf_info(stage / FILE_NAMES["pdf"])
-                outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
-                # the pdf's own time: from its start to the end of its print
-                clock.seconds["pdf"] = round(time.perf_counter() - started, 3)
-                advance("pdf written")
+                    info = pdf_info(stage / FILE_NAMES["pdf"])
+                    outcome.pages, outcome.figure_pages = info.pages, info.figure_pages
+                    # the pdf's own time: from its start to the end of its print
+                    clock.seconds["pdf"] = round(time.perf_counter() - started, 3)
+                    advance("pdf written")
+    finally:
+        if browser is not None:  # started, never given a page (something failed before)
+            browser.cancel()
     outcome.extend(Path(out) / FILE_NAMES[f] for f in wanted)
     outcome.cpu_seconds = round(time.process_time() - cpu_start, 3)
     outcome.wall_seconds = round(time.perf_counter() - wall_start, 3)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..runner import RunResults
     from ..workbook import Workbook
+    from .charts import ChartSpec
+    from .tables import PeopleTable
 
 __all__ = ["individual_level", "PERSON_COLUMNS", "Report", "Section", "ReportFigure", "ReportTable", "SkippedSection", "KeyFinding",
            "Branding", "Withheld", "build_report", "figure_label", "OVERVIEW_KEY", "select_findings"]
@@ -85,6 +88,14 @@ class ReportFigure:
     figure: go.Figure
     safe: dict[str, Any]
 
+    @cached_property
+    def native(self) -> ChartSpec | None:
+        """The figure as a native PowerPoint chart, or ``None`` when it is shown as a picture
+        (worked out once, for the deck and for which pictures to take)."""
+        from .charts import native_chart
+
+        return native_chart(self.figure)
+
 
 @dataclass(frozen=True)
 class ReportTable:
@@ -94,6 +105,14 @@ class ReportTable:
     name: str
     sheet: str
     frame: pd.DataFrame
+
+    @cached_property
+    def people(self) -> PeopleTable:
+        """The table as people read it (client column names, shares, natural order), worked
+        out once for the page, the printed page and the workbook."""
+        from .tables import people_frame
+
+        return people_frame(self.frame)
 
 
 @dataclass(frozen=True)

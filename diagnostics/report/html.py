@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..words import client_text, column_title
 from .content import Report, figure_label
-from .tables import people_frame
+from .tables import PeopleTable, people_frame
 
 __all__ = ["render_html", "TableView", "table_view", "INLINE_ROWS"]
 
@@ -81,7 +81,8 @@ def _cell(value: Any, share: bool = False) -> str:
     return str(value)
 
 
-def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS, partial: bool = True) -> TableView:
+def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS, partial: bool = True,
+               people: PeopleTable | None = None) -> TableView:
     """The rows of ``frame`` to show in a page (all when short, the first few when long, none
     when not ``partial``), for people: client column names, shares as percentages, question
     text instead of codes, bands in natural order.
@@ -94,7 +95,7 @@ def table_view(frame: pd.DataFrame, *, limit: int = INLINE_ROWS, partial: bool =
     >>> v.columns, v.rows
     (['Group', 'Mean', 'Share'], [['A', '3.14', '25%'], ['B', '', '50%']])
     """
-    table = people_frame(frame)
+    table = people if people is not None else people_frame(frame)
     shown_frame = table.frame
     n = len(shown_frame)
     shown = shown_frame if n <= limit else shown_frame.head(_SHOWN_OF_LONG if partial else 0)
@@ -177,7 +178,7 @@ def chart_payload(figure: dict[str, Any], *, static: bool = False) -> ChartPaylo
     return ChartPayload(payload, height, picture=static and dense(figure))
 
 
-def render_html(report: Report, *, pdf: bool = False) -> str:
+def render_html(report: Report, *, pdf: bool = False, plotly_src: str | None = None) -> str:
     """The report page.
 
     Parameters
@@ -187,18 +188,22 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     pdf
         Render the print version (printed by chromium to PDF): A4 pages, static charts,
         tables open, wide tables on landscape pages.
+    plotly_src
+        Load plotly.js from this address (a file beside the page) instead of inlining it:
+        the printing browser then compiles it once, before the page is ready.
     """
     from .._version import __version__
 
     charts = {f.id: chart_payload(f.safe, static=pdf) for f in report.figures}
     tables = {}
     for t in report.tables:
-        view = (table_view(t.frame, limit=PDF_ROWS, partial=False) if pdf
-                else table_view(t.frame))
+        view = (table_view(t.frame, limit=PDF_ROWS, partial=False, people=t.people) if pdf
+                else table_view(t.frame, people=t.people))
         if pdf and len(view.columns) > PDF_COLUMNS:
             view = TableView(view.columns, [], view.n, view.n, view.numeric)
         tables[t.sheet] = view
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, pdf=pdf, charts=charts, tables=tables,
-                           plotlyjs=plotly_js(), version=__version__, main_height=MAIN_HEIGHT,
+                           plotlyjs="" if plotly_src else plotly_js(), plotly_src=plotly_src,
+                           version=__version__, main_height=MAIN_HEIGHT,
                            page_width=PAGE_WIDTH_PX)

@@ -12,6 +12,8 @@ of 7 MB for the sample. ``benchmarks/bench_report.py`` times this route against 
 
 from __future__ import annotations
 
+import json
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,12 +24,17 @@ from .content import Report
 from .html import PAGE_WIDTH_PX, render_html
 
 __all__ = ["write_pdf", "start_pdf", "PdfInfo", "PrintJob", "print_page", "start_print",
-           "CHROMIUM", "PAGE_WIDTH_PX"]
+           "start_browser", "CHROMIUM", "PAGE_WIDTH_PX", "PLOTLY_FILE"]
 
 CHROMIUM = "/usr/bin/chromium"
 #: Pixel ratio of the deck's chart pictures (a 680-pixel chart becomes 1,360 pixels wide).
 PICTURE_SCALE = 2
 _TIMEOUT_MS = 600_000
+#: plotly.js beside the printed page, so that the browser compiles it before the page is ready
+PLOTLY_FILE = "plotly.js"
+_START_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+               f'<script type="text/javascript" src="{PLOTLY_FILE}"></script></head>'
+               "<body></body></html>")
 #: Writes the page of each contents entry after it (the first print tells where anchors are).
 _NUMBER_CONTENTS = """(where) => {
   let n = 0;
@@ -58,19 +65,37 @@ def _chromium() -> str | None:
 
 
 class PrintJob:
-    """A page being drawn and printed by chromium in a thread of its own.
+    """A browser printing a page (and taking its pictures) in a thread of its own.
 
-    The caller goes on with other work (the deck, the workbook) while chromium draws and
-    prints: on two cores the report's formats are written side by side.
-    :meth:`wait_pictures` returns once the pictures are taken (or the job ended),
-    :meth:`join` once everything is done, raising what went wrong as :class:`OutputError`.
+    The browser starts at once and compiles plotly.js while the caller is still gathering the
+    page (:func:`start_browser`); :meth:`load` hands it the page. The caller goes on with other
+    work (the deck, the workbook) while chromium draws and prints: on two cores the report's
+    formats are written side by side. :meth:`wait_pictures` returns once the pictures are
+    taken (or the job ended), :meth:`join` once everything is done, raising what went wrong
+    as :class:`OutputError`.
     """
 
-    def __init__(self, thread: threading.Thread, errors: list[BaseException],
-                 pictures_ready: threading.Event) -> None:
-        self._thread = thread
-        self._errors = errors
-        self._pictures = pictures_ready
+    def __init__(self, on_step: Callable[[str], None] | None = None) -> None:
+        self._errors: list[BaseException] = []
+        self._pictures = threading.Event()
+        self._ready = threading.Event()
+        self._request: tuple[str, Path | None, dict[str, Path]] | None = None
+        self._step = on_step or (lambda _s: None)
+        self._thread = threading.Thread(target=self._run, name="report-print", daemon=True)
+
+    def load(self, page_html: str, *, pdf: Path | None = None,
+             pictures: Mapping[str, Path] | None = None) -> PrintJob:
+        """Give the browser ``page_html`` to draw, ``pictures`` (element id to JPEG file) to
+        take and ``pdf`` to print to."""
+        self._request = (page_html, pdf, dict(pictures or {}))
+        self._ready.set()
+        return self
+
+    def cancel(self) -> None:
+        """Close the browser without drawing anything (the page will not come)."""
+        self._request = None
+        self._ready.set()
+        self._thread.join()
 
     def wait_pictures(self) -> None:
         """Wait until the pictures are on disk; raises when the job failed before that."""
@@ -83,6 +108,74 @@ class PrintJob:
         self._thread.join()
         if self._errors:
             _raise(self._errors[0])
+
+    def _run(self) -> None:
+        try:
+            with tempfile.TemporaryDirectory(prefix="report-page-") as tmp:
+                self._work(Path(tmp))
+        except BaseException as err:  # reported in the caller's thread
+            self._errors.append(err)
+        finally:
+            self._pictures.set()
+
+    def _work(self, folder: Path) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from .html import plotly_js
+
+        (folder / PLOTLY_FILE).write_text(plotly_js(), encoding="utf-8")
+        (folder / "start.html").write_text(_START_PAGE, encoding="utf-8")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=_chromium(),
+                                         args=["--no-sandbox", "--disable-gpu"])
+            try:
+                context = browser.new_context(
+                    viewport={"width": PAGE_WIDTH_PX, "height": 1000},
+                    device_scale_factor=PICTURE_SCALE)
+                page = context.new_page()
+                page.set_default_timeout(_TIMEOUT_MS)
+                # plotly.js compiled while the page is being gathered; the page's own
+                # <script src> then finds it compiled
+                page.goto((folder / "start.html").as_uri(), wait_until="load")
+                self._step("browser ready")
+                self._ready.wait()
+                if self._request is None:
+                    return
+                page_html, pdf, pictures = self._request
+                target = folder / "report.html"
+                target.write_text(page_html, encoding="utf-8")
+                if pictures:
+                    page.add_init_script(f"window.chartsFirst = {json.dumps(list(pictures))};")
+                page.goto(target.as_uri(), wait_until="load")
+                if pictures:
+                    page.wait_for_function(
+                        "document.body.getAttribute('data-first-charts-drawn') === 'true'",
+                        timeout=_TIMEOUT_MS)
+                    for element, path in pictures.items():
+                        page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
+                                                               quality=90)
+                    self._pictures.set()
+                    self._step("pictures taken")
+                self._pictures.set()
+                if pdf is None:
+                    return
+                page.wait_for_function(
+                    "document.body.getAttribute('data-charts-drawn') === 'true'",
+                    timeout=_TIMEOUT_MS)
+                self._step("charts drawn")
+
+                def print_pdf(to: Path = pdf) -> None:
+                    page.pdf(path=str(to), format="A4", print_background=True,
+                             prefer_css_page_size=True, outline=True)
+
+                print_pdf()
+                # the contents' page numbers: where the first print put each anchor
+                _pages, where = pdf_pages(pdf)
+                if page.evaluate(_NUMBER_CONTENTS, where):
+                    print_pdf()
+                self._step("pdf printed")
+            finally:
+                browser.close()
 
 
 def _raise(err: BaseException) -> None:
@@ -111,59 +204,22 @@ def print_page(page_html: str, *, pdf: Path | None = None,
     start_print(page_html, pdf=pdf, pictures=pictures, on_step=on_step).join()
 
 
+def start_browser(*, on_step: Callable[[str], None] | None = None) -> PrintJob:
+    """Start chromium (and compile plotly.js) now; :meth:`PrintJob.load` gives it the page
+    later, :meth:`PrintJob.cancel` closes it when no page comes."""
+    job = PrintJob(on_step)
+    job._thread.start()
+    return job
+
+
 def start_print(page_html: str, *, pdf: Path | None = None,
                 pictures: Mapping[str, Path] | None = None,
                 on_step: Callable[[str], None] | None = None) -> PrintJob:
-    """:func:`print_page` started in the background; ``.join()`` the job to wait for it."""
-    errors: list[BaseException] = []
-    step = on_step or (lambda _s: None)
-    pictures_ready = threading.Event()
+    """:func:`print_page` started in the background; ``.join()`` the job to wait for it.
 
-    def run() -> None:
-        try:
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=_chromium(),
-                                             args=["--no-sandbox", "--disable-gpu"])
-                try:
-                    context = browser.new_context(
-                        viewport={"width": PAGE_WIDTH_PX, "height": 1000},
-                        device_scale_factor=PICTURE_SCALE)
-                    page = context.new_page()
-                    page.set_default_timeout(_TIMEOUT_MS)
-                    page.set_content(page_html, wait_until="load")
-                    page.wait_for_function(
-                        "document.body.getAttribute('data-charts-drawn') === 'true'",
-                        timeout=_TIMEOUT_MS)
-                    step("charts drawn")
-                    for element, path in (pictures or {}).items():
-                        page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
-                                                               quality=90)
-                    pictures_ready.set()
-                    if pictures:
-                        step("pictures taken")
-                    if pdf is not None:
-                        def print_pdf(target: Path = pdf) -> None:
-                            page.pdf(path=str(target), format="A4", print_background=True,
-                                     prefer_css_page_size=True, outline=True)
-
-                        print_pdf()
-                        # the contents' page numbers: where the first print put each anchor
-                        _pages, where = pdf_pages(pdf)
-                        if page.evaluate(_NUMBER_CONTENTS, where):
-                            print_pdf()
-                        step("pdf printed")
-                finally:
-                    browser.close()
-        except BaseException as err:  # reported in the caller's thread
-            errors.append(err)
-        finally:
-            pictures_ready.set()
-
-    thread = threading.Thread(target=run, name="report-print", daemon=True)
-    thread.start()
-    return PrintJob(thread, errors, pictures_ready)
+    A page that loads plotly.js from ``PLOTLY_FILE`` (``render_html(..., plotly_src=
+    PLOTLY_FILE)``) finds it beside itself."""
+    return start_browser(on_step=on_step).load(page_html, pdf=pdf, pictures=pictures)
 
 
 def pdf_pages(path: Path) -> tuple[int, dict[str, int]]:
@@ -195,12 +251,18 @@ def write_pdf(report: Report, path: Path, *, pictures: Mapping[str, Path] | None
 
 
 def start_pdf(report: Report, path: Path, *, pictures: Mapping[str, Path] | None = None,
-              on_step: Callable[[str], None] | None = None) -> PrintJob:
+              on_step: Callable[[str], None] | None = None,
+              job: PrintJob | None = None) -> PrintJob:
     """:func:`write_pdf` started in the background: ``.wait_pictures()`` before using the
-    pictures, ``.join()`` and then :func:`pdf_info` for the PDF."""
-    elements = {f"{fid}-appendix-plot": p for fid, p in (pictures or {}).items()}
-    return start_print(render_html(report, pdf=True), pdf=path, pictures=elements,
-                       on_step=on_step)
+    pictures, ``.join()`` and then :func:`pdf_info` for the PDF. ``job``: a browser started
+    before (:func:`start_browser`) to use."""
+    job = job or start_browser(on_step=on_step)
+    return job.load(render_html(report, pdf=True, plotly_src=PLOTLY_FILE), pdf=path,
+                    pictures=_elements(pictures))
+
+
+def _elements(pictures: Mapping[str, Path] | None) -> dict[str, Path]:
+    return {f"{fid}-appendix-plot": p for fid, p in (pictures or {}).items()}
 
 
 def pdf_info(path: Path) -> PdfInfo:
@@ -210,8 +272,12 @@ def pdf_info(path: Path) -> PdfInfo:
     return PdfInfo(path=path, pages=pages, figure_pages=figure_pages)
 
 
-def write_pictures(report: Report, pictures: Mapping[str, Path]) -> None:
-    """Only the deck's pictures (no PDF wanted)."""
+def write_pictures(report: Report, pictures: Mapping[str, Path], *,
+                   job: PrintJob | None = None) -> None:
+    """Only the deck's pictures (no PDF wanted); ``job``: a browser started before."""
     if pictures:
-        elements = {f"{fid}-appendix-plot": p for fid, p in pictures.items()}
-        print_page(render_html(report, pdf=True), pictures=elements)
+        job = job or start_browser()
+        job.load(render_html(report, pdf=True, plotly_src=PLOTLY_FILE),
+                 pictures=_elements(pictures)).join()
+    elif job is not None:
+        job.cancel()

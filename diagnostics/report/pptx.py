@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..words import count
-from .charts import ChartSpec, SeriesSpec, native_chart
+from .charts import ChartSpec, SeriesSpec
 from .content import KeyFinding, Report, ReportFigure, Section, figure_label
 
 __all__ = ["write_pptx", "PptxInfo", "SLIDE_WIDTH_IN", "SLIDE_HEIGHT_IN"]
@@ -88,6 +88,43 @@ class PptxInfo:
     images: int
 
 
+#: Parts that python-pptx names only through ``next_partname`` (one chart, its embedded
+#: workbook and one notes page per slide).
+_COUNTED_PARTS = ("/ppt/charts/chart", "/ppt/embeddings/Microsoft_Excel_Sheet",
+                  "/ppt/notesSlides/notesSlide")
+
+
+def _count_partnames(package: Any) -> None:
+    """Name the deck's new charts, workbooks and notes pages from a running set.
+
+    python-pptx's ``next_partname`` walks every part of the package for each new part, so a
+    deck of 50 charts and 90 slides took seconds (quadratic). The same names come from a set
+    of the names taken so far, per kind of part (the same rule: the highest free number up
+    to one more than the names taken).
+    """
+    from pptx.opc.packuri import PackURI
+
+    original = package.next_partname
+    taken: dict[str, set[str]] = {}
+
+    def next_partname(tmpl: str) -> Any:
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        if not prefix.startswith(_COUNTED_PARTS):
+            return original(tmpl)
+        if prefix not in taken:
+            taken[prefix] = {str(p.partname) for p in package.iter_parts()
+                             if p.partname.startswith(prefix)}
+        names = taken[prefix]
+        for n in range(len(names) + 1, 0, -1):
+            candidate = tmpl % n
+            if candidate not in names:
+                names.add(candidate)
+                return PackURI(candidate)
+        return original(tmpl)  # pragma: no cover - as python-pptx: cannot happen
+
+    package.next_partname = next_partname
+
+
 class _Deck:
     def __init__(self, report: Report, images: Mapping[str, Path]) -> None:
         from pptx import Presentation
@@ -96,6 +133,7 @@ class _Deck:
         self.report = report
         self.images = images
         self.prs = Presentation()
+        _count_partnames(self.prs.part.package)
         self.prs.slide_width = Inches(SLIDE_WIDTH_IN)
         self.prs.slide_height = Inches(SLIDE_HEIGHT_IN)
         self.native = 0
@@ -172,7 +210,7 @@ class _Deck:
     # ------------------------------------------------------------ charts
     def spec(self, fig: ReportFigure) -> ChartSpec | None:
         if fig.id not in self.specs:
-            self.specs[fig.id] = native_chart(fig.figure)
+            self.specs[fig.id] = fig.native
         return self.specs[fig.id]
 
     def chart(self, slide: Any, fig: ReportFigure, left: float, top: float, width: float,
@@ -568,4 +606,4 @@ def write_pptx(report: Report, path: Path, images: Mapping[str, Path]) -> PptxIn
 
 def needs_image(fig: ReportFigure) -> bool:
     """Whether the deck shows ``fig`` as an image (no native chart type fits it)."""
-    return native_chart(fig.figure) is None
+    return fig.native is None

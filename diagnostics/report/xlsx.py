@@ -18,7 +18,6 @@ import pandas as pd
 from ..words import column_title
 from .content import Report
 from .sanitize import formula_like
-from .tables import people_frame
 
 __all__ = ["write_xlsx", "CONTENTS_SHEET", "ABOUT_SHEET"]
 
@@ -145,7 +144,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
 
     for table in report.tables:
         ws = book.create_sheet(table.sheet)
-        shown = people_frame(table.frame)
+        shown = table.people
         frame = shown.frame
         for j, column in enumerate(frame.columns, start=1):
             cell = _put(ws, 1, j, str(column), font=head_font, fill=head_fill)
