@@ -530,10 +530,11 @@ def _digit_numbers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     if ((data < 0x30) | (data > 0x39)).any():
         return None
     start = start - int(offsets[0])
+    last = len(data) - 1
     value = np.zeros(len(size), dtype=float)
-    for k in range(int(size.max())):
-        longer = size > k
-        value[longer] = value[longer] * 10 + (data[start[longer] + k].astype(float) - 0x30)
+    for k in range(int(size.max())):  # the k-th digit of every cell that has one
+        digit = data[np.minimum(start + k, last)].astype(float) - 0x30
+        value = np.where(size > k, value * 10 + digit, value)
     missing = size == 0
     value[missing] = np.nan
     return value, missing

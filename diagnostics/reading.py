@@ -26,6 +26,7 @@ warning says so.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -233,6 +234,29 @@ def _check_mixed(data: bytes, name: str) -> None:
                   "it once as CSV UTF-8.", line=other[0]))
 
 
+def _first_line(text: str, lines: int = 50) -> str:
+    """The first line that is not blank among the first ``lines`` (the rest as one line).
+
+    ``next(line for line in text.split("\\n", lines) if line.strip())`` without splitting (or
+    copying) the whole text.
+
+    Examples
+    --------
+    >>> _first_line("\\n  \\na;b\\nc"), _first_line("\\n\\nx\\ny", lines=2), _first_line(" \\n")
+    ('a;b', 'x\\ny', '')
+    """
+    start = 0
+    for _ in range(lines):
+        end = text.find("\n", start)
+        if end < 0:
+            break
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    rest = text[start:]
+    return rest if rest.strip() else ""
+
+
 def _sniff_separator(header: str) -> str:
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda s: (counts[s], s == ","))
@@ -409,14 +433,20 @@ def _read_csv(path: Path) -> _Parsed:
     name = path.name
     data = _read_bytes(path, LIMITS.table_bytes)
     text, encoding = _decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\x1a")  # DOS end mark
+    as_read = encoding == "utf-8-sig"  # the text is the file's bytes (but a byte-order mark)
+    if "\r" in text:
+        text, as_read = text.replace("\r\n", "\n").replace("\r", "\n"), False
+    if text.endswith("\x1a"):  # DOS end mark
+        text, as_read = text.rstrip("\x1a"), False
     if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
+        text, as_read = text[1:], False
+    if not text or text.isspace():
         return _empty(encoding, ",")
-    first = next((line for line in text.split("\n", 50) if line.strip()), "")
-    sep = _sniff_separator(first)
-    raw = text.encode("utf-8")
+    sep = _sniff_separator(_first_line(text))
+    if as_read:
+        raw = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    else:
+        raw = text.encode("utf-8")
     utf8 = np.frombuffer(raw, dtype=np.uint8)
     frame = None
     uniform = _uniform_records(text, sep)

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+import plotly.graph_objects as go
 
 from ..activism import ActivismLadder, activism_ladder
 from ..indicators import movement_indicators
@@ -13,6 +14,7 @@ from ..plots.movement import deeds_by_group_figure, ladder_by_group_figure
 from ..tandems import TandemAnalysis, tandem_analysis
 from ..words import count
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["ladder_panel", "tandem_panel", "indicators_panel"]
@@ -115,21 +117,29 @@ def tandem_panel(workbook: Workbook) -> widgets.VBox:
     fig.add_class("cdw-main-figure")
     text = widgets.HTML(_test_html(first))
     out = widgets.Output()
-    cache: dict[int, TandemAnalysis] = {int(round(first.threshold)): first}
+    # each threshold's analysis and figure, kept, and computed ahead for the neighbouring ones
+    def compute(value: int) -> tuple[TandemAnalysis, go.Figure]:
+        result = first if value == first.threshold else tandem_analysis(workbook, threshold=value)
+        return result, result.figure()
+
+    results: Ahead[int, tuple[TandemAnalysis, go.Figure]] = Ahead(compute)
+    values = list(range(threshold.min, threshold.max + 1))
 
     def render() -> None:
         value = int(threshold.value)
-        if value not in cache:
-            cache[value] = tandem_analysis(workbook, threshold=value)
-        result = cache[value]
-        redraw(fig, result.figure())
+        result, figure = results.get(value)
+        redraw(fig, figure)
         text.value = _test_html(result)
         out.clear_output()
+        results.ahead(neighbours(values, value))
 
     threshold.observe(guarded_callback(out, render), names="value")
     if float(first.threshold) != round(first.threshold):
         render()
+    else:
+        results.ahead(neighbours(values, int(threshold.value)))
     box = widgets.VBox([threshold, fig, text, out])
+    box.ahead = results  # type: ignore[attr-defined]
     box.main_control = threshold  # type: ignore[attr-defined]
     box.main_figure = fig  # type: ignore[attr-defined]
     return box

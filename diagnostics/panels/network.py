@@ -34,6 +34,7 @@ from ..plots.network import (
 )
 from ..words import count
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["network_panel", "tribes_panel", "passion_panel", "brokers_panel", "seeding_panel",
@@ -104,20 +105,31 @@ def network_panel(workbook: Workbook) -> widgets.VBox:
                 "are shown by pseudonym." + _notes(tribes))
         return summaries[(net_relation, res)]
 
+    # each picture (relation, resolution, colouring), kept; the other colourings of the
+    # relation and resolution shown are drawn ahead, while the page is idle
+    def picture(key: tuple[str, float, str]) -> go.Figure:
+        net_relation, res, colour_by = key
+        net = network_graph(workbook, relation=net_relation)
+        labels = picture_labels(workbook, net, colour_by, resolution=res)
+        return network_figure(net, labels, colour_by=colour_by, guard=workbook.guard,
+                              title=f"The {net.relation} network coloured by {colour_by}")
+
+    pictures: Ahead[tuple[str, float, str], go.Figure] = Ahead(picture)
+
     def render() -> None:
-        net = network_graph(workbook, relation=relation.value)
-        labels = picture_labels(workbook, net, colour.value, resolution=resolution.value)
-        title = f"The {net.relation} network coloured by {colour.value}"
-        redraw(fig, network_figure(net, labels, colour_by=colour.value, guard=workbook.guard,
-                                   title=title))
+        key = (relation.value, resolution.value, colour.value)
+        redraw(fig, pictures.get(key))
         note.value = summary(relation.value, resolution.value)
         out.clear_output()
+        pictures.ahead([(key[0], key[1], c)
+                        for c in neighbours(COLOURINGS, colour.value, reach=len(COLOURINGS))])
 
     callback = guarded_callback(out, render)
     for control in (relation, resolution, colour):
         control.observe(callback, names="value")
     render()
     box = widgets.VBox([widgets.HBox([relation, resolution, colour]), fig, note, out])
+    box.ahead = pictures  # type: ignore[attr-defined]
     box.main_control = colour  # type: ignore[attr-defined]
     box.main_figure = fig  # type: ignore[attr-defined]
     return box

@@ -6,11 +6,13 @@ import html
 from pathlib import Path
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from ..overview import item_distribution, participation
 from ..participation import ResponseRates, response_rates
 from ..words import count
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import (
     checked,
     default_folder,
@@ -157,10 +159,17 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
     fig = show_figure()
     out = widgets.Output()
 
+    # each (item, split, wave) figure, kept; the items next to the one shown are drawn ahead
+    def figure(key: tuple[str, str, str]) -> go.Figure:
+        shown, split, in_wave = key
+        return item_distribution(workbook, item=shown, by=split or None, wave=in_wave).figure()
+
+    figures: Ahead[tuple[str, str, str], go.Figure] = Ahead(figure)
+
     def render() -> None:
-        result = item_distribution(workbook, item=item.value, by=by.value or None, wave=wave.value)
-        redraw(fig, result.figure())
+        redraw(fig, figures.get((item.value, by.value, wave.value)))
         out.clear_output()
+        figures.ahead([(i, by.value, wave.value) for i in neighbours(workbook.items, item.value)])
 
     callback = guarded_callback(out, render)
     for control in (item, by, wave):
@@ -169,4 +178,5 @@ def distribution_panel(workbook: Workbook) -> widgets.VBox:
     # the start notebook's main panel: the item drives the distribution figure
     box = mark_main(widgets.VBox([widgets.HBox([item, by, wave]), fig, out]), item, fig)
     box.split_control = by  # type: ignore[attr-defined]
+    box.ahead = figures  # type: ignore[attr-defined]
     return help_labels(box)

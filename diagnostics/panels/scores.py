@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from ..comments import Comments, comment_themes
 from ..drivers import KeyDrivers, key_drivers
@@ -18,6 +19,7 @@ from ..plots.enps import enps_figure, enps_waves_figure
 from ..plots.favourability import favourability_figure
 from ..plots.heatmap import heatmap_figure
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import guarded_callback, mark_main, redraw, show_figure, with_help
 
 __all__ = ["drivers_panel", "heatmap_panel", "favourability_panel", "enps_panel", "comments_panel"]
@@ -68,18 +70,31 @@ def drivers_panel(workbook: Workbook, *, resamples: int = 1000, seed: int = 0) -
     out = widgets.Output()
     box = widgets.VBox()
 
+    # each (drivers, outcome) pair of figures, kept; the outcomes next to the one shown are
+    # drawn ahead while the page is idle
+    def figures(key: tuple[str, str]) -> tuple[go.Figure, go.Figure]:
+        result = compute(key[0])
+        return importance_figure(result, key[1]), priority_figure(result, key[1])
+
+    drawn: Ahead[tuple[str, str], tuple[go.Figure, go.Figure]] = Ahead(figures)
+    names = [o for _, o in outcomes]
+
     def update() -> None:
         box.result = compute(predictors.value)
-        redraw(weights, importance_figure(box.result, outcome.value))
-        redraw(focus, priority_figure(box.result, outcome.value))
+        weights_figure, focus_figure = drawn.get((predictors.value, outcome.value))
+        redraw(weights, weights_figure)
+        redraw(focus, focus_figure)
         note.value = _notes(box.result)
         out.clear_output()
+        drawn.ahead([(predictors.value, o) for o in neighbours(names, outcome.value)])
 
     callback = guarded_callback(out, update)
     outcome.observe(callback, names="value")
     predictors.observe(callback, names="value")
     box.children = [widgets.HBox([outcome, predictors]), weights, focus, note, out]
     box.result = first
+    box.ahead = drawn
+    drawn.ahead([("constructs", o) for o in neighbours(names, outcome.value)])
     return mark_main(box, outcome, weights)
 
 

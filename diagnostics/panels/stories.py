@@ -12,6 +12,7 @@ from ..errors import InsufficientDataError
 from ..stories import StoryThemes, fit_story_model, story_themes
 from ..words import count, plural
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["themes_panel", "theme_count_panel", "resonance_panel", "quotes_html"]
@@ -78,18 +79,24 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
     summary = widgets.HTML(_summary(first))
     quotes = widgets.HTML(quotes_html(first))
     out = widgets.Output()
-    cache: dict[int, StoryThemes] = {first.n_themes: first}
+    # each number of themes: its themes, figure and texts, kept, and computed ahead for the
+    # neighbouring numbers (the model is fitted once; each number costs a bootstrap)
+    def compute(k: int) -> tuple[StoryThemes, go.Figure, str, str]:
+        result = first if k == first.n_themes else story_themes(workbook, model=model, n_themes=k)
+        return result, result.figure(), _summary(result), quotes_html(result)
+
+    results: Ahead[int, tuple[StoryThemes, go.Figure, str, str]] = Ahead(compute)
+    values = list(range(count.min, count.max + 1))
 
     def render() -> None:
         k = int(count.value)
-        if k not in cache:
-            cache[k] = story_themes(workbook, model=model, n_themes=k)
-        result = cache[k]
-        redraw(fig, result.figure())
-        summary.value = _summary(result)
-        quotes.value = quotes_html(result)
+        result, figure, summary_html, quotes_text = results.get(k)
+        redraw(fig, figure)
+        summary.value = summary_html
+        quotes.value = quotes_text
         box.result = result  # type: ignore[attr-defined]
         out.clear_output()
+        results.ahead(neighbours(values, k))
 
     count.observe(guarded_callback(out, render), names="value")
     box = widgets.VBox([count, fig, summary,
@@ -98,6 +105,8 @@ def themes_panel(workbook: Workbook) -> widgets.VBox:
     box.main_control = count  # type: ignore[attr-defined]
     box.main_figure = fig  # type: ignore[attr-defined]
     box.result = first  # type: ignore[attr-defined]
+    box.ahead = results  # type: ignore[attr-defined]
+    results.ahead(neighbours(values, first.n_themes))
     return box
 
 
