@@ -26,7 +26,11 @@ Run: ``python -m benchmarks latency`` (``--quick``: sample size only, panel leve
 organisations in DIR (``orgN``) and reuses them on the next run (writing 100,000 people takes
 about two minutes). ``LATENCY_LEVELS=browser`` (or ``panel``) runs one level only,
 ``LATENCY_NOTEBOOKS=00,03`` only the notebooks whose names start so. Each row carries the machine's load (``os.getloadavg``) when it was taken.
-``python benchmarks/bench_latency.py --profile NOTEBOOK`` profiles one notebook's change.
+``python benchmarks/bench_latency.py --profile NOTEBOOK`` profiles one notebook's change;
+``python benchmarks/bench_latency.py --kernel NOTEBOOK [PEOPLE]`` prints, per change of the
+main control, the kernel's seconds and CPU seconds from the change to the figure sent, and the
+part spent encoding it (``LATENCY_GAP=1``: a second between changes, as a person pauses; the
+panels draw the next values ahead in such pauses, ``panels.ahead``).
 """
 
 from __future__ import annotations
@@ -394,8 +398,53 @@ def profile(name: str, *, people: int = 600, top: int = 25) -> str:
     return out.getvalue()
 
 
+def kernel(name: str, *, people: int = 600, changes: int = 6) -> list[dict[str, Any]]:
+    """Per change of ``name``'s main control: seconds, CPU seconds, and the figure's encoding.
+
+    The data folder is ``$CULTURE_DIAGNOSTICS_DATA`` when set, else the organisation of
+    ``people`` (``LATENCY_DATA`` keeps it). ``LATENCY_GAP`` seconds pass between changes.
+    """
+    from diagnostics.panels import live
+
+    sent: list[tuple[float, int]] = []
+    show = live.LiveFigure.show
+
+    def timed(view: Any, fig: Any) -> None:
+        start = time.process_time()
+        show(view, fig)
+        sent.append((time.process_time() - start, len(view._spec)))
+
+    live.LiveFigure.show = timed  # type: ignore[method-assign,assignment]
+    path = next(p for p in NOTEBOOKS if name in p.stem)
+    gap = float(os.environ.get("LATENCY_GAP", "0"))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cdw-kernel-") as tmp:
+        given = os.environ.get(DATA_ENV)
+        folder = Path(given) if given else _org(people, Path(tmp))
+        with _data_folder(folder):
+            start = time.perf_counter()
+            box = find_main_panel(run_cells(path))
+            opened = time.perf_counter() - start
+            for value in (_values(box.main_control) * changes)[:changes]:
+                time.sleep(gap)
+                sent.clear()
+                wall, cpu = time.perf_counter(), time.process_time()
+                box.main_control.value = value
+                rows.append({"notebook": path.stem, "opened_s": round(opened, 1),
+                             "seconds": round(time.perf_counter() - wall, 4),
+                             "cpu_s": round(time.process_time() - cpu, 4),
+                             "encode_cpu_s": round(sum(s for s, _ in sent), 4),
+                             "sent_kb": round(sum(n for _, n in sent) / 1000, 1),
+                             "load": _load()})
+    live.LiveFigure.show = show  # type: ignore[method-assign]
+    return rows
+
+
 if __name__ == "__main__":
-    if len(sys.argv) >= 3 and sys.argv[1] == "--profile":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--kernel":
+        for row in kernel(sys.argv[2], people=int(sys.argv[3]) if len(sys.argv) > 3 else 600):
+            print(json.dumps(row), flush=True)
+    elif len(sys.argv) >= 3 and sys.argv[1] == "--profile":
         people = int(sys.argv[3]) if len(sys.argv) > 3 else 600
         print(profile(sys.argv[2], people=people))
     else:

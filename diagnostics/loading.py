@@ -178,9 +178,30 @@ def _may_be_missing(series: pd.Series) -> np.ndarray | None:
     """
     if not FAST_PATHS or series.dtype != "str":
         return None
+    parts = []
+    for chunk in _chunks(series):
+        cells = _cell_bytes(chunk)
+        if cells is None:
+            return None
+        start, end, data = cells
+        maybe = end - start <= _LONGEST_TOKEN
+        long = np.flatnonzero(~maybe)
+        maybe[long] = _EDGE_BYTES[data[start[long]]] | _EDGE_BYTES[data[end[long] - 1]]
+        parts.append(maybe)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _chunks(series: pd.Series) -> list[pa.Array]:
+    """The pyarrow arrays that hold a text column (without copying them into one)."""
     arr = pa.array(series)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    return list(arr.chunks) if isinstance(arr, pa.ChunkedArray) else [arr]
+
+
+def _cell_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where each cell of a text array starts and ends in its UTF-8 bytes, and the bytes.
+
+    ``None`` for an array that is not text or has a missing value.
+    """
     if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
     _, offsets_buf, data_buf = arr.buffers()
@@ -188,11 +209,7 @@ def _may_be_missing(series: pd.Series) -> np.ndarray | None:
     offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset:arr.offset + len(arr) + 1]
     data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
             else np.zeros(0, dtype=np.uint8))
-    start, end = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
-    maybe = end - start <= _LONGEST_TOKEN
-    long = np.flatnonzero(~maybe)
-    maybe[long] = _EDGE_BYTES[data[start[long]]] | _EDGE_BYTES[data[end[long] - 1]]
-    return maybe
+    return offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64), data
 
 
 def _missing(series: pd.Series) -> np.ndarray:
@@ -550,15 +567,15 @@ def _plain_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     """
     if not FAST_PATHS or series.dtype != "str":
         return None
-    arr = pa.array(series)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    chunks = _chunks(series)
+    if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+        digits = [_digit_numbers(c) for c in chunks]
+        if chunks and all(d is not None for d in digits):
+            return (np.concatenate([d[0] for d in digits if d is not None]),
+                    np.concatenate([d[1] for d in digits if d is not None]))
+    arr = pa.chunked_array(chunks).combine_chunks() if chunks else pa.array([], pa.string())
     if arr.null_count:
         return None
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        digits = _digit_numbers(arr)
-        if digits is not None:
-            return digits
     empty = pc.equal(arr, "")
     try:
         numbers = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
@@ -888,7 +905,9 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
         if span > 2**62 // n:  # too many combinations for one number
             return frame.duplicated(columns)
         key, span = key * n + codes, span * n
-    return pd.Series(pd.Series(key).duplicated().to_numpy(), index=frame.index)
+    repeated = np.ones(len(frame), dtype=bool)
+    repeated[np.unique(key, return_index=True)[1]] = False  # each key's first row
+    return pd.Series(repeated, index=frame.index)
 
 
 def _dates(table: RawTable, column: str, out: _Collector) -> pd.Series:

@@ -311,9 +311,17 @@ def test_cli_report_writes_the_chosen_formats(tmp_path: Path, capsys) -> None:
     from diagnostics.cli import main
 
     assert main(["report", "data/sample", "--out", str(tmp_path), "--format", "html,xlsx",
-                 "--quiet"]) == 0
+                 "--quiet", "--profile"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".culture-diagnostics", "report.html",
                                                         "report.xlsx"]
+    # --profile: the run's steps, the report's writing, then the report's stages
+    lines = capsys.readouterr().out.splitlines()
+    steps = [line.split("  ")[0] for line in lines[lines.index(next(
+        line for line in lines if line.startswith("step"))) + 1:]]
+    assert steps[0] == "loading and validation" and "writing the report" in steps
+    stages = next(line for line in lines if line.startswith("report stages"))
+    assert all(f" {stage} " in stages for stage in ("content", "html", "xlsx"))
+    assert "pdf" not in stages
     assert main(["report", "data/sample", "--out", str(tmp_path / "x"), "--format", "docx",
                  "--quiet"]) == 1
     assert "--format docx" in capsys.readouterr().err
