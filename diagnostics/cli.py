@@ -199,7 +199,7 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"Wrote {done.index}: {count(len(done.written), 'report')}, {count(len(done.skipped), 'unit')} "
               "without a report (listed there with the reason).")
         return EXIT_OK
-    with _progress(args.quiet, len(resolve()), "diagnostics") as bar:
+    with _progress(args.quiet, len(resolve()) + 1, "diagnostics") as bar:  # + the audit
         def on_step(title: str) -> None:
             if profiler is not None:
                 profiler.start(title)

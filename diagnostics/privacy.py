@@ -365,11 +365,18 @@ class PrivacyGuard:
             A boolean Series (True: may be shown) aligned with ``sizes``, and the reason
             for each hidden group.
         """
-        minimum = self.threshold(text=text)
         n = pd.to_numeric(sizes, errors="coerce").fillna(0).astype(int)
-        parent = int(n.sum() if total is None else total)
+        shown, reasons = self._mask(list(n.index), n.tolist(), total=total, text=text)
+        return pd.Series(shown, index=n.index, dtype=bool), reasons
+
+    def _mask(self, keys: list[Hashable], sizes: list[int], *, total: int | None,
+              text: bool) -> tuple[list[bool], dict[Hashable, str]]:
+        """:meth:`visible_mask` on plain lists: whether each group may be shown, and why not."""
+        minimum = self.threshold(text=text)
+        size_of = dict(zip(keys, sizes, strict=True))
+        parent = int(sum(sizes) if total is None else total)
         reasons: dict[Hashable, str] = {}
-        for key, size in n.items():
+        for key, size in zip(keys, sizes, strict=True):
             if str(key) in self.withhold and size > 0:
                 reasons[key] = WITHHELD_BY_RELEASE
             elif size < minimum:
@@ -380,17 +387,16 @@ class PrivacyGuard:
         # Secondary suppression: hidden groups, and the people of the parent in no listed
         # group, must not be recoverable together as "total minus everything shown" when
         # they are fewer than the minimum.
-        outside = max(parent - int(n.sum()), 0)
+        outside = max(parent - sum(sizes), 0)
         while True:
-            exposed = sum(int(n[k]) for k in reasons) + outside
-            shown = [k for k in n.index if k not in reasons]
+            exposed = sum(size_of[k] for k in reasons) + outside
+            shown = [k for k in keys if k not in reasons]
             if not shown or exposed == 0 or exposed >= minimum:
                 break
-            smallest = min(shown, key=lambda k: (int(n[k]), str(k)))
+            smallest = min(shown, key=lambda k: (size_of[k], str(k)))
             reasons[smallest] = ("hidden as well, so that a smaller hidden group (or the "
                                  "people in no group) cannot be worked out from the total")
-        mask = pd.Series([k not in reasons for k in n.index], index=n.index, dtype=bool)
-        return mask, reasons
+        return [k not in reasons for k in keys], reasons
 
     def pooled(self, sizes: pd.Series, *, total: int | None = None,
                text: bool = False) -> list[Hashable] | None:
@@ -582,10 +588,10 @@ class PrivacyGuard:
             if (sizes >= minimum).all() and not ((rest > 0) & (rest < minimum)).any() and \
                     not 0 < outside < minimum and not self.withhold:
                 continue  # nothing to hide in this parent (what visible_mask would find)
-            part = frame.iloc[rows]
-            members = (self.pooled(part[n], total=total, text=text) if pool is not None
+            part = frame.iloc[rows] if pool is not None else None
+            members = (self.pooled(part[n], total=total, text=text) if part is not None
                        else None)
-            if members is not None:
+            if part is not None and members is not None:
                 chosen = set(members)
                 keep[rows] = [i not in chosen for i in part.index]
                 row = {c: (part.loc[members, c].sum() if c in (pool or ()) or c == n else None)
@@ -606,10 +612,12 @@ class PrivacyGuard:
                         f"counted in \"{POOLED_LABEL}\" so that a smaller group there "
                         "cannot be worked out"))
                 continue
-            mask, reasons = self.visible_mask(part[n], total=total, text=text)
-            keep[rows] = mask.to_numpy()
+            labels = frame.index[rows].tolist()
+            shown, reasons = self._mask(labels, sizes.tolist(), total=total, text=text)
+            keep[rows] = shown
+            where = dict(zip(labels, rows.tolist(), strict=True))
             for idx, reason in reasons.items():
-                row = part.loc[idx]
+                row = frame.iloc[where[idx]]  # the row as part.loc[idx] gives it
                 key = tuple(row[c] for c in by_cols)
                 withheld.append(SuppressedGroup(" x ".join(by_cols), _label(
                     key if len(key) > 1 else key[0]), reason))

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .privacy import WITHHELD_BY_RELEASE
@@ -90,6 +91,14 @@ def _waves(result: Any, workbook: Workbook) -> dict[str, str]:
             "from_wave": str(from_wave) if from_wave is not None else latest}
 
 
+def _joined(frame: pd.DataFrame, columns: list[str], sep: str) -> pd.Series:
+    """The columns as text, joined by ``sep`` row by row (column by column, not row by row)."""
+    out = frame[columns[0]].astype(str)
+    for column in columns[1:]:
+        out = out + sep + frame[column].astype(str)
+    return out
+
+
 def _table_figures(step: str, name: str, frame: pd.DataFrame, waves: Mapping[str, str],
                    attributes: tuple[str, ...]) -> list[pd.DataFrame]:
     if frame is None or frame.empty:
@@ -105,11 +114,11 @@ def _table_figures(step: str, name: str, frame: pd.DataFrame, waves: Mapping[str
         if not present:
             return []
         attribute = pd.Series(" x ".join(present), index=frame.index)
-        group = frame[present].astype(str).agg(" / ".join, axis=1)
+        group = _joined(frame, present, " / ")
     measure = pd.Series("", index=frame.index)
     for names in _MEASURES:
         if all(n in cols for n in names):
-            measure = frame[list(names)].astype(str).agg(" | ".join, axis=1)
+            measure = _joined(frame, list(names), " | ")
             if names[0] != "item":
                 measure = names[0] + ": " + measure
             break
@@ -167,12 +176,59 @@ def group_figures(results: Mapping[str, DiagnosticResult], workbook: Workbook) -
     return out[out["attribute"] != "organisation"].reset_index(drop=True)
 
 
-def _members(workbook: Workbook, attribute: str, group: str, wave: str) -> frozenset[str] | None:
-    if attribute not in workbook.attributes:
-        return None
-    rows = workbook.survey[(workbook.survey["wave"].astype(str) == wave)
-                           & (workbook.survey[attribute].astype(str) == group)]
-    return frozenset(rows["respondent_id"].astype(str))
+def _member_sets(workbook: Workbook, wave: str,
+                 wanted: set[tuple[str, str]]) -> dict[tuple[str, str], frozenset[str]]:
+    """The respondents of each wanted (attribute, group) in ``wave``, one pass per attribute."""
+    survey = workbook.survey
+    rows = survey[survey["wave"].astype(str) == wave]
+    ids = rows["respondent_id"].astype(str)
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for attribute in sorted({a for a, _ in wanted}):
+        if attribute not in workbook.attributes:
+            continue
+        labels = rows[attribute].astype(str)
+        groups = {g for a, g in wanted if a == attribute}
+        mine = labels.isin(list(groups))
+        for group, members in ids[mine].groupby(labels[mine], sort=False):
+            out[(attribute, str(group))] = frozenset(members.tolist())
+    return out
+
+
+def _same_group_conflicts(measured: pd.DataFrame, minimum: int) -> list[Conflict]:
+    """Figures on the same group, wave and measure over counts 1 to ``minimum - 1`` apart.
+
+    For each (attribute, group, wave, measure), the distinct counts in ascending order (each
+    with the step of its first figure): every lower count against every higher one, the
+    groups in the order they first appear. Counts are distinct whole numbers, so a higher
+    count less than ``minimum`` above a lower one is among the ``minimum - 1`` next ones.
+    """
+    keys = ["attribute", "group", "wave", "measure"]
+    first = measured.dropna(subset=keys).drop_duplicates(keys + ["n"])
+    if first.empty or minimum < 2:
+        return []
+    gid = first.groupby(keys, sort=False).ngroup().to_numpy()
+    n = first["n"].to_numpy(dtype=np.int64)
+    order = np.lexsort((n, gid))
+    gid, n = gid[order], n[order]
+    rows = first.iloc[order]
+    low_at, high_at = [], []
+    for offset in range(1, minimum):
+        low = np.arange(len(n) - offset)
+        high = low + offset
+        hit = (gid[low] == gid[high]) & (n[high] - n[low] > 0) & (n[high] - n[low] < minimum)
+        low_at.append(low[hit])
+        high_at.append(high[hit])
+    low_pos, high_pos = np.concatenate(low_at), np.concatenate(high_at)
+    pairs = np.lexsort((high_pos, low_pos))  # group, lower count, higher count
+    step, attribute, group = (rows[c].astype(str).to_numpy() for c in ("step", "attribute",
+                                                                      "group"))
+    wave, measure = (rows[c].astype(str).to_numpy() for c in ("wave", "measure"))
+    out = []
+    for i, j in zip(low_pos[pairs], high_pos[pairs], strict=True):
+        out.append(Conflict(attribute[i], group[i], wave[i], measure[i], int(n[i]),
+                            attribute[i], group[i], int(n[j]), step[i], step[j],
+                            "same group, different respondents"))
+    return out
 
 
 def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Conflict]:
@@ -192,62 +248,65 @@ def audit(figures: pd.DataFrame, workbook: Workbook, *, minimum: int) -> list[Co
     list of Conflict
         For each pair, the figure to withhold first (the smaller count, or the smaller
         group), and the other one.
+
+    Notes
+    -----
+    The pairs of the same group are found with one sort of all figures (not one per
+    group); the groups of different groupings are compared once per wave, and only those
+    with nearly the same people are looked for measure by measure.
     """
     conflicts: dict[tuple[str, str, str], Conflict] = {}
     if figures.empty:
         return []
     measured = figures[figures["measure"] != ""]
     # 1. the same group and measure over two counts
-    for (attribute, group, wave, measure), part in measured.groupby(
-            ["attribute", "group", "wave", "measure"], sort=False):
-        counts = part.drop_duplicates("n").sort_values("n")
-        if len(counts) < 2:
-            continue
-        rows = list(counts.itertuples(index=False))
-        for low in rows:
-            for high in rows:
-                if 0 < high.n - low.n < minimum:
-                    key = (str(low.step), str(attribute), str(group))
-                    conflicts.setdefault(key, Conflict(
-                        str(attribute), str(group), str(wave), str(measure), int(low.n),
-                        str(attribute), str(group), int(high.n), str(low.step), str(high.step),
-                        "same group, different respondents"))
+    for c in _same_group_conflicts(measured, minimum):
+        conflicts.setdefault((c.step, c.attribute, c.group), c)
     # 2. groups of different groupings with nearly the same members
     groups = measured.drop_duplicates(["step", "attribute", "group", "wave", "measure"])
-    cache: dict[tuple[str, str, str], frozenset[str] | None] = {}
-    differences: dict[tuple[str, str, str, str, str], int] = {}
-    for (wave, measure), part in groups.groupby(["wave", "measure"], sort=False):
-        keys = part.drop_duplicates(["attribute", "group"])[["attribute", "group", "step", "n"]]
-        if len(keys) < 2:
-            continue
-        for a, g in zip(keys["attribute"], keys["group"], strict=True):
-            if (a, g, wave) not in cache:
-                cache[(a, g, wave)] = _members(workbook, a, g, wave)
-        members = {(a, g): cache[(a, g, wave)] for a, g in
-                   zip(keys["attribute"], keys["group"], strict=True)}
-        listed = [(r.attribute, r.group, r.step, int(r.n)) for r in keys.itertuples(index=False)
-                  if members[(r.attribute, r.group)]]
-        for i, (a1, g1, s1, _n1) in enumerate(listed):
-            m1 = members[(a1, g1)]
-            for a2, g2, s2, _n2 in listed[i + 1:]:
-                if a1 == a2:
+    groups = groups.dropna(subset=["wave", "measure", "attribute", "group"])
+    # each (wave, measure), in the order first listed, with its groups in the order listed
+    part = groups.groupby(["wave", "measure"], sort=False).ngroup().to_numpy()
+    keys = groups.assign(_part=part).drop_duplicates(["_part", "attribute", "group"])
+    keys = keys[keys.groupby("_part")["_part"].transform("size").to_numpy() >= 2]
+    close: dict[str, dict[tuple[str, str], set[tuple[str, str]]]] = {}
+    size: dict[str, dict[tuple[str, str], int]] = {}
+    for wave, listed in keys.groupby("wave", sort=False):
+        wanted = set(zip(listed["attribute"].astype(str), listed["group"].astype(str),
+                         strict=True))
+        members = _member_sets(workbook, str(wave), wanted)
+        size[str(wave)] = {k: len(m) for k, m in members.items() if m}
+        near: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        nodes = sorted(size[str(wave)], key=lambda k: size[str(wave)][k])
+        for i, k1 in enumerate(nodes):
+            for k2 in nodes[i + 1:]:
+                if size[str(wave)][k2] - size[str(wave)][k1] >= minimum:
+                    break
+                if k1[0] == k2[0]:
                     continue
-                m2 = members[(a2, g2)]
-                assert m1 is not None and m2 is not None
-                if abs(len(m1) - len(m2)) >= minimum:
+                if 0 < len(members[k1] ^ members[k2]) < minimum:
+                    near.setdefault(k1, set()).add(k2)
+                    near.setdefault(k2, set()).add(k1)
+        close[str(wave)] = near
+    keys = keys[np.array([bool(close.get(str(w), {}).get((str(a), str(g)))) for w, a, g in
+                          zip(keys["wave"], keys["attribute"], keys["group"], strict=True)],
+                         dtype=bool)]
+    for (_, wave, measure), part_keys in keys.groupby(["_part", "wave", "measure"], sort=True):
+        wave = str(wave)
+        listed = [(str(r.attribute), str(r.group), str(r.step))
+                  for r in part_keys.itertuples(index=False)]
+        for i, (a1, g1, s1) in enumerate(listed):
+            for a2, g2, s2 in listed[i + 1:]:
+                if (a2, g2) not in close[wave][(a1, g1)]:
                     continue
-                pair = (wave, a1, g1, a2, g2)
-                if pair not in differences:
-                    differences[pair] = len(m1 ^ m2)
-                differ = differences[pair]
-                if 0 < differ < minimum:
-                    small = (a1, g1, s1, len(m1)) if len(m1) <= len(m2) else (a2, g2, s2, len(m2))
-                    large = (a2, g2, s2, len(m2)) if small[0] == a1 else (a1, g1, s1, len(m1))
-                    key = (str(small[2]), str(small[0]), str(small[1]))
-                    conflicts.setdefault(key, Conflict(
-                        str(small[0]), str(small[1]), str(wave), str(measure), small[3],
-                        str(large[0]), str(large[1]), large[3], str(small[2]), str(large[2]),
-                        "nearly the same people in two groupings"))
+                n1, n2 = size[wave][(a1, g1)], size[wave][(a2, g2)]
+                small = (a1, g1, s1, n1) if n1 <= n2 else (a2, g2, s2, n2)
+                large = (a2, g2, s2, n2) if small[0] == a1 else (a1, g1, s1, n1)
+                key = (str(small[2]), str(small[0]), str(small[1]))
+                conflicts.setdefault(key, Conflict(
+                    str(small[0]), str(small[1]), wave, str(measure), small[3],
+                    str(large[0]), str(large[1]), large[3], str(small[2]), str(large[2]),
+                    "nearly the same people in two groupings"))
     return sorted(conflicts.values(), key=lambda c: (c.step, c.attribute, c.group))
 
 

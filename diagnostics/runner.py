@@ -15,9 +15,13 @@ from .pipeline import PIPELINE, RunOptions, Step, resolve
 from .results import DiagnosticResult, Skipped, jsonable
 from .workbook import Workbook
 
-__all__ = ["Step", "RunOptions", "RunResults", "run_all", "CONTRACT_KEYS", "steps"]
+__all__ = ["Step", "RunOptions", "RunResults", "run_all", "CONTRACT_KEYS", "steps",
+           "RELEASE_TITLE"]
 
 R = TypeVar("R", bound=DiagnosticResult)
+
+#: What ``on_step`` is called with before the release control (after every step).
+RELEASE_TITLE = "Privacy audit of what is released"
 
 #: Top-level keys of the JSON results, in the contract's order.
 CONTRACT_KEYS: tuple[str, ...] = (
@@ -86,7 +90,8 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
         Run only these keys and every step whose result they take (see
         :func:`diagnostics.pipeline.resolve`).
     on_step
-        Called with each step's title before it runs (for a progress bar).
+        Called with each step's title before it runs, then with :data:`RELEASE_TITLE`
+        before the release control (for a progress bar or a profile).
 
     Returns
     -------
@@ -158,6 +163,8 @@ def run_all(workbook: Workbook, options: RunOptions | None = None, *,
         results[step.key] = result
         inputs_of[step.key] = inputs
         warnings.extend(f"{step.title}: {w}" for w in result.warnings)
+    if on_step is not None:
+        on_step(RELEASE_TITLE)
     results, release_notes = release_step(workbook, options, results, inputs_of)
     warnings.extend(release_notes)
     return RunResults(workbook, results, tuple(warnings), missing_inputs)

@@ -384,11 +384,40 @@ def _change_rows(tested: pd.DataFrame, meta: Mapping[str, tuple[str, str]],
 
 # =========================================================================== network figures
 
-def _network_nodes(workbook: Workbook, wave: str, ties: pd.DataFrame) -> set[str]:
+def _wave_arcs(workbook: Workbook, ties: pd.DataFrame, waves: tuple[str, str]
+               ) -> tuple[int, list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]] | None:
+    """The people of both waves' networks and each wave's distinct ties, as integer codes.
+
+    People: the wave's respondents and everyone in its ties (everyone in the survey when
+    the wave is not a survey wave), numbered in the sorted order of their ids. Returns the
+    number of people, whether each is in each wave, and each wave's distinct (source,
+    target) pairs (sorted); ``None`` when a wave has no tie.
+    """
     survey = workbook.survey
-    ids = survey.loc[survey["wave"] == wave, "respondent_id"] if wave in workbook.waves else \
-        survey["respondent_id"]
-    return set(pd.unique(pd.concat([ids, ties["source"], ties["target"]])).tolist())
+    ends, people = [], []
+    for wave in waves:
+        part = ties[ties["wave"] == wave]
+        if part.empty:
+            return None
+        source = part["source"].to_numpy(dtype=object)
+        target = part["target"].to_numpy(dtype=object)
+        ids = survey.loc[survey["wave"] == wave, "respondent_id"] if wave in workbook.waves \
+            else survey["respondent_id"]
+        people.append(pd.unique(np.concatenate([ids.to_numpy(dtype=object), source, target])))
+        ends.append((source, target))
+    index = pd.Index(sorted(set(people[0].tolist()) | set(people[1].tolist())), dtype=object)
+    n = len(index)
+    present = []
+    for found in people:
+        here = np.zeros(n, dtype=bool)
+        here[index.get_indexer(found)] = True
+        present.append(here)
+    arcs = []
+    for source, target in ends:
+        pairs = np.unique(index.get_indexer(source).astype(np.int64) * n
+                          + index.get_indexer(target))
+        arcs.append((pairs // n, pairs % n))
+    return n, present, arcs
 
 
 def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: float,
@@ -403,16 +432,10 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
         pd.Series("", index=net.index)
     for relation in tqdm(sorted(relations.unique()), disable=not progress,
                          desc="network changes"):
-        part = net[relations == relation]
-        ties = [part[part["wave"] == w].drop_duplicates(["source", "target"]) for w in waves]
-        if any(t.empty for t in ties):
+        coded = _wave_arcs(workbook, net[relations == relation], waves)
+        if coded is None:
             continue
-        nodes = [_network_nodes(workbook, w, t) for w, t in zip(waves, ties, strict=True)]
-        ids = sorted(nodes[0] | nodes[1])
-        pos = {p: i for i, p in enumerate(ids)}
-        n = len(ids)
-        present = [np.asarray(pd.Index(ids).isin(list(s))) for s in nodes]
-        arcs = [(t["source"].map(pos).to_numpy(), t["target"].map(pos).to_numpy()) for t in ties]
+        n, present, arcs = coded
         directed = any(_asymmetric(a, n) for a in arcs)
         name = relation or "ties"
         full = [_net_jackknife(arcs[w], present[w], n, directed) for w in range(2)]
@@ -469,9 +492,14 @@ def _network_changes(workbook: Workbook, waves: tuple[str, str], *, confidence: 
 
 
 def _reciprocated(arcs: tuple[np.ndarray, np.ndarray], n: int) -> np.ndarray:
-    """For each tie, whether the reverse tie is there too."""
+    """For each tie, whether the reverse tie is there too (one sort, then binary search)."""
     src, tgt = (np.asarray(a, dtype=np.int64) for a in arcs)
-    return np.isin(tgt * n + src, src * n + tgt)
+    if not len(src):
+        return np.zeros(0, dtype=bool)
+    known = np.sort(src * n + tgt)
+    reverse = tgt * n + src
+    at = np.minimum(np.searchsorted(known, reverse), len(known) - 1)
+    return known[at] == reverse
 
 
 def _asymmetric(arcs: tuple[np.ndarray, np.ndarray], n: int) -> bool:

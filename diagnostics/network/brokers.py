@@ -263,7 +263,7 @@ def backstage_leaders(workbook: Workbook, *, relation: str | None = None, wave: 
         else 0.0
     constraint = net.constraint()
     bridged = tribes_bridged(net, membership)
-    is_hyper = np.isin(net.ids, list(hyper.people))
+    is_hyper = pd.Index(net.ids).isin(list(hyper.people))  # hashed: ids are text
     beyond = between > cut
     eligible = ~net.leader & ~is_hyper & (bridged >= min_tribes) & beyond & (between > 0)
     candidates = np.flatnonzero(eligible)

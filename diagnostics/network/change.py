@@ -16,8 +16,8 @@ from ..results import DiagnosticResult, Finding, jsonable
 from ..words import count
 from ..workbook import Workbook
 from .common import person_labels
-from .graph import default_relation, network_graph, relation_waves
-from .hubs import hyper_connected
+from .graph import Network, default_relation, network_graph, relation_waves
+from .hubs import hyper_people
 from .reach import leader_distances
 from .tribes import leiden_membership
 
@@ -115,6 +115,34 @@ class NetworkChange(DiagnosticResult):
         return out
 
 
+def _tie_changes(a: Network, b: Network) -> tuple[int, int, int, int]:
+    """People who named colleagues in both networks, and their ties kept, added and dropped.
+
+    Only ties from those people to people present in both networks count. People are
+    matched by id; ties are compared as integer codes of (source, target) in ``a``'s
+    numbering (a person missing from ``a`` is missing from both).
+    """
+    sa, ta, _ = a.edges()
+    sb, tb, _ = b.edges()
+    in_a = pd.Index(a.ids).get_indexer(pd.Index(b.ids))  # b's people in a's numbering, or -1
+    sb, tb = in_a[sb], in_a[tb]
+    present = np.zeros(a.n, dtype=bool)
+    present[in_a[in_a >= 0]] = True
+    named_a = np.zeros(a.n, dtype=bool)
+    named_a[sa] = True
+    named_b = np.zeros(a.n, dtype=bool)
+    named_b[sb[sb >= 0]] = True
+    both = named_a & named_b  # named colleagues in both waves (someone missing from a cannot)
+    inside = (sb >= 0) & (tb >= 0)
+    sb, tb = sb[inside], tb[inside]
+    keep_a = both[sa] & present[ta]
+    keep_b = both[sb]
+    ka = np.unique(sa[keep_a] * a.n + ta[keep_a])
+    kb = np.unique(sb[keep_b] * a.n + tb[keep_b])
+    kept = len(np.intersect1d(ka, kb, assume_unique=True))
+    return int(both.sum()), kept, len(kb) - kept, len(ka) - kept
+
+
 def network_change(workbook: Workbook, *, relation: str | None = None, seed: int = 0,
                    names: bool = False) -> NetworkChange:
     """Compare the network of one relation between its waves.
@@ -166,8 +194,8 @@ def network_change(workbook: Workbook, *, relation: str | None = None, seed: int
                                weights="weight")) if g.ecount() else float("nan")
         people = int(net.connected().sum())
         ties = net.graph.ecount()
-        # who they are only: the resamples behind each one's certainty are not needed
-        hub = hyper_connected(workbook, relation=rel, wave=w, resamples=0).people
+        # who they are only (hyper_connected's rule): no certainty, map or reach is needed
+        hub = net.ids[hyper_people(net)]
         within = float("nan")
         if net.leader.any():
             d = leader_distances(net, max_steps=2, direction="up")
@@ -185,17 +213,7 @@ def network_change(workbook: Workbook, *, relation: str | None = None, seed: int
         degrees.append(pd.Series(net.in_degree(), index=net.ids, name=w))
     transitions = []
     for i in range(len(waves) - 1):
-        a, b = nets[i], nets[i + 1]
-        sa, ta, _ = a.edges()
-        sb, tb, _ = b.edges()
-        ea = pd.DataFrame({"source": a.ids[sa], "target": a.ids[ta]})
-        eb = pd.DataFrame({"source": b.ids[sb], "target": b.ids[tb]})
-        both = set(ea["source"]) & set(eb["source"])
-        present = set(a.ids) & set(b.ids)
-        ea = ea[ea["source"].isin(both) & ea["target"].isin(present)]
-        eb = eb[eb["source"].isin(both) & eb["target"].isin(present)]
-        ka = set(zip(ea["source"], ea["target"], strict=True))
-        kb = set(zip(eb["source"], eb["target"], strict=True))
+        people, kept, added, dropped = _tie_changes(nets[i], nets[i + 1])
         ma, mb = members[i], members[i + 1]
         common = ma.index.intersection(mb.index)
         common = common[(ma[common] >= 0).to_numpy() & (mb[common] >= 0).to_numpy()]
@@ -203,8 +221,8 @@ def network_change(workbook: Workbook, *, relation: str | None = None, seed: int
             float("nan")
         rho = float(spearmanr(ranks[i][common], ranks[i + 1][common]).statistic) \
             if len(common) > 2 else float("nan")
-        transitions.append({"from_wave": waves[i], "to_wave": waves[i + 1], "people": len(both),
-                            "kept": len(ka & kb), "added": len(kb - ka), "dropped": len(ka - kb),
+        transitions.append({"from_wave": waves[i], "to_wave": waves[i + 1], "people": people,
+                            "kept": kept, "added": added, "dropped": dropped,
                             "tribe_nmi": nmi, "pagerank_correlation": rho,
                             "hubs_kept": len(hubs[i] & hubs[i + 1])})
     in_degree = pd.concat(degrees, axis=1).sort_index()

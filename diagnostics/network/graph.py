@@ -82,9 +82,11 @@ def relation_waves(workbook: Workbook, relation: str) -> list[str]:
     net = workbook.network
     if net is None:
         return []
-    waves = net.loc[(net["relation"] == relation) & net["wave"].notna(), "wave"].astype(str)
+    # the distinct waves first, then as text: no loop over every tie in Python
+    waves = net.loc[(net["relation"] == relation) & net["wave"].notna(), "wave"]
+    found = set(waves.drop_duplicates().astype(str).tolist())
     order = {w: i for i, w in enumerate(workbook.waves)}
-    return sorted(set(waves), key=lambda w: (order.get(w, len(order)), _natural_key(w)))
+    return sorted(found, key=lambda w: (order.get(w, len(order)), _natural_key(w)))
 
 
 class Network:

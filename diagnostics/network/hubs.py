@@ -23,8 +23,8 @@ from .graph import Network, network_graph, require_ties
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["HyperConnected", "hyper_connected", "QUADRANTS", "NO_ENERGY", "joint_reach",
-           "chance_floor", "degree_knee"]
+__all__ = ["HyperConnected", "hyper_connected", "hyper_people", "QUADRANTS", "NO_ENERGY",
+           "joint_reach", "chance_floor", "degree_knee"]
 
 
 
@@ -107,6 +107,19 @@ def _hyper_rule(indeg: np.ndarray, pagerank: np.ndarray, connected: np.ndarray, 
     knee = degree_knee(indeg[order], reach)
     top = order[:min(knee, cap)]
     return top[indeg[top] > floor]
+
+
+def hyper_people(net: Network, *, confidence: float = 0.95,
+                 max_share: float = 0.05) -> np.ndarray:
+    """Indices of the hyper-connected people of ``net`` (most named first), by the rule alone.
+
+    The people :func:`hyper_connected` finds with ``top=None`` and the same ``confidence`` and
+    ``max_share``, without its certainty, map and reach (for the network of an earlier wave).
+    """
+    indeg, pagerank, connected = net.in_degree(), net.pagerank(), net.connected()
+    cap = max(1, int(np.floor(max_share * net.n)))
+    return _hyper_rule(indeg, pagerank, connected, cap,
+                       chance_floor(indeg[connected], confidence))
 
 
 @dataclass(frozen=True, eq=False)
@@ -390,7 +403,7 @@ def hyper_connected(workbook: Workbook, *, relation: str | None = None, wave: st
     if top is not None:
         chosen = order[: min(top, net.n)]
     else:
-        chosen = _hyper_rule(indeg, pagerank, connected, cap, floor)
+        chosen = hyper_people(net, confidence=confidence, max_share=max_share)
         if not len(chosen):
             most = int(indeg.max(initial=0))
             typical = float(np.median(indeg[connected])) if connected.any() else 0.0
