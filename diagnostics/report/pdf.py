@@ -144,10 +144,8 @@ class PrintJob:
                 page_html, pdf, pictures = self._request
                 target = folder / "report.html"
                 target.write_text(page_html, encoding="utf-8")
-                # drawing waits for chartsGo(): first the contents are numbered, then the
-                # deck's charts are drawn and their pictures taken, then the rest is drawn
-                page.add_init_script(f"window.chartsFirst = {json.dumps(list(pictures))}; "
-                                     "window.chartsHold = true;")
+                if pictures:
+                    page.add_init_script(f"window.chartsFirst = {json.dumps(list(pictures))};")
                 page.goto(target.as_uri(), wait_until="load")
 
                 def print_pdf(to: Path) -> None:
@@ -164,19 +162,18 @@ class PrintJob:
                     _pages, where = pdf_pages(first)
                     page.evaluate(_NUMBER_CONTENTS, where)
                     self._step("contents numbered")
-                page.evaluate("() => window.chartsGo && window.chartsGo()")
-                page.wait_for_function(
-                    "document.body.getAttribute('data-first-charts-drawn') === 'true'",
-                    timeout=_TIMEOUT_MS)
-                for element, path in pictures.items():
-                    page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
-                                                           quality=90)
-                self._pictures.set()
                 if pictures:
+                    page.wait_for_function(
+                        "document.body.getAttribute('data-first-charts-drawn') === 'true'",
+                        timeout=_TIMEOUT_MS)
+                    for element, path in pictures.items():
+                        page.locator(f"#{element}").screenshot(path=str(path), type="jpeg",
+                                                               quality=90)
+                    self._pictures.set()
                     self._step("pictures taken")
+                self._pictures.set()
                 if pdf is None:
                     return
-                page.evaluate("() => window.chartsGo && window.chartsGo()")
                 page.wait_for_function(
                     "document.body.getAttribute('data-charts-drawn') === 'true'",
                     timeout=_TIMEOUT_MS)
