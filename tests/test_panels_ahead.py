@@ -76,3 +76,15 @@ def test_distribution_panel_ahead_follows_the_other_controls(wb: Any) -> None:
     box.main_control.value = wb.items[1]
     fresh = item_distribution(wb, item=wb.items[1], by="department", wave=wb.latest_wave)
     assert _shown(box.main_figure) == json.loads(pio.to_json(fresh.figure(), validate=False))
+
+
+def test_waves_panel_shows_the_figure_of_the_kind_chosen(wb: Any) -> None:
+    from diagnostics.panels.waves import waves_panel
+    from diagnostics.plots.waves import changes_figure
+
+    box = waves_panel(wb)
+    box.ahead.wait()
+    for _, kind in [*box.main_control.options[1:], box.main_control.options[0]]:
+        box.main_control.value = kind
+        fresh = changes_figure(box.result, kind=kind)
+        assert _shown(box.main_figure) == json.loads(pio.to_json(fresh, validate=False))

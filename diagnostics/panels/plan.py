@@ -7,13 +7,15 @@ from collections.abc import Mapping
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 
 from ..errors import DiagnosticsError
-from ..plan import MovementPlan, PlanRevisit, movement_plan, revisit_plan
+from ..plan import MovementPlan, movement_plan, revisit_plan
 from ..plots.plan import engage_figure, focus_figure, revisit_figure
 from ..results import DiagnosticResult
 from ..runner import RunOptions, run_all
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import guarded_callback, mark_main, redraw, show_figure, with_help
 from .opening import step as opening_step
 
@@ -102,23 +104,28 @@ def plan_panel(workbook: Workbook, *, names: bool = False) -> widgets.VBox:
     fig = show_figure(focus_figure(plan))
     text = widgets.HTML(_plan_html(plan))
     out = widgets.Output()
-    cache: dict[str, PlanRevisit] = {}
+    # each view's figure, kept; the other views are drawn ahead while the page is idle
+    def figure(shown: str) -> go.Figure:
+        if shown == "focus":
+            return focus_figure(plan)
+        if shown == "engage":
+            return engage_figure(plan)
+        try:
+            revisit = revisit_plan(workbook, earlier=workbook.waves[-2], later=workbook.waves[-1])
+        except DiagnosticsError as err:
+            raise DiagnosticsError(f"The revisit could not be made: {err}") from err
+        return revisit_figure(revisit)
+
+    figures: Ahead[str, go.Figure] = Ahead(figure)
+    view_names = [v for _, v in views]
 
     def render() -> None:
-        if view.value == "focus":
-            redraw(fig, focus_figure(plan))
-        elif view.value == "engage":
-            redraw(fig, engage_figure(plan))
-        else:
-            if "revisit" not in cache:
-                try:
-                    cache["revisit"] = revisit_plan(workbook, earlier=workbook.waves[-2],
-                                                    later=workbook.waves[-1])
-                except DiagnosticsError as err:
-                    raise DiagnosticsError(f"The revisit could not be made: {err}") from err
-            redraw(fig, revisit_figure(cache["revisit"]))
+        redraw(fig, figures.get(view.value))
+        figures.ahead(neighbours(view_names, view.value, reach=len(view_names)))
 
     view.observe(guarded_callback(out, render), names="value")
     box = widgets.VBox([view, fig, out, text])
     box.result = plan
+    box.ahead = figures
+    figures.ahead(neighbours(view_names, view.value, reach=len(view_names)))
     return mark_main(box, view, fig)

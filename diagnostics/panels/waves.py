@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from ..errors import InsufficientDataError
 from ..plots.waves import changes_figure, group_changes_figure, network_figure, sankey_figure
@@ -13,6 +14,7 @@ from ..segments import Segmentation
 from ..waves import KINDS_OF_CHANGE, WaveComparison, network_waves, wave_changes
 from ..words import count
 from ..workbook import Workbook
+from .ahead import Ahead, neighbours
 from .common import absent, absent_from, guarded_callback, redraw, show_figure, with_help
 
 __all__ = ["waves_panel", "group_changes_panel", "movers_panel"]
@@ -112,9 +114,17 @@ def waves_panel(workbook: Workbook, *,
     box = widgets.VBox()
     box.result = first
 
+    # each (waves, kind) figure, kept; the kinds next to the one shown are drawn ahead
+    def bars(key: tuple[str, str, str]) -> go.Figure:
+        return changes_figure(compute(key[0], key[1]), kind=key[2])
+
+    figures: Ahead[tuple[str, str, str], go.Figure] = Ahead(bars)
+
     def redraw_bars() -> None:
-        redraw(fig, changes_figure(box.result, kind=kind.value))
+        redraw(fig, figures.get((earlier.value, later.value, kind.value)))
         out.clear_output()
+        figures.ahead([(earlier.value, later.value, k)
+                       for k in neighbours([v for _, v in kind.options], kind.value)])
 
     def repick() -> None:
         if earlier.value == later.value:
@@ -136,6 +146,9 @@ def waves_panel(workbook: Workbook, *,
     box.children = [widgets.HBox([earlier, later, kind]), fig, summary, out]
     box.main_control = kind
     box.main_figure = fig
+    box.ahead = figures
+    figures.ahead([(earlier.value, later.value, k)
+                   for k in neighbours([v for _, v in kind.options], kind.value)])
     return box
 
 
