@@ -147,21 +147,6 @@ class PrintJob:
                 if pictures:
                     page.add_init_script(f"window.chartsFirst = {json.dumps(list(pictures))};")
                 page.goto(target.as_uri(), wait_until="load")
-
-                def print_pdf(to: Path) -> None:
-                    page.pdf(path=str(to), format="A4", print_background=True,
-                             prefer_css_page_size=True, outline=True)
-
-                if pdf is not None:
-                    # The contents' page numbers: where a first print puts each anchor. Every
-                    # chart has a fixed height, so the pages do not depend on whether it is
-                    # drawn yet: the first print is of the page as loaded (cheap), the charts
-                    # are drawn after it.
-                    first = folder / "first.pdf"
-                    print_pdf(first)
-                    _pages, where = pdf_pages(first)
-                    page.evaluate(_NUMBER_CONTENTS, where)
-                    self._step("contents numbered")
                 if pictures:
                     page.wait_for_function(
                         "document.body.getAttribute('data-first-charts-drawn') === 'true'",
@@ -178,7 +163,16 @@ class PrintJob:
                     "document.body.getAttribute('data-charts-drawn') === 'true'",
                     timeout=_TIMEOUT_MS)
                 self._step("charts drawn")
-                print_pdf(pdf)
+
+                def print_pdf(to: Path = pdf) -> None:
+                    page.pdf(path=str(to), format="A4", print_background=True,
+                             prefer_css_page_size=True, outline=True)
+
+                print_pdf()
+                # the contents' page numbers: where the first print put each anchor
+                _pages, where = pdf_pages(pdf)
+                if page.evaluate(_NUMBER_CONTENTS, where):
+                    print_pdf()
                 self._step("pdf printed")
             finally:
                 browser.close()
