@@ -73,6 +73,25 @@ def test_graph_is_built_once_and_forgotten_with_its_workbook(sample_dir: Path) -
     assert key not in graph_module._CACHE
 
 
+def test_network_picture_is_the_same_in_every_process(wb) -> None:
+    """igraph draws from Python's random module, which each process seeds anew: the layout of
+    the whole network and of a drawn part must not depend on that state (a client's report
+    drawn twice shows the same picture)."""
+    import random
+
+    from diagnostics.plots.network import _positions
+
+    pictures = []
+    for state in (1, 2):  # what two processes would start from
+        graph_module._CACHE.pop(id(wb), None)
+        random.seed(state)
+        net = network_graph(wb)
+        pictures.append((net.layout(0), _positions(net, np.arange(0, net.n, 3), 0)))
+    graph_module._CACHE.pop(id(wb), None)
+    np.testing.assert_array_equal(pictures[0][0], pictures[1][0])
+    np.testing.assert_array_equal(pictures[0][1], pictures[1][1])
+
+
 def test_graph_matches_the_ties_of_its_relation_and_wave(wb) -> None:
     for wave in WAVES:
         net = network_graph(wb, wave=wave)

@@ -20,7 +20,8 @@ import random
 import re
 import warnings
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import igraph as ig
@@ -246,12 +247,8 @@ class Network:
         """
         def compute() -> ig.Graph:
             g = self.undirected().copy()
-            state = random.getstate()
-            random.seed(seed)  # igraph draws from Python's random module
-            try:
+            with igraph_seed(seed):
                 g.rewire(n=(10 if self.n <= LARGE_NETWORK else 3) * g.ecount())
-            finally:
-                random.setstate(state)
             return g
         return self.cached(("rewired", seed), compute)
 
@@ -290,10 +287,36 @@ class Network:
             start = rng.uniform(-1.0, 1.0, size=(self.n, 2)).tolist()
             if g.ecount() == 0:
                 return np.asarray(start)
-            pos = g.layout_fruchterman_reingold(weights="weight", niter=300, seed=start,
-                                                grid="nogrid" if self.n <= 2000 else "grid")
+            with igraph_seed(seed):
+                pos = g.layout_fruchterman_reingold(weights="weight", niter=300, seed=start,
+                                                    grid="nogrid" if self.n <= 2000 else "grid")
             return np.asarray(pos.coords, dtype=float)
         return self.cached(("layout", seed), compute)
+
+
+@contextmanager
+def igraph_seed(seed: int) -> Iterator[None]:
+    """Within the block, igraph's random draws come from ``seed``; the caller's state after.
+
+    python-igraph draws from Python's :mod:`random` module, which every process seeds anew, so
+    a layout or a rewiring left to it differs from one process to the next.
+
+    Examples
+    --------
+    >>> g = ig.Graph.Ring(6)
+    >>> with igraph_seed(3):
+    ...     a = g.layout_fruchterman_reingold(niter=50).coords
+    >>> with igraph_seed(3):
+    ...     b = g.layout_fruchterman_reingold(niter=50).coords
+    >>> a == b
+    True
+    """
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
 
 
 def _betweenness(g: ig.Graph, k: int, seed: int) -> np.ndarray:

@@ -77,11 +77,14 @@ def _positions(net: Network, drawn: np.ndarray, seed: int) -> np.ndarray:
         return net.layout(seed)
 
     def compute() -> np.ndarray:
+        from ..network.graph import igraph_seed  # (igraph loads with the network, not plots)
+
         sub = net.undirected().induced_subgraph(drawn.tolist())
         rng = np.random.default_rng(seed)
         start = rng.uniform(-1, 1, size=(sub.vcount(), 2)).tolist()
-        return np.asarray(sub.layout_fruchterman_reingold(weights="weight", niter=300,
-                                                           seed=start).coords)
+        with igraph_seed(seed):
+            pos = sub.layout_fruchterman_reingold(weights="weight", niter=300, seed=start)
+        return np.asarray(pos.coords)
     return net.cached(("drawn_layout", len(drawn), seed), compute)
 
 
