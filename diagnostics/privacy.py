@@ -38,8 +38,10 @@ from .errors import ConfigError
 __all__ = ["PrivacyGuard", "Guarded", "SuppressedGroup", "SAFE_MIN_GROUP_SIZE",
            "SAFE_MIN_TEXT_GROUP_SIZE", "check_minimums", "small_groups_warning",
            "new_pseudonym_key", "read_pseudonym_key", "WITHHELD_BY_RELEASE", "POOLED_LABEL",
-           "Pooling", "pooled_with"]
+           "Pooling", "pooled_with", "PSEUDONYM_DIGITS", "pseudonym_digits"]
 
+#: Hex digits of a pseudonym unless a workbook's people need more (:func:`pseudonym_digits`).
+PSEUDONYM_DIGITS = 6
 #: Smallest minimum group size for figures accepted without ``allow_small_groups``.
 SAFE_MIN_GROUP_SIZE = 3
 #: Smallest minimum group size for free text accepted without ``allow_small_groups``.
@@ -326,6 +328,7 @@ class PrivacyGuard:
     key: bytes | None = field(default=None, repr=False, compare=False)
     withhold: frozenset[str] = frozenset()
     allow_small_groups: bool = False
+    digits: int = PSEUDONYM_DIGITS
 
     def __post_init__(self) -> None:
         if self.min_group_size < 1:
@@ -633,7 +636,8 @@ class PrivacyGuard:
         return n >= self.threshold(text=text)
 
     def pseudonym(self, person_id: object) -> str:
-        """A person's pseudonym (``P-`` and six hex digits): HMAC-SHA256 of the id under the key.
+        """A person's pseudonym (``P-`` and :attr:`digits` hex digits, six unless more are
+        needed to tell a workbook's people apart): HMAC-SHA256 of the id under the key.
 
         The same key gives the same pseudonym; without the key it cannot be recomputed.
 
@@ -646,8 +650,37 @@ class PrivacyGuard:
         False
         """
         digest = hmac.new(self.key, str(person_id).encode("utf-8"), hashlib.sha256).hexdigest()  # type: ignore[arg-type]
-        return f"P-{digest[:6]}"
+        return f"P-{digest[:self.digits]}"
 
     def pseudonymise(self, ids: Iterable[object]) -> list[str]:
         """Pseudonyms for many people, in order."""
         return [self.pseudonym(i) for i in ids]
+
+
+
+def pseudonym_digits(key: bytes, ids: Iterable[object]) -> int:
+    """The fewest hex digits (six at least) that give every distinct id its own pseudonym.
+
+    Six digits tell about 16.7 million pseudonyms apart, yet two of 100,000 people share six
+    digits with near certainty (about 300 pairs): their figures would be merged or overwritten
+    under one pseudonym. The length is decided for all of a workbook's people at once, so one
+    run shows every person under one pseudonym.
+
+    Examples
+    --------
+    >>> key = bytes(32)
+    >>> pseudonym_digits(key, ["E1", "E2", "E3"])
+    6
+    >>> ids = [f"E{i}" for i in range(30_000)]  # about 27 pairs share six digits
+    >>> n = pseudonym_digits(key, ids); n > 6
+    True
+    >>> guard = PrivacyGuard(key=key, digits=n)
+    >>> len(set(guard.pseudonymise(ids))) == len(ids)
+    True
+    """
+    unique = {str(i) for i in ids}
+    digests = [hmac.new(key, i.encode("utf-8"), hashlib.sha256).hexdigest() for i in unique]
+    digits = PSEUDONYM_DIGITS
+    while digits < 64 and len({d[:digits] for d in digests}) < len(digests):
+        digits += 1
+    return digits

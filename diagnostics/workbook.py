@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from .config import Config
 from .errors import ConfigError, Problem
-from .privacy import PrivacyGuard, check_minimums
+from .privacy import PrivacyGuard, check_minimums, pseudonym_digits
 from .words import plural
 
 __all__ = ["Workbook", "KINDS", "MIN_ANSWERED_SHARE", "answered_enough"]
@@ -301,7 +302,23 @@ class Workbook:
         return PrivacyGuard(self.config.min_group_size, self.config.min_text_group_size,
                             key=self.config.pseudonym_key,
                             withhold=self.config.withhold,
-                            allow_small_groups=self.config.allow_small_groups)
+                            allow_small_groups=self.config.allow_small_groups,
+                            digits=self._pseudonym_digits)
+
+    @cached_property
+    def _pseudonym_digits(self) -> int:
+        """Hex digits that give each person of this folder a pseudonym of their own."""
+        columns = {"survey": ["respondent_id"], "roster": ["respondent_id", "manager_id"],
+                   "network": ["source", "target"], "actions": ["respondent_id"],
+                   "initiatives": ["sponsor_id"], "stories": ["author_id"],
+                   "comments": ["respondent_id"]}
+        ids: set[str] = set()
+        for table, names in columns.items():
+            frame = getattr(self, table)
+            for name in names:
+                if frame is not None and name in frame:
+                    ids.update(frame[name].dropna().astype(str).unique().tolist())
+        return pseudonym_digits(self.config.pseudonym_key, ids)
 
     @property
     def warnings(self) -> list[str]:

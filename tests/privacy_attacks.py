@@ -217,7 +217,7 @@ def reversed_pseudonyms(text: str, ids: Iterable[str], organisation: str) -> int
     (the old salted hash, and an HMAC keyed with the organisation's name or nothing)."""
     import hmac
 
-    shown = set(re.findall(r"P-[0-9a-f]{6}", text))
+    shown = set(re.findall(r"P-[0-9a-f]{6,64}", text))
     hit = 0
     for i in ids:
         guesses = {old_pseudonym(organisation, i)}

@@ -183,3 +183,26 @@ def test_free_text_minimum_follows_a_larger_group_minimum() -> None:
     assert PrivacyGuard(min_group_size=3, min_text_group_size=5).threshold(text=True) == 5
     with pytest.raises(ConfigError):
         PrivacyGuard(min_group_size=8, min_text_group_size=6)
+
+
+def test_pseudonyms_grow_until_every_person_has_their_own(wb) -> None:
+    """Six hex digits are shared by two people from a few thousand people on (about 300 pairs
+    at 100,000): their figures would merge under one pseudonym. E06620 and E06859 share six
+    digits under the all-zero key (found by search); a folder holding both gets longer ones."""
+    from dataclasses import replace
+
+    key = bytes(32)
+    six = PrivacyGuard(key=key)
+    assert six.pseudonym("E06620") == six.pseudonym("E06859")
+    config = replace(wb.config, pseudonym_key=key)
+    assert replace(wb, config=config).guard.digits == 6  # the sample's people: six are enough
+    survey = wb.survey.copy()
+    ids = survey["respondent_id"].astype(str).tolist()
+    ids[0], ids[1] = "E06620", "E06859"
+    survey["respondent_id"] = ids
+    guard = replace(wb, config=config, survey=survey).guard
+    assert guard.digits == 7
+    assert guard.pseudonym("E06620") != guard.pseudonym("E06859")
+    assert guard.pseudonym("E06620").startswith(six.pseudonym("E06620"))
+    everyone = guard.pseudonymise(set(ids) | set(wb.network["source"].astype(str)))
+    assert len(set(everyone)) == len(everyone)

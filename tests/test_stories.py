@@ -109,7 +109,7 @@ def test_quotes_only_for_groups_at_the_free_text_minimum(wb, result) -> None:
     minimum = wb.guard.min_text_group_size
     authors = wb.stories.set_index("story_id")["author_id"]
     assert not result.quotes.empty
-    assert result.assigned["author"].str.match(r"^P-[0-9a-f]{6}$").all()
+    assert result.assigned["author"].str.match(r"^P-[0-9a-f]{6,64}$").all()
     named = story_themes(wb, names=True, quotes_per_theme=0).assigned
     assert list(named["author"]) == list(wb.stories["author_id"])
     cells = result.assigned.groupby(["theme", "direction"])["author"].nunique()

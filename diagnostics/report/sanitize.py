@@ -31,7 +31,7 @@ __all__ = ["escape_markup", "plain_text", "formula_like", "People", "map_strings
 _PLOTLY_TAG = re.compile(
     r"<(?:br\s*/?|/?(?:b|i|em|sup|sub|s|u|extra)|span(?:\s+style=(?:\"[^\"<>]*\"|'[^'<>]*'))?|/span)>",
     re.IGNORECASE)
-_PSEUDONYM = re.compile(r"\bP-[0-9a-f]{6}\b")
+_PSEUDONYM = re.compile(r"\bP-[0-9a-f]{6,64}\b")
 #: A word that announces respondent ids, and the list of ids after it (digits, commas,
 #: "and", "or", spaces, quotes, brackets), for :meth:`People.sentence`.
 _ID_CONTEXT = re.compile(
