@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnostics import PrivacyGuard, RunOptions, load, run_all
+from diagnostics import PrivacyGuard, load
 from diagnostics.network.change import _tie_changes
 from diagnostics.network.graph import Network
 from diagnostics.release import Conflict, _joined, audit, group_figures
@@ -127,17 +127,10 @@ def test_audit_same_as_before_on_the_sample(sample_run) -> None:
 
 
 def test_audit_same_as_before_where_the_release_step_withholds(tmp_path: Path) -> None:
-    from test_privacy_attacks import _inviting_folder
-
-    from diagnostics import runner
+    from test_privacy_attacks import _inviting_folder, run_without_release
 
     wb = load(_inviting_folder(tmp_path, 3, 45, 2, 2))
-    original = runner.release_step
-    try:
-        runner.release_step = lambda wb, options, results, done: (results, [])
-        results = run_all(wb, RunOptions(seed=0), only=["non_negotiables", "waves"])
-    finally:
-        runner.release_step = original
+    results = run_without_release(wb)
     figures = group_figures(results.ran(), wb)
     found = audit(figures, wb, minimum=5)
     assert found and found == _old_audit(figures, wb, minimum=5)

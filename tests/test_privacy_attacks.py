@@ -215,6 +215,18 @@ def test_chart_workbooks_in_the_deck_hold_no_formula(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- folders inviting differencing
+def run_without_release(wb, only: tuple[str, ...] = ("non_negotiables", "waves")):  # type: ignore[no-untyped-def]
+    """``run_all`` with the release step skipped: what the library would give without it."""
+    from diagnostics import runner
+
+    original = runner.release_step
+    try:
+        runner.release_step = lambda wb, options, results, done: (results, [])
+        return run_all(wb, RunOptions(seed=0), only=list(only))
+    finally:
+        runner.release_step = original
+
+
 def _inviting_folder(root: Path, seed: int, people: int, overlap: int, skippers: int,
                      small: int = 0) -> Path:
     """Two waves; location "North" holds the Sales department and ``overlap`` people of Ops
@@ -301,16 +313,9 @@ def test_folders_made_to_invite_differencing_give_nothing_away(tmp_path_factory,
 
 def test_the_inviting_folder_does_invite_it_without_the_release_step(tmp_path: Path) -> None:
     """The attack finds what it should when the release step is skipped (the test can fail)."""
-    from diagnostics import runner
-
     folder = _inviting_folder(tmp_path, 3, 45, 2, 2)
     wb = load(folder)
-    original = runner.release_step
-    try:
-        runner.release_step = lambda wb, options, results, done: (results, [])
-        results = run_all(wb, RunOptions(seed=0), only=["non_negotiables", "waves"])
-    finally:
-        runner.release_step = original
+    results = run_without_release(wb)
     tables = {t.sheet: t.frame for t in build_report(results).tables}
     assert _nested_attack(tables, wb, 5)  # location = department + 2 people: recovered
     assert audit(group_figures(results.ran(), wb), wb, minimum=5)
