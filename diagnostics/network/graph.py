@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -135,10 +136,19 @@ class Network:
         return self.graph.vcount()
 
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value stored under ``key``, computed by ``compute()`` the first time."""
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+        """The value stored under ``key``, computed by ``compute()`` the first time.
+
+        One computation at a time across threads (:data:`_COMPUTING`): a panel drawing ahead
+        in the background and the notebook's next cell never compute the same value twice at
+        once, nor call igraph (not made for threads) on one network together.
+        """
+        found = self._cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        with _COMPUTING:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
 
     def undirected(self) -> ig.Graph:
         """The ties as an undirected graph (reciprocal ties collapsed, weights added)."""
@@ -333,6 +343,9 @@ def _betweenness(g: ig.Graph, k: int, seed: int) -> np.ndarray:
 # --------------------------------------------------------------------------- cache
 
 _CACHE: dict[int, dict[tuple[str, str | None], Network]] = {}
+#: Held while a network's cached value is computed (re-entrant: computations nest).
+_COMPUTING = threading.RLock()
+_MISSING = object()
 
 
 def _forget(key: int) -> None:
